@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import type { UnifiedOrderInput } from '../../src/domain/order';
+
+export interface WebhookRequest {
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  rawBody: Buffer;
+  /** The absolute URL the channel posted to (Square signs it). */
+  url: string;
+}
+
+export interface WebhookEnvelope {
+  /** The channel's delivery id; a redelivery carries the same one. */
+  deliveryId: string;
+  topic: string | null;
+}
+
+/** What a stored raw event contains, as far as orders go. */
+export type Extracted =
+  | { kind: 'orders'; records: unknown[] }
+  | { kind: 'ignored'; reason: string };
+
+export interface PulledRecord {
+  externalId: string;
+  /** The platform's updated-at of this record (ISO). */
+  updatedAt: string;
+  /** The record exactly as the platform sent it (JSON text), stored as the raw event. */
+  body: string;
+}
+
+export interface PullPage {
+  records: PulledRecord[];
+  /** Checkpoint to store after this page; passing it back resumes after this page. */
+  cursor: Record<string, unknown>;
+}
+
+export interface PullOptions {
+  kind: 'incremental' | 'backfill';
+  since?: string;
+  signal?: AbortSignal;
+}
+
+export interface ConnectorRuntime<C> {
+  connectionId: string;
+  config: C;
+  now: () => Date;
+}
+
+/**
+ * The one shape every channel implements. Everything platform-specific lives behind it; the inbox
+ * only sees raw events and unified orders.
+ */
+export interface Connector<C = Record<string, unknown>> {
+  type: string;
+  /** The channel family shown in the inbox (shopify, woocommerce, amazon, square, distributor, sandbox). */
+  channel: string;
+  label: string;
+  configSchema: z.ZodType<C>;
+  /** Config fields that are secrets: encrypted at rest, never returned or logged. */
+  secretFields: readonly string[];
+  /** Checks the signature over the raw bytes (constant-time compare) before anything is parsed. */
+  verifyWebhook?(req: WebhookRequest, config: C): boolean;
+  webhookEnvelope?(req: WebhookRequest): WebhookEnvelope;
+  /** From a stored raw event to the order records it carries; unknown topics are ignored, not errors. */
+  extractOrders(event: { topic: string | null; body: string; path: string }): Extracted;
+  /** Pure: one platform record to the unified order. Throws on records it cannot read. */
+  normalize(record: unknown): UnifiedOrderInput;
+  /** Incremental pull, one page at a time, resumable from the cursor. */
+  pullOrders?(rt: ConnectorRuntime<C>, cursor: Record<string, unknown> | null, opts: PullOptions): AsyncGenerator<PullPage>;
+}

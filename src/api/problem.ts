@@ -1,0 +1,62 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import { AppError, ValidationError, zodFieldErrors, type FieldError } from '../errors';
+
+export interface Problem {
+  type: string;
+  code: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+  requestId?: string;
+  retryable?: boolean;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 405: 'Method not allowed',
+  409: 'Conflict', 410: 'Gone', 413: 'Payload too large', 415: 'Unsupported media type', 422: 'Unprocessable request',
+  429: 'Too many requests', 500: 'Internal error', 502: 'Upstream failure', 503: 'Service unavailable',
+};
+
+export function problem(status: number, code: string, detail: string, extra: Partial<Problem> = {}): Problem {
+  return { type: `urn:omnihub:problem:${code}`, code, title: TITLES[status] ?? 'Error', status, detail, ...extra };
+}
+
+/** Writes a problem as `application/problem+json`. */
+export function sendProblem(c: Context, p: Problem): Response {
+  const requestId = (c.get('requestId' as never) as string | undefined) ?? undefined;
+  return new Response(JSON.stringify({ ...p, requestId }), {
+    status: p.status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+  });
+}
+
+/** Maps any error to a problem: typed errors keep their status; anything unknown is a 500 without internals. */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof ValidationError) return problem(400, err.code, err.message, { errors: err.errors });
+  if (err instanceof AppError) {
+    return problem(err.status, err.code, err.message, err.status >= 500 || err.retryable ? { retryable: err.retryable } : {});
+  }
+  if (err instanceof z.ZodError) return problem(400, 'validation_failed', 'The request is not valid.', { errors: zodFieldErrors(err.issues) });
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    if (status === 413) return problem(413, 'payload_too_large', 'The request body is larger than the limit.');
+    if (status === 400) return problem(400, 'malformed_request', err.message || 'The request body could not be read.');
+    return problem(status, `http_${status}`, err.message || TITLES[status] || 'Error');
+  }
+  if (err instanceof SyntaxError) return problem(400, 'malformed_json', 'The request body is not valid JSON.');
+  if (isDatabaseUnavailable(err)) return problem(503, 'unavailable', 'The database is not reachable; retry shortly.', { retryable: true });
+  return problem(500, 'internal', 'Something went wrong on our side. The request id identifies it in the logs.');
+}
+
+/** Connection-level database failures (server down, restarting) answer 503 rather than 500. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } } | null;
+  const code = e?.code ?? e?.cause?.code;
+  return (
+    typeof code === 'string' &&
+    (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(code))
+  ) || /Connection terminated|timeout exceeded when trying to connect/i.test((err as Error)?.message ?? '');
+}

@@ -1,0 +1,216 @@
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from './config';
+
+const HELP: Record<string, string> = {
+  '': `omnihub — integration hub for omnichannel commerce
+
+Usage: omnihub <command> [options]
+
+Commands:
+  start      Start the hub: HTTP API, UI and workers (embedded PGlite + in-process queue by default)
+  worker     Start a worker process (needs DATABASE_URL and REDIS_URL)
+  migrate    Apply database migrations and exit
+  keys       Manage API keys (keys create --role operator --name "..."; keys list; keys revoke <id>)
+  sync       Pull a connection now: sync <connectionId> [--backfill --since 2025-01-01]
+
+Run "omnihub <command> --help" for a command's options.
+Exit codes: 0 success, 1 failure, 2 wrong usage or configuration.`,
+  start: `omnihub start [--demo] [--port N] [--no-workers]
+
+  --demo        also create a sandbox channel that produces orders every few seconds
+  --port N      listen on port N (default: PORT or 3000)
+  --no-workers  serve HTTP only (with REDIS_URL; workers run as "omnihub worker")`,
+  worker: `omnihub worker [--concurrency N]
+
+Consumes every queue. Needs DATABASE_URL and REDIS_URL; start more to scale out.`,
+  migrate: `omnihub migrate
+
+Applies the SQL migrations in migrations/ to DATABASE_URL (or the embedded database).`,
+  keys: `omnihub keys create --role <admin|operator|accountant|viewer> [--name NAME] [--expires ISO-DATE]
+omnihub keys list
+omnihub keys revoke <id>
+
+The created key is printed once; only a hash is stored.`,
+  sync: `omnihub sync <connectionId> [--backfill] [--since ISO-DATE]
+
+Pulls the connection in this process with a progress line; resumable.`,
+};
+
+class UsageError extends Error {}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = '', ...rest] = argv;
+  if (command === '' || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP['']}\n`);
+    return command === '' ? 2 : 0;
+  }
+  if (!Object.hasOwn(HELP, command)) throw new UsageError(`unknown command "${command}"\n\n${HELP['']}`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${HELP[command]}\n`);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  switch (command) {
+    case 'start':
+      return cmdStart(config, rest);
+    case 'worker':
+      return cmdWorker(config, rest);
+    case 'migrate':
+      return cmdMigrate(config);
+    case 'keys':
+      return cmdKeys(config, rest);
+    case 'sync':
+      return cmdSync(config, rest);
+  }
+  return 2;
+}
+
+function args<O extends NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>>(rest: string[], options: O) {
+  try {
+    return parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function cmdStart(config: Config, rest: string[]): Promise<number> {
+  const { values } = args(rest, { demo: { type: 'boolean' }, port: { type: 'string' }, 'no-workers': { type: 'boolean' } });
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: not a port number: ${values.port}`);
+    config.port = port;
+  }
+  const { startHub } = await import('./main');
+  const { mountUi } = await import('./ui/mount');
+  const running = await startHub(config, { demo: !!values.demo, workers: !values['no-workers'], ui: mountUi });
+  const mode = running.hub.database.kind === 'pglite' ? `embedded (PGlite in ${config.dataDir}, in-process queue)` : 'PostgreSQL + BullMQ/Redis';
+  process.stdout.write(`omnihub listening on ${running.url}  [${mode}]\n`);
+  if (running.adminKey) {
+    process.stdout.write(`\nAdmin API key (shown once, store it now):\n  ${running.adminKey}\n\n`);
+  }
+  if (values.demo) process.stdout.write('Demo: a sandbox channel is producing orders — open the inbox.\n');
+  await waitForShutdown(() => running.stop(), running.hub.ctx.log);
+  return 0;
+}
+
+async function cmdWorker(config: Config, rest: string[]): Promise<number> {
+  const { values } = args(rest, { concurrency: { type: 'string' } });
+  if (!config.redisUrl || !config.databaseUrl) {
+    throw new UsageError('omnihub worker needs DATABASE_URL and REDIS_URL; the embedded hub ("npm start") runs its workers in-process.');
+  }
+  if (values.concurrency) config.workerConcurrency = Number(values.concurrency);
+  const { openHub } = await import('./hub');
+  const { startWorkers, scheduleHousekeeping } = await import('./main');
+  const hub = await openHub(config);
+  await scheduleHousekeeping(hub);
+  await startWorkers(hub);
+  process.stdout.write(`omnihub worker started (pid ${process.pid})\n`);
+  await waitForShutdown(() => hub.close(), hub.ctx.log);
+  return 0;
+}
+
+async function cmdMigrate(config: Config): Promise<number> {
+  const { openDatabase } = await import('./db/client');
+  const { migrate } = await import('./db/migrate');
+  const path = await import('node:path');
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
+  await migrate(db);
+  await db.close();
+  process.stdout.write('migrations applied\n');
+  return 0;
+}
+
+async function withHub<T>(config: Config, fn: (hub: import('./hub').Hub) => Promise<T>): Promise<T> {
+  const { openHub } = await import('./hub');
+  const { createLogger } = await import('./logger');
+  const hub = await openHub(config, { log: createLogger('warn') });
+  try {
+    return await fn(hub);
+  } finally {
+    await hub.close();
+  }
+}
+
+async function cmdKeys(config: Config, rest: string[]): Promise<number> {
+  const { values, positionals } = args(rest, { role: { type: 'string' }, name: { type: 'string' }, expires: { type: 'string' } });
+  const [sub, id] = positionals;
+  const keys = await import('./auth/api-keys');
+  return withHub(config, async (hub) => {
+    if (sub === 'create') {
+      if (!values.role) throw new UsageError('keys create: --role is required (admin, operator, accountant, viewer)');
+      const created = await keys.createApiKey(hub.ctx, { name: values.name ?? `${values.role} key`, role: values.role, expiresAt: values.expires });
+      process.stdout.write(`${created.key}\n`);
+      process.stderr.write(`created key ${created.id} (${created.role}); it is shown only this once\n`);
+      return 0;
+    }
+    if (sub === 'list') {
+      for (const k of await keys.listApiKeys(hub.ctx)) {
+        process.stdout.write(`${k.id}  ${k.role.padEnd(10)} ${k.prefix.padEnd(20)} ${k.revokedAt ? 'revoked' : 'active '}  ${k.name}\n`);
+      }
+      return 0;
+    }
+    if (sub === 'revoke' && id) {
+      await keys.revokeApiKey(hub.ctx, id);
+      process.stdout.write(`revoked ${id}\n`);
+      return 0;
+    }
+    throw new UsageError(HELP.keys!);
+  });
+}
+
+async function cmdSync(config: Config, rest: string[]): Promise<number> {
+  const { values, positionals } = args(rest, { backfill: { type: 'boolean' }, since: { type: 'string' } });
+  const [connectionId] = positionals;
+  if (!connectionId) throw new UsageError(HELP.sync!);
+  const { runSync } = await import('./connections/run-sync');
+  const { drainRawEvents } = await import('./inbox/process-raw-events');
+  return withHub(config, async (hub) => {
+    const started = Date.now();
+    const result = await runSync(hub.ctx, { connectionId, kind: values.backfill ? 'backfill' : 'incremental', since: values.since }, (p) => {
+      const rate = Math.round(p.ordersSeen / Math.max(0.001, (Date.now() - started) / 1000));
+      process.stderr.write(`\r  pages ${p.pages}  orders ${p.ordersSeen}  ${rate}/s   `);
+    });
+    const drained = await drainRawEvents(hub.ctx);
+    process.stderr.write('\n');
+    process.stdout.write(`sync ${result.syncRunId}: ${result.pages} pages, ${result.ordersSeen} records, ${drained.orders.length} orders written, ${drained.failed} failed\n`);
+    return drained.failed > 0 ? 1 : 0;
+  });
+}
+
+async function waitForShutdown(stop: () => Promise<void>, log: { info: (o: object, m: string) => void }): Promise<void> {
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: string) => {
+      if (stopping) {
+        process.stderr.write('second signal: forcing exit\n');
+        process.exit(1);
+      }
+      stopping = true;
+      log.info({ signal }, 'shutting down: finishing in-flight work');
+      stop().then(resolve, (err) => {
+        process.stderr.write(`shutdown failed: ${(err as Error).message}\n`);
+        process.exit(1);
+      });
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof UsageError) fail(err.message, 2);
+    fail(`omnihub: ${(err as Error).stack ?? err}`, 1);
+  },
+);

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/** Environment, parsed once. Nothing else in the code base reads process.env. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  OMNIHUB_DATA_DIR: z.string().default('./.omnihub'),
+  OMNIHUB_ADMIN_KEY: z.string().min(20).optional(),
+  OMNIHUB_SECRET_KEY: z.string().optional(),
+  OMNIHUB_SECRET_KEY_PREVIOUS: z.string().optional(),
+  OMNIHUB_PUBLIC_URL: z.string().url().optional(),
+  OMNIHUB_ALLOWED_PRIVATE_HOSTS: z.string().default(''),
+  OMNIHUB_QUEUE_PREFIX: z.string().default('omnihub'),
+  OMNIHUB_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  OMNIHUB_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  OMNIHUB_DEFAULT_LOCALE: z.enum(['en', 'zh-CN', 'zh-TW']).default('en'),
+  OMNIHUB_TIMEZONE: z.string().default('UTC'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  dataDir: string;
+  adminKey?: string;
+  secretKey?: string;
+  secretKeyPrevious?: string;
+  publicUrl?: string;
+  allowedPrivateHosts: string[];
+  queuePrefix: string;
+  workerConcurrency: number;
+  bodyLimitBytes: number;
+  defaultLocale: 'en' | 'zh-CN' | 'zh-TW';
+  timezone: string;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** Parses an environment (process.env by default) into a Config; throws a readable error naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    dataDir: e.OMNIHUB_DATA_DIR,
+    adminKey: e.OMNIHUB_ADMIN_KEY,
+    secretKey: e.OMNIHUB_SECRET_KEY,
+    secretKeyPrevious: e.OMNIHUB_SECRET_KEY_PREVIOUS,
+    publicUrl: e.OMNIHUB_PUBLIC_URL?.replace(/\/$/, ''),
+    allowedPrivateHosts: e.OMNIHUB_ALLOWED_PRIVATE_HOSTS.split(',').map((s) => s.trim()).filter(Boolean),
+    queuePrefix: e.OMNIHUB_QUEUE_PREFIX,
+    workerConcurrency: e.OMNIHUB_WORKER_CONCURRENCY,
+    bodyLimitBytes: e.OMNIHUB_BODY_LIMIT_BYTES,
+    defaultLocale: e.OMNIHUB_DEFAULT_LOCALE,
+    timezone: e.OMNIHUB_TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+  };
+}

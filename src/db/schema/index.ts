@@ -1,0 +1,4 @@
+export * from './auth';
+export * from './connections';
+export * from './inbox';
+export * from './queue';

@@ -1,0 +1,114 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Ctx } from '../context';
+import { q } from '../db/transaction';
+import { allocationStatuses, financialStatuses, fulfillmentStatuses, orderExceptions, orderStatuses } from '../domain/order';
+import { ValidationError } from '../errors';
+
+export const ListOrdersQuery = z.object({
+  connectionId: z.string().uuid().optional(),
+  channel: z.string().max(64).optional(),
+  status: z.enum(orderStatuses).optional(),
+  financialStatus: z.enum(financialStatuses).optional(),
+  fulfillmentStatus: z.enum(fulfillmentStatuses).optional(),
+  allocationStatus: z.enum(allocationStatuses).optional(),
+  sku: z.string().max(200).optional(),
+  q: z.string().trim().max(200).optional(),
+  placedFrom: z.string().datetime({ offset: true }).optional(),
+  placedTo: z.string().datetime({ offset: true }).optional(),
+  exception: z.enum(orderExceptions).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ListOrdersQuery = z.infer<typeof ListOrdersQuery>;
+
+export interface OrderSummary {
+  id: string;
+  connectionId: string;
+  channel: string;
+  externalId: string;
+  number: string;
+  status: string;
+  financialStatus: string;
+  fulfillmentStatus: string;
+  allocationStatus: string;
+  currency: string;
+  totalMinor: number;
+  customerEmail: string | null;
+  customerName: string | null;
+  shipCountry: string | null;
+  itemCount: number;
+  skus: string[];
+  exceptions: string[];
+  ingestPaths: string[];
+  placedAt: string;
+  sourceUpdatedAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function encodeCursor(placedAt: string, id: string): string {
+  return Buffer.from(`${placedAt}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { placedAt: string; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const [placedAt, id] = text.split('|');
+  if (!placedAt || !id || Number.isNaN(Date.parse(placedAt)) || !z.string().uuid().safeParse(id).success) {
+    throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+  }
+  return { placedAt, id };
+}
+
+const iso = (v: Date | string) => new Date(v).toISOString();
+
+/** Filters as SQL conditions; every value is a bound parameter. */
+export function orderFilters(f: Omit<ListOrdersQuery, 'cursor' | 'limit'>): SQL[] {
+  const where: SQL[] = [];
+  if (f.connectionId) where.push(sql`o.connection_id = ${f.connectionId}`);
+  if (f.channel) where.push(sql`o.channel = ${f.channel}`);
+  if (f.status) where.push(sql`o.status = ${f.status}`);
+  if (f.financialStatus) where.push(sql`o.financial_status = ${f.financialStatus}`);
+  if (f.fulfillmentStatus) where.push(sql`o.fulfillment_status = ${f.fulfillmentStatus}`);
+  if (f.allocationStatus) where.push(sql`o.allocation_status = ${f.allocationStatus}`);
+  if (f.sku) where.push(sql`o.skus @> array[${f.sku}]::text[]`);
+  if (f.exception) where.push(sql`o.exceptions @> array[${f.exception}]::text[]`);
+  if (f.placedFrom) where.push(sql`o.placed_at >= ${f.placedFrom}::timestamptz`);
+  if (f.placedTo) where.push(sql`o.placed_at < ${f.placedTo}::timestamptz`);
+  if (f.q) {
+    const text = f.q;
+    // Exact keys first (indexed); names match by substring, Unicode as typed (Chinese names work).
+    where.push(sql`(o.number = ${text} or o.number = ${`#${text}`} or o.external_id = ${text}
+      or lower(o.customer_email) = ${text.toLowerCase()} or o.skus @> array[${text}]::text[]
+      or o.customer_name ilike ${`%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`})`);
+  }
+  return where;
+}
+
+/** The unified inbox: newest placed first, keyset-paginated. */
+export async function listOrders(ctx: Ctx, query: ListOrdersQuery): Promise<{ items: OrderSummary[]; nextCursor: string | null }> {
+  const where = orderFilters(query);
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    where.push(sql`(o.placed_at, o.id) < (${c.placedAt}::timestamptz, ${c.id}::uuid)`);
+  }
+  const cond = where.length > 0 ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+  const res = await q(ctx).execute(sql`
+    select o.id, o.connection_id, o.channel, o.external_id, o.number, o.status, o.financial_status, o.fulfillment_status,
+      o.allocation_status, o.currency, o.total_minor, o.customer_email, o.customer_name, o.ship_country, o.item_count,
+      o.skus, o.exceptions, o.ingest_paths, o.placed_at, o.source_updated_at, o.created_at, o.updated_at
+    from orders o ${cond}
+    order by o.placed_at desc, o.id desc
+    limit ${query.limit + 1}`);
+  const rows = res.rows as Array<Record<string, any>>;
+  const items: OrderSummary[] = rows.slice(0, query.limit).map((r) => ({
+    id: r.id, connectionId: r.connection_id, channel: r.channel, externalId: r.external_id, number: r.number,
+    status: r.status, financialStatus: r.financial_status, fulfillmentStatus: r.fulfillment_status,
+    allocationStatus: r.allocation_status, currency: r.currency, totalMinor: Number(r.total_minor),
+    customerEmail: r.customer_email, customerName: r.customer_name, shipCountry: r.ship_country,
+    itemCount: r.item_count, skus: r.skus, exceptions: r.exceptions, ingestPaths: r.ingest_paths,
+    placedAt: iso(r.placed_at), sourceUpdatedAt: iso(r.source_updated_at), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+  }));
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.placedAt, last.id) : null };
+}

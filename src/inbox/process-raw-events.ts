@@ -1,0 +1,156 @@
+import { sql } from 'drizzle-orm';
+import { pgArray } from '../db/sql-array';
+import { z } from 'zod';
+import { inTx, type Ctx } from '../context';
+import { withTransaction, type Tx } from '../db/transaction';
+import { loadConnectionTypes } from '../connections/connection-cache';
+import { upsertOrders, type IncomingOrder, type UpsertResult } from './upsert-orders';
+
+interface EventRow {
+  id: number;
+  connection_id: string;
+  path: IncomingOrder['path'];
+  topic: string | null;
+  body: string;
+}
+
+export interface ProcessSummary {
+  events: number;
+  processed: number;
+  ignored: number;
+  failed: number;
+  orders: UpsertResult[];
+}
+
+const empty = (): ProcessSummary => ({ events: 0, processed: 0, ignored: 0, failed: 0, orders: [] });
+
+function describe(err: unknown): string {
+  if (err instanceof z.ZodError) {
+    return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Normalises a set of stored raw events into orders, all in one transaction: events that cannot be
+ * read become dead letters (status `failed` with the error), the rest are upserted. A crash rolls
+ * the whole batch back to `pending`, so the queue recovers it.
+ */
+async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessSummary> {
+  const summary = empty();
+  summary.events = rows.length;
+  // Inside the transaction everything goes through tx (PGlite has one connection: a query beside it would wait forever).
+  const types = await loadConnectionTypes(inTx(ctx, tx), [...new Set(rows.map((r) => r.connection_id))]);
+  const incoming: IncomingOrder[] = [];
+  const outcome: Array<{ id: number; status: string; error: string | null }> = [];
+  for (const row of rows) {
+    const type = types.get(row.connection_id);
+    const connector = type ? ctx.connectors(type) : undefined;
+    if (!connector) {
+      outcome.push({ id: row.id, status: 'failed', error: `no connector for connection type ${type ?? '(deleted connection)'}` });
+      continue;
+    }
+    try {
+      const extracted = connector.extractOrders({ topic: row.topic, body: row.body, path: row.path });
+      if (extracted.kind === 'ignored') {
+        outcome.push({ id: row.id, status: 'ignored', error: extracted.reason });
+        continue;
+      }
+      const orders = extracted.records.map((rec) => connector.normalize(rec));
+      for (const order of orders) {
+        incoming.push({ connectionId: row.connection_id, channel: connector.channel, path: row.path, rawEventId: row.id, order });
+      }
+      outcome.push({ id: row.id, status: 'processed', error: null });
+    } catch (err) {
+      outcome.push({ id: row.id, status: 'failed', error: describe(err).slice(0, 4000) });
+    }
+  }
+  summary.orders = await upsertOrders(tx, incoming);
+  await tx.execute(sql`
+    update raw_events r set status = x.status, error = x.error, processed_at = now(), attempts = r.attempts + 1
+    from jsonb_to_recordset(${JSON.stringify(outcome)}::jsonb) as x(id bigint, status text, error text)
+    where r.id = x.id`);
+  for (const o of outcome) {
+    if (o.status === 'processed') summary.processed++;
+    else if (o.status === 'ignored') summary.ignored++;
+    else summary.failed++;
+  }
+  return summary;
+}
+
+const SELECT_COLUMNS = sql`id, connection_id, path, topic, body`;
+
+/**
+ * Takes up to `batchSize` pending events (skipping ones another worker holds) and processes them.
+ * When the batch as a whole fails (a database error), each event is retried alone so one poisonous
+ * event cannot hold back the others; database outages still fail the job, which the queue retries.
+ */
+export async function processPendingBatch(ctx: Ctx, batchSize = 500): Promise<ProcessSummary> {
+  try {
+    return await ctx.db.transaction(async (t) => {
+      const tx = t as unknown as Tx;
+      const res = await tx.execute(sql`
+        select ${SELECT_COLUMNS} from raw_events where status = 'pending'
+        order by id limit ${batchSize} for update skip locked`);
+      const rows = res.rows as unknown as EventRow[];
+      if (rows.length === 0) return empty();
+      return processRows(ctx, tx, rows);
+    });
+  } catch (err) {
+    const ids = await ctx.db.execute(sql`select id from raw_events where status = 'pending' order by id limit ${batchSize}`);
+    if (ids.rows.length <= 1) throw err;
+    const total = empty();
+    for (const r of ids.rows as Array<{ id: number }>) {
+      const one = await processEventsById(ctx, [Number(r.id)], { isolateFailures: true });
+      merge(total, one);
+    }
+    return total;
+  }
+}
+
+function merge(into: ProcessSummary, s: ProcessSummary): void {
+  into.events += s.events;
+  into.processed += s.processed;
+  into.ignored += s.ignored;
+  into.failed += s.failed;
+  into.orders.push(...s.orders);
+}
+
+/** Processes the given pending events now (replay, manual entry); with `isolateFailures` a database error marks the event failed. */
+export async function processEventsById(ctx: Ctx, ids: number[], opts: { isolateFailures?: boolean } = {}): Promise<ProcessSummary> {
+  try {
+    return await withTransaction(ctx, async (tx) => {
+      const res = await tx.execute(sql`
+        select ${SELECT_COLUMNS} from raw_events where id = any(${pgArray(ids, 'bigint')}) and status = 'pending'
+        order by id for update skip locked`);
+      return processRows(ctx, tx, res.rows as unknown as EventRow[]);
+    });
+  } catch (err) {
+    if (!opts.isolateFailures) throw err;
+    await ctx.db.execute(sql`
+      update raw_events set status = 'failed', error = ${describe(err).slice(0, 4000)}, attempts = attempts + 1,
+        processed_at = now() where id = any(${pgArray(ids, 'bigint')}) and status = 'pending'`);
+    return { ...empty(), events: ids.length, failed: ids.length };
+  }
+}
+
+/** Drains pending events until none is left (or `maxBatches` is reached); returns what it did. */
+export async function drainRawEvents(ctx: Ctx, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<ProcessSummary> {
+  const total = empty();
+  const batchSize = opts.batchSize ?? 500;
+  for (let i = 0; i < (opts.maxBatches ?? 1000); i++) {
+    const s = await processPendingBatch(ctx, batchSize);
+    merge(total, s);
+    if (s.events < batchSize) break;
+  }
+  return total;
+}
+
+/** Number of events waiting, and the age of the oldest (for the sweep and /metrics). */
+export async function pendingEventStats(ctx: Ctx): Promise<{ pending: number; oldestAgeMs: number }> {
+  const res = await ctx.db.execute(sql`
+    select count(*)::int as n, coalesce(extract(epoch from now() - min(received_at)) * 1000, 0)::float8 as age
+    from raw_events where status = 'pending'`);
+  const row = res.rows[0] as { n: number; age: number } | undefined;
+  return { pending: row?.n ?? 0, oldestAgeMs: row?.age ?? 0 };
+}

@@ -1,0 +1,73 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { eq } from 'drizzle-orm';
+import { createDispatch } from '../workers/base';
+import { processors } from '../workers/processors';
+import { createApp, type AppOptions } from './api/app';
+import { ensureAdminKey } from './auth/api-keys';
+import type { Config } from './config';
+import { createConnection } from './connections/manage-connections';
+import { connections } from './db/schema/index';
+import { openHub, type Hub } from './hub';
+
+export interface StartOptions {
+  demo?: boolean;
+  /** Run the workers in this process (always true for the embedded queue). */
+  workers?: boolean;
+  ui?: AppOptions['extend'];
+}
+
+export interface RunningHub {
+  hub: Hub;
+  server: ServerType;
+  url: string;
+  adminKey: string | null;
+  stop(): Promise<void>;
+}
+
+/** Schedules the housekeeping jobs every deployment needs. */
+export async function scheduleHousekeeping(hub: Hub): Promise<void> {
+  await hub.queue.schedule('inbox-sweep', 'inbox.sweep', {}, 2000);
+}
+
+/** Starts workers on this process's queue. */
+export async function startWorkers(hub: Hub): Promise<void> {
+  await hub.queue.work(createDispatch(hub.ctx, processors), { concurrency: hub.ctx.config.workerConcurrency });
+}
+
+/** Creates the demo's sandbox channel once (idempotent across restarts). */
+export async function ensureDemoConnection(hub: Hub): Promise<string> {
+  const [found] = await hub.ctx.db.select().from(connections).where(eq(connections.name, 'Demo shop (sandbox)'));
+  if (found) return found.id;
+  const created = await createConnection(hub.ctx, {
+    type: 'sandbox',
+    name: 'Demo shop (sandbox)',
+    config: { seed: 'demo', ordersPerPull: 2, pollIntervalSeconds: 5, webhookSecret: 'demo-webhook-secret' },
+  });
+  return created.id;
+}
+
+/** Starts the hub: HTTP API (+ UI), workers, housekeeping; with `demo` a sandbox channel fills the inbox. */
+export async function startHub(config: Config, opts: StartOptions = {}): Promise<RunningHub> {
+  const hub = await openHub(config);
+  const { generated } = await ensureAdminKey(hub.ctx);
+  await scheduleHousekeeping(hub);
+  if (opts.workers !== false || hub.queue.kind === 'embedded') await startWorkers(hub);
+  if (opts.demo) await ensureDemoConnection(hub);
+  const app = createApp(hub.ctx, { extend: opts.ui });
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  return {
+    hub,
+    server,
+    url,
+    adminKey: generated,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await hub.close();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { jobCatalogue, jobNames, type JobName, type JobPayload } from './catalogue';
+import { PermanentJobError, type Dispatch, type EnqueueOptions, type JobQueue, type QueueCounts } from './port';
+
+/** BullMQ queue names may not contain ':'; one BullMQ queue per job name. */
+const queueName = (name: JobName) => name.replace(/\./g, '-');
+
+/** The queue port on Redis: one BullMQ queue per job name, shared by every hub and worker process. */
+export class BullQueue implements JobQueue {
+  readonly kind = 'bullmq' as const;
+  private readonly queues = new Map<JobName, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly client: Redis;
+
+  constructor(private readonly url: string, private readonly prefix: string) {
+    // Commands fail fast while Redis is down (the webhook path answers 503) instead of queueing forever.
+    this.client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    this.client.on('error', () => {});
+  }
+
+  private queue(name: JobName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(queueName(name), { connection: this.client as unknown as ConnectionOptions, prefix: this.prefix });
+      q.on('error', () => {});
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts: EnqueueOptions = {}): Promise<void> {
+    const def = jobCatalogue[name];
+    await this.queue(name).add(name, payload, {
+      jobId: opts.jobId,
+      delay: opts.delayMs,
+      priority: opts.priority || undefined,
+      attempts: def.attempts,
+      backoff: { type: 'exponential', delay: def.backoffMs, jitter: 0.5 },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+
+  async schedule<N extends JobName>(key: string, name: N, payload: JobPayload<N>, everyMs: number): Promise<void> {
+    const def = jobCatalogue[name];
+    await this.queue(name).upsertJobScheduler(key, { every: everyMs }, {
+      name,
+      data: payload,
+      opts: { attempts: def.attempts, backoff: { type: 'exponential', delay: def.backoffMs }, removeOnComplete: true, removeOnFail: 100 },
+    });
+  }
+
+  async unschedule(key: string): Promise<void> {
+    await Promise.all(jobNames.map((n) => this.queue(n).removeJobScheduler(key)));
+  }
+
+  async work(dispatch: Dispatch, opts: { concurrency?: number; only?: JobName[] } = {}): Promise<void> {
+    for (const name of opts.only ?? jobNames) {
+      const def = jobCatalogue[name];
+      const worker = new Worker(
+        queueName(name),
+        async (job) => {
+          try {
+            await dispatch(name, job.data, {
+              id: job.id ?? '',
+              attempt: job.attemptsMade + 1,
+              maxAttempts: job.opts.attempts ?? 1,
+            });
+          } catch (err) {
+            if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
+            throw err;
+          }
+        },
+        {
+          connection: new Redis(this.url, { maxRetriesPerRequest: null }) as unknown as ConnectionOptions,
+          prefix: this.prefix,
+          concurrency: Math.max(def.concurrency, Math.min(opts.concurrency ?? def.concurrency, 64)),
+        },
+      );
+      worker.on('error', () => {});
+      this.workers.push(worker);
+    }
+  }
+
+  async counts(): Promise<Record<string, QueueCounts>> {
+    const out: Record<string, QueueCounts> = {};
+    for (const n of jobNames) {
+      const c = await this.queue(n).getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+      out[n] = { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
+    }
+    return out;
+  }
+
+  async ping(timeoutMs = 1000): Promise<boolean> {
+    try {
+      const res = await Promise.race([
+        this.client.ping(),
+        new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref()),
+      ]);
+      return res === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  /** Removes every key of this prefix (tests use a random prefix per file). */
+  async obliterate(): Promise<void> {
+    await Promise.all(jobNames.map((n) => this.queue(n).obliterate({ force: true }).catch(() => {})));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.client.disconnect();
+  }
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * The one job catalogue: every job name, its payload schema and its retry policy. The in-process
+ * queue and BullMQ both read it, and workers/ run the same processor for each name.
+ */
+export const jobCatalogue = {
+  /** Normalises pending raw events into orders in batches. Retries: a batch fails only on database trouble, which passes. */
+  'inbox.drain': {
+    payload: z.object({ reason: z.string().optional() }),
+    attempts: 8,
+    backoffMs: 250,
+    concurrency: 2,
+  },
+  /** Safety net run every few seconds: drains events left pending by a crash between storing and processing. */
+  'inbox.sweep': {
+    payload: z.object({}),
+    attempts: 1,
+    backoffMs: 1000,
+    concurrency: 1,
+  },
+  /** Incremental pull (or backfill) of one connection; resumable from the stored cursor, so retrying is safe. */
+  'connection.sync': {
+    payload: z.object({
+      connectionId: z.string().uuid(),
+      syncRunId: z.string().uuid().optional(),
+      kind: z.enum(['incremental', 'backfill']).default('incremental'),
+      since: z.string().datetime({ offset: true }).optional(),
+    }),
+    attempts: 5,
+    backoffMs: 2000,
+    concurrency: 2,
+  },
+  /** Demo: the sandbox channel produces a few new orders and updates (poll and webhook paths). */
+  'sandbox.tick': {
+    payload: z.object({ connectionId: z.string().uuid() }),
+    attempts: 1,
+    backoffMs: 1000,
+    concurrency: 1,
+  },
+} as const;
+
+export type JobName = keyof typeof jobCatalogue;
+export type JobPayload<N extends JobName> = z.input<(typeof jobCatalogue)[N]['payload']>;
+export type ParsedJobPayload<N extends JobName> = z.output<(typeof jobCatalogue)[N]['payload']>;
+export const jobNames = Object.keys(jobCatalogue) as JobName[];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(jobCatalogue, name);
+}
+
+/** Exponential back-off with full jitter between 50% and 100% of the step, like BullMQ's `exponential` with jitter. */
+export function backoffDelay(baseMs: number, attempt: number, random = Math.random): number {
+  const step = baseMs * 2 ** Math.max(0, attempt - 1);
+  return Math.round(step * (0.5 + random() * 0.5));
+}

@@ -1,0 +1,23 @@
+import { runSync } from '../src/connections/run-sync';
+import { kickDrain } from '../src/inbox/kick-drain';
+import { drainRawEvents, pendingEventStats } from '../src/inbox/process-raw-events';
+import type { ProcessorMap } from './base';
+
+/** Every job name → the verb that runs it. Thin on purpose: the logic lives in src/. */
+export const processors: ProcessorMap = {
+  'inbox.drain': async (ctx) => {
+    const s = await drainRawEvents(ctx);
+    if (s.events > 0) ctx.log.debug({ events: s.events, failed: s.failed, orders: s.orders.length }, 'drained');
+  },
+  'inbox.sweep': async (ctx) => {
+    const { pending, oldestAgeMs } = await pendingEventStats(ctx);
+    // Events left pending by a crash (or a lost kick) are older than any normal drain delay.
+    if (pending > 0 && oldestAgeMs > 1000) await kickDrain(ctx, 'sweep');
+  },
+  'connection.sync': async (ctx, p) => {
+    await runSync(ctx, p);
+  },
+  'sandbox.tick': async (ctx, p) => {
+    await runSync(ctx, { connectionId: p.connectionId, kind: 'incremental' });
+  },
+};
