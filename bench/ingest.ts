@@ -1,0 +1,139 @@
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { Pool } from 'undici';
+import { sandboxOrder } from '../connectors/sandbox/generate';
+import { signSandboxBody } from '../connectors/sandbox/index';
+import { freePort, freshDatabase, percentile, startChild, stopChild } from './support';
+
+interface Delivery {
+  body: string;
+  headers: Record<string, string>;
+}
+
+interface LoadResult {
+  seconds: number;
+  latencies: number[];
+  statuses: Map<number, number>;
+  firstSend: number;
+}
+
+/** Sends every delivery with `clients` concurrent connections; measures each acknowledgement. */
+async function load(origin: string, path: string, deliveries: Delivery[], clients: number): Promise<LoadResult> {
+  const pool = new Pool(origin, { connections: clients, pipelining: 1 });
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const firstSend = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < deliveries.length) {
+        const d = deliveries[next++]!;
+        const t0 = performance.now();
+        const res = await pool.request({ method: 'POST', path, headers: d.headers, body: d.body });
+        await res.body.dump();
+        latencies.push(performance.now() - t0);
+        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+      }
+    }),
+  );
+  const seconds = (performance.now() - firstSend) / 1000;
+  await pool.close();
+  return { seconds, latencies: latencies.sort((a, b) => a - b), statuses, firstSend };
+}
+
+/**
+ * `npm run bench -- ingest [--deliveries 20000] [--clients 32]`
+ * Signed webhook deliveries (10% duplicates) over HTTP to one hub process on real PostgreSQL + Redis;
+ * prints the inbox rate, ack latency, and the ratio to a bare hono endpoint measured in the same run.
+ */
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { deliveries: { type: 'string' }, clients: { type: 'string' } } });
+  const total = Number(values.deliveries ?? 20_000);
+  const clients = Number(values.clients ?? 32);
+  const distinct = Math.round(total * 0.9);
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
+    process.stderr.write('ingest bench: set DATABASE_URL and REDIS_URL (real PostgreSQL + Redis)\n');
+    process.exit(2);
+  }
+  const db = await freshDatabase('omnihub_bench_ingest');
+  const secret = 'bench-webhook-secret';
+  const adminKey = `bench-admin-key-${Date.now()}-xxxxxxxx`;
+
+  // Baseline: the machine's HTTP ceiling with the same client.
+  const barePort = await freePort();
+  const bare = await startChild(['bench/bare-server.ts'], { PORT: String(barePort) }, `http://127.0.0.1:${barePort}/ready`);
+
+  const port = await freePort();
+  const hub = await startChild(['src/cli.ts', 'start', '--port', String(port)], {
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env.REDIS_URL,
+    OMNIHUB_QUEUE_PREFIX: `bench${Date.now()}`,
+    OMNIHUB_ADMIN_KEY: adminKey,
+    OMNIHUB_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
+    OMNIHUB_DATA_DIR: `/tmp/omnihub-bench-${Date.now()}`,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  }, `http://127.0.0.1:${port}/ready`);
+
+  try {
+    const created = await fetch(`http://127.0.0.1:${port}/api/v1/connections`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'sandbox', name: 'bench', config: { webhookSecret: secret, pollIntervalSeconds: 0 } }),
+    });
+    const connectionId = ((await created.json()) as { id: string }).id;
+
+    // Deliveries prepared before the clock starts: 90% distinct orders, 10% redeliveries of earlier ones.
+    const deliveries: Delivery[] = [];
+    for (let i = 0; i < distinct; i++) {
+      const body = JSON.stringify(sandboxOrder('bench', i));
+      deliveries.push({
+        body,
+        headers: { 'content-type': 'application/json', 'x-sandbox-signature': signSandboxBody(secret, body), 'x-sandbox-delivery-id': `d-${i}`, 'x-sandbox-topic': 'order.created' },
+      });
+    }
+    for (let i = 0; i < total - distinct; i++) {
+      const j = Math.floor((i * 7919) % distinct);
+      deliveries.push(deliveries[j]!);
+    }
+    // Shuffle deterministically so duplicates arrive interleaved.
+    for (let i = deliveries.length - 1; i > 0; i--) {
+      const j = (i * 2654435761) % (i + 1);
+      [deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!];
+    }
+
+    const base = await load(`http://127.0.0.1:${barePort}`, `/webhooks/${connectionId}`, deliveries, clients);
+    const ceiling = total / base.seconds;
+
+    const pgc = new pg.Client({ connectionString: db.url });
+    await pgc.connect();
+    const res = await load(`http://127.0.0.1:${port}`, `/webhooks/${connectionId}`, deliveries, clients);
+    // First send to the last order visible in the inbox.
+    let count = 0;
+    const deadline = Date.now() + 300_000;
+    while (Date.now() < deadline) {
+      count = Number((await pgc.query('select count(*)::int as n from orders')).rows[0].n);
+      if (count >= distinct) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const inboxSeconds = (performance.now() - res.firstSend) / 1000;
+    await new Promise((r) => setTimeout(r, 1000));
+    count = Number((await pgc.query('select count(*)::int as n from orders')).rows[0].n);
+    const events = Number((await pgc.query('select count(*)::int as n from raw_events')).rows[0].n);
+    await pgc.end();
+
+    const inboxRate = distinct / inboxSeconds;
+    const statuses = [...res.statuses.entries()].map(([s, n]) => `${s}×${n}`).join(' ');
+    console.log(`ingest benchmark: ${total} signed deliveries (${distinct} distinct orders, ${total - distinct} duplicates), ${clients} clients`);
+    console.log(`  baseline (bare hono endpoint): ${ceiling.toFixed(0)} req/s, p50 ${percentile(base.latencies, 50).toFixed(1)} ms, p99 ${percentile(base.latencies, 99).toFixed(1)} ms`);
+    console.log(`  hub acknowledgements:          ${(total / res.seconds).toFixed(0)} req/s, p50 ${percentile(res.latencies, 50).toFixed(1)} ms, p99 ${percentile(res.latencies, 99).toFixed(1)} ms  [${statuses}]`);
+    console.log(`  inbox rate (first send → last order visible): ${inboxRate.toFixed(0)} orders/s in ${inboxSeconds.toFixed(2)} s`);
+    console.log(`  ratio inbox rate / ceiling: ${(inboxRate / ceiling).toFixed(2)} (target ≥ 0.30); ack p99 target ≤ 50 ms`);
+    console.log(`  inbox holds ${count} orders (expected ${distinct}): ${count === distinct ? 'OK' : 'MISMATCH'}; raw events stored ${events} (expected ${distinct})`);
+    if (count !== distinct) process.exitCode = 1;
+  } finally {
+    await stopChild(hub);
+    await stopChild(bare);
+    await db.drop();
+  }
+}
