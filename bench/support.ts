@@ -46,7 +46,9 @@ export async function freshDatabase(prefix: string): Promise<{ url: string; drop
 
 /** Starts a TypeScript entry of this repository as a child process and waits for `readyUrl` to answer 200. */
 export async function startChild(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  // BENCH_NODE_ARGS (e.g. --cpu-prof) lets a profile be taken of the process under load.
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
