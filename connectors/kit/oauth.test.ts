@@ -41,3 +41,34 @@ describe('token cache', () => {
     expect(await cache.get('c', async () => ({ accessToken: 'two' }))).toBe('two');
   });
 });
+
+describe.skipIf(!process.env.REDIS_URL)('token cache shared through Redis', () => {
+  it('two processes needing a token at the same moment refresh it once', async () => {
+    const { SharedTokenStore } = await import('./oauth');
+    const prefix = `t${Math.random().toString(36).slice(2, 10)}`;
+    const a = SharedTokenStore.connect(process.env.REDIS_URL!, prefix);
+    const b = SharedTokenStore.connect(process.env.REDIS_URL!, prefix);
+    try {
+      const cacheA = new TokenCache({ shared: a });
+      const cacheB = new TokenCache({ shared: b });
+      let calls = 0;
+      const refresh = async () => {
+        calls++;
+        await new Promise((r) => setTimeout(r, 100));
+        return { accessToken: `shared${calls}`, expiresInSeconds: 3600 };
+      };
+      const got = await Promise.all([cacheA.get('acct', refresh), cacheB.get('acct', refresh), cacheA.get('acct', refresh), cacheB.get('acct', refresh)]);
+      expect(calls).toBe(1);
+      expect(new Set(got)).toEqual(new Set(['shared1']));
+      // A refused token is dropped everywhere; the next caller refreshes once more.
+      cacheA.invalidate('acct', 'shared1');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await cacheB.get('acct', refresh)).toBe('shared1'); // B's local copy is still valid for B
+      expect(await cacheA.get('acct', refresh)).toBe('shared2');
+      expect(calls).toBe(2);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});

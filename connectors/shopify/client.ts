@@ -1,6 +1,6 @@
 import { RemoteError } from '../../src/errors';
 import { HttpClient, type HttpResponse } from '../kit/http';
-import { tokenCache } from '../kit/oauth';
+import { getTokenCache, type TokenCache } from '../kit/oauth';
 import { shopifyCallLimitSignal, shopifyThrottleSignal, type RatePriority } from '../kit/rate-governor';
 import type { ShopifyConfig } from './config';
 
@@ -66,6 +66,7 @@ export class ShopifyClient {
   private readonly gql: HttpClient;
   private readonly auth: HttpClient;
   private readonly tokenKey: string;
+  private readonly tokens: TokenCache;
   /** The last call's requested cost: our estimate for the next one, so the governor waits before, not after. */
   private lastCost = 100;
 
@@ -74,6 +75,7 @@ export class ShopifyClient {
     const field = cfg.baseUrl ? 'config.baseUrl' : 'config.shopDomain';
     const common = { baseUrl: origin, baseUrlField: field, allowedPrivateHosts: rt.allowedPrivateHosts, redisUrl: rt.redisUrl, keyPrefix: rt.keyPrefix };
     this.tokenKey = `shopify:${cfg.shopDomain}:${cfg.clientId ?? 'static'}`;
+    this.tokens = getTokenCache(rt);
     this.gql = new HttpClient({
       ...common,
       label: 'shopify',
@@ -82,7 +84,7 @@ export class ShopifyClient {
       auth: async () => ({ 'x-shopify-access-token': await this.token() }),
       onUnauthorized: () => {
         if (!this.cfg.clientId) return false;
-        tokenCache.invalidate(this.tokenKey);
+        this.tokens.invalidate(this.tokenKey);
         return true;
       },
       readSignal: (r) => shopifyThrottleSignal(r.json<{ extensions?: { cost?: unknown } }>()?.extensions?.cost),
@@ -100,7 +102,7 @@ export class ShopifyClient {
   /** The static token, or a client-credentials token refreshed once for all concurrent callers (to `baseUrl` when set). */
   private async token(): Promise<string> {
     if (this.cfg.accessToken) return this.cfg.accessToken;
-    return tokenCache.get(this.tokenKey, async () => {
+    return this.tokens.get(this.tokenKey, async () => {
       const res = await this.auth.request({
         method: 'POST', path: '/admin/oauth/access_token', priority: 'webhook',
         body: { client_id: this.cfg.clientId, client_secret: this.cfg.clientSecret, grant_type: 'client_credentials' },

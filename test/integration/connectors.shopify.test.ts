@@ -206,6 +206,47 @@ describe('Shopify pull (GraphQL, msw standing in for Shopify)', () => {
   });
 });
 
+describe('Shopify query cost and long orders', () => {
+  it('a page too costly for one call is retried smaller, and the size that works is kept in the cursor', async () => {
+    const id = await createConnection({ pageSize: 8 });
+    seed(5);
+    const firsts: number[] = [];
+    server.use(http.post(GQL, async ({ request }) => {
+      const b = (await request.json()) as { variables: { first: number } };
+      firsts.push(b.variables.first);
+      if (b.variables.first > 2) {
+        return HttpResponse.json({ errors: [{ message: 'Query cost is 1500, which exceeds the single query max cost limit (1000).', extensions: { code: 'MAX_COST_EXCEEDED', cost: 1500, maxCost: 1000 } }] });
+      }
+      return HttpResponse.json(store.answer(b as never) as Record<string, unknown>);
+    }));
+    const r = await runSync(t.hub.ctx, { connectionId: id, kind: 'incremental' });
+    expect(firsts.slice(0, 3)).toEqual([8, 4, 2]);
+    expect(r.ordersSeen).toBe(5);
+    const conn = await t.hub.ctx.db.execute(sql`select cursor from connections where id = ${id}`);
+    expect((conn.rows[0] as { cursor: { extra?: { pageSize?: number } } }).cursor.extra?.pageSize).toBe(2);
+  });
+
+  it('fetches the rest of the line items of an order with more than one page of them', async () => {
+    const id = await createConnection();
+    const node = fakeGqlOrder(50, { updatedAt: '2026-02-01T00:00:00.000Z' });
+    (node.lineItems as { pageInfo: unknown }).pageInfo = { hasNextPage: true, endCursor: 'li-1' };
+    store.put(node);
+    server.use(http.post(GQL, async ({ request }) => {
+      const b = (await request.json()) as { query: string; variables: Record<string, unknown> };
+      if (b.query.includes('OmnihubOrderLines')) {
+        expect(b.variables).toEqual({ id: node.id, after: 'li-1' });
+        const more = (fakeGqlOrder(51, { updatedAt: '2026-02-01T00:00:00.000Z', price: '5.00', quantity: 2 }).lineItems as { nodes: unknown[] }).nodes;
+        return HttpResponse.json({ data: { order: { lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: more } } } });
+      }
+      return HttpResponse.json(store.answer(b as never) as Record<string, unknown>);
+    }));
+    await runSync(t.hub.ctx, { connectionId: id, kind: 'incremental' });
+    await drainRawEvents(t.hub.ctx);
+    const lines = await t.hub.ctx.db.execute(sql`select l.sku, l.quantity from order_lines l join orders o on o.id = l.order_id where o.connection_id = ${id} order by l.sku`);
+    expect(lines.rows.map((r) => (r as { sku: string }).sku)).toEqual(['SKU-1', 'SKU-2']);
+  });
+});
+
 describe('Shopify webhooks through POST /webhooks/:id', () => {
   const orderFixture = readFileSync('/work/shared/fixtures/shopify/order.json', 'utf8');
   const refundFixture = readFileSync('/work/shared/fixtures/shopify/refund.json', 'utf8');
