@@ -58,7 +58,9 @@ export interface OrderNode {
 
 /** The search filter Shopify's `orders(query:)` takes: an inclusive updated-at window. */
 export function updatedAtFilter(start: string, end: string): string {
-  return `updated_at:>='${start}' AND updated_at:<='${end}'`;
+  // Whole seconds, as Shopify's search syntax documents them; flooring the end only defers a record to the next window.
+  const s = (iso: string) => `${new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+  return `updated_at:>='${s(start)}' AND updated_at:<='${s(end)}'`;
 }
 
 /** Admin GraphQL client for one shop: auth (static or client-credentials token), cost-based rate governing, THROTTLED handling. */

@@ -185,6 +185,24 @@ describe('Shopify pull (GraphQL, msw standing in for Shopify)', () => {
     expect((await orderRow(id, '820982911946154510'))?.financial_status).toBe('pending');
   });
 
+  it('a backfill that crashes resumes from the cursor kept in its sync run', async () => {
+    const id = await createConnection();
+    seed(10);
+    const sync = await t.api('POST', `/api/v1/connections/${id}/sync`, { kind: 'backfill', since: '2025-12-01T00:00:00Z' });
+    expect(sync.status).toBe(202);
+    const runId = sync.body.syncRunId as string;
+    const crash = new Error('worker killed');
+    await runSync(t.hub.ctx, { connectionId: id, syncRunId: runId, kind: 'backfill', since: '2025-12-01T00:00:00Z' }, (p) => {
+      if (p.pages === 2) throw crash;
+    }).catch((e) => expect(e).toBe(crash));
+    const before = store.afters.length;
+    const resumed = await runSync(t.hub.ctx, { connectionId: id, syncRunId: runId, kind: 'backfill', since: '2025-12-01T00:00:00Z' });
+    expect(store.afters[before]).not.toBeNull();
+    expect(resumed.ordersSeen).toBe(10); // counted across both attempts of the one run
+    await drainRawEvents(t.hub.ctx);
+    expect(await countOrders(id)).toBe(10);
+  });
+
   it('a crash after page 2 resumes from the checkpoint without loss or duplicates', async () => {
     const id = await createConnection();
     seed(10);
