@@ -14,11 +14,6 @@ export interface WooOrderRecord {
   [k: string]: unknown;
 }
 
-/** `2026-03-01T12:00:00.000Z` → `2026-03-01T12:00:00`: WooCommerce wants GMT without zone when dates_are_gmt=true. */
-export function wooDateParam(iso: string): string {
-  return new Date(iso).toISOString().slice(0, 19);
-}
-
 /** REST v3 client for one store: Basic auth with the consumer key/secret, polite default rate. */
 export class WooClient {
   private readonly http: HttpClient;
@@ -39,24 +34,9 @@ export class WooClient {
     });
   }
 
-  /** One page of orders modified in (after, before], oldest first. */
-  async ordersPage(p: { after: string; before: string; page: number; perPage: number; priority: RatePriority; signal?: AbortSignal }) {
-    const res: HttpResponse = await this.http.request({
-      path: '/wp-json/wc/v3/orders',
-      query: {
-        modified_after: wooDateParam(p.after),
-        modified_before: wooDateParam(p.before),
-        dates_are_gmt: true,
-        orderby: 'modified',
-        order: 'asc',
-        status: 'any',
-        page: p.page,
-        per_page: p.perPage,
-      },
-      priority: p.priority,
-      signal: p.signal,
-    });
-    const totalPages = Number(res.headers.get('x-wp-totalpages') ?? '0');
-    return { orders: res.json<WooOrderRecord[]>(), totalPages: Number.isFinite(totalPages) ? totalPages : 0 };
+  /** One page of GET /wp-json/wc/v3/orders with the given query (see paging.ts). */
+  async orders(query: Record<string, string | number>, priority: RatePriority, signal?: AbortSignal): Promise<WooOrderRecord[]> {
+    const res: HttpResponse = await this.http.request({ path: '/wp-json/wc/v3/orders', query, priority, signal });
+    return res.json<WooOrderRecord[]>();
   }
 }

@@ -3,6 +3,7 @@ import { parseJsonSafe } from '../kit/json-bigint';
 import { pullWindow, type WindowCursor } from '../kit/pull-window';
 import { hmacSha256, safeEqual } from '../kit/signatures';
 import { WooClient, type WooOrderRecord } from './client';
+import { firstWooToken, nextWooToken, wooPageQuery, type WooToken } from './paging';
 import { WooConfig } from './config';
 import { normalizeWooOrder, wooGmt } from './transform';
 
@@ -14,12 +15,6 @@ const PING = /^webhook_id=\d{1,12}$/;
 
 export function signWooBody(secret: string, body: string | Buffer): string {
   return hmacSha256(secret, body, 'base64');
-}
-
-interface WooToken {
-  /** modified_after (exclusive) of the next request. */
-  after: string;
-  page: number;
 }
 
 export const woocommerceConnector: Connector<WooConfig> = {
@@ -52,26 +47,15 @@ export const woocommerceConnector: Connector<WooConfig> = {
 
   normalize: normalizeWooOrder,
 
-  /**
-   * Keyset paging over modified time instead of page numbers: an order modified while we page moves to
-   * the end of WooCommerce's result, and page N+1 would then skip one order. Asking again "after the
-   * last modified time we saw" cannot skip; page numbers are used only inside one second that holds a
-   * whole page of orders.
-   */
+  /** Walks each window by modified time (see paging.ts: offset pages would skip orders modified meanwhile). */
   async *pullOrders(rt, cursor, opts) {
     const client = new WooClient(rt.config, rt);
     const perPage = rt.config.pageSize;
     const priority = opts.kind === 'backfill' ? 'backfill' : 'incremental';
     const pages = pullWindow<WooOrderRecord>(cursor as WindowCursor | null, { now: rt.now(), since: opts.since }, async (w, token) => {
-      // modified_after is exclusive and has second precision: one second before the start makes it inclusive.
-      const t: WooToken = (token as WooToken | null) ?? { after: new Date(Date.parse(w.start) - 1000).toISOString(), page: 1 };
-      const { orders, totalPages } = await client.ordersPage({ after: t.after, before: w.end, page: t.page, perPage, priority, signal: opts.signal });
-      const last = orders[orders.length - 1];
-      if (!last || orders.length < perPage || (totalPages > 0 && t.page >= totalPages)) return { records: orders, next: null };
-      const lastSecond = Math.floor(Date.parse(wooGmt(last.date_modified_gmt)) / 1000) * 1000;
-      const nextAfter = new Date(lastSecond - 1000).toISOString();
-      const next: WooToken = Date.parse(nextAfter) > Date.parse(t.after) ? { after: nextAfter, page: 1 } : { after: t.after, page: t.page + 1 };
-      return { records: orders, next };
+      const t = (token as WooToken | null) ?? firstWooToken(w.start);
+      const orders = await client.orders(wooPageQuery(t, w.end, perPage), priority, opts.signal);
+      return { records: orders, next: nextWooToken(t, orders, perPage) };
     });
     for await (const p of pages) {
       const records: PulledRecord[] = p.records.map((o) => ({ externalId: String(o.id), updatedAt: wooGmt(o.date_modified_gmt), body: JSON.stringify(o) }));

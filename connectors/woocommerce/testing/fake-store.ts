@@ -1,7 +1,8 @@
 /**
  * A WooCommerce-shaped fake for tests: answers GET /wp-json/wc/v3/orders as WooCommerce does, with
  * offset pages (`page`, `per_page`, X-WP-Total/X-WP-TotalPages) over orders filtered by
- * modified_after/modified_before (exclusive, second precision, GMT with dates_are_gmt=true).
+ * modified_after/modified_before (exclusive, second precision, GMT with dates_are_gmt=true) and `exclude`.
+ * Ties in modified time come back in an order that changes between requests, as MySQL may return them.
  */
 export interface FakeWooOrderOptions {
   modifiedGmt: string;
@@ -34,6 +35,9 @@ export function fakeWooOrder(id: number, o: FakeWooOrderOptions): Record<string,
 
 type WooOrder = ReturnType<typeof fakeWooOrder>;
 
+/** A per-request permutation of ids, so equal modified times have no stable order. */
+const tieKey = (id: number, salt: number) => ((id * 2654435761 + salt * 40503) >>> 0) % 1000003;
+
 export class FakeWooStore {
   readonly orders = new Map<number, WooOrder>();
   /** The query of every orders request, in order. */
@@ -52,9 +56,11 @@ export class FakeWooStore {
     const before = q.get('modified_before');
     const perPage = Number(q.get('per_page') ?? 10);
     const page = Number(q.get('page') ?? 1);
+    const exclude = new Set((q.get('exclude') ?? '').split(',').filter(Boolean).map(Number));
     const all = [...this.orders.values()]
       .filter((o) => (!after || sec(o.date_modified_gmt) > sec(after)) && (!before || sec(o.date_modified_gmt) < sec(before)))
-      .sort((a, b) => sec(a.date_modified_gmt) - sec(b.date_modified_gmt) || a.id - b.id);
+      .filter((o) => !exclude.has(o.id))
+      .sort((a, b) => sec(a.date_modified_gmt) - sec(b.date_modified_gmt) || tieKey(a.id, this.requests.length) - tieKey(b.id, this.requests.length));
     const body = all.slice((page - 1) * perPage, page * perPage).map((o) => structuredClone(o));
     this.onPage?.(this.requests.length);
     return { body, headers: { 'x-wp-total': String(all.length), 'x-wp-totalpages': String(Math.ceil(all.length / perPage)) } };
