@@ -85,6 +85,21 @@ describe('kit http client', () => {
     expect(n).toBe(2);
   });
 
+  it('a 200 that is not JSON is a permanent error, not a crash or a retry loop', async () => {
+    server.use(http.get(`${BASE}/html`, () => new HttpResponse('<html>WordPress</html>', { status: 200, headers: { 'content-type': 'text/html' } })));
+    const { c } = client();
+    const res = await c.request({ path: '/html' });
+    let err: unknown;
+    try {
+      res.json();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(RemoteError);
+    expect((err as RemoteError).retryable).toBe(false);
+    expect(hits('/html')).toBe(1);
+  });
+
   it('refuses a base URL on a private address unless allowed, before any call', async () => {
     const { c } = client({ baseUrl: 'http://127.0.0.1:9', label: 'kit' });
     const err = await c.request({ path: '/x' }).catch((e) => e);

@@ -189,7 +189,14 @@ export class HttpClient {
       // Parsed once: the signal reader, the inspector and the caller all look at the same body.
       json: <T>() => {
         if (!didParse) {
-          parsed = JSON.parse(text);
+          try {
+            parsed = JSON.parse(text);
+          } catch (err) {
+            // An HTML page where JSON was due (REST API disabled, wrong URL, a login wall) will not change by retrying.
+            throw new RemoteError(`${o.label}: ${req.method ?? 'GET'} ${url.pathname} answered ${res.status} with a body that is not JSON`, {
+              remoteStatus: res.status, retryable: false, cause: err,
+            });
+          }
           didParse = true;
         }
         return parsed as T;
