@@ -1,0 +1,42 @@
+import { HttpClient, type HttpResponse } from '../kit/http';
+import type { RatePriority } from '../kit/rate-governor';
+import type { WooConfig } from './config';
+
+export interface WooRuntime {
+  allowedPrivateHosts?: string[];
+  redisUrl?: string;
+  keyPrefix?: string;
+}
+
+export interface WooOrderRecord {
+  id: number | string;
+  date_modified_gmt: string;
+  [k: string]: unknown;
+}
+
+/** REST v3 client for one store: Basic auth with the consumer key/secret, polite default rate. */
+export class WooClient {
+  private readonly http: HttpClient;
+  constructor(private readonly cfg: WooConfig, rt: WooRuntime = {}) {
+    const base = (cfg.baseUrl ?? cfg.siteUrl).replace(/\/+$/, '');
+    const basic = Buffer.from(`${cfg.consumerKey}:${cfg.consumerSecret}`).toString('base64');
+    this.http = new HttpClient({
+      baseUrl: base,
+      baseUrlField: cfg.baseUrl ? 'config.baseUrl' : 'config.siteUrl',
+      allowedPrivateHosts: rt.allowedPrivateHosts,
+      redisUrl: rt.redisUrl,
+      keyPrefix: rt.keyPrefix,
+      label: 'woocommerce',
+      // WooCommerce publishes no limit headers; hosts throttle, so stay polite and obey 429 Retry-After.
+      rateKey: `woocommerce:${new URL(cfg.siteUrl).host}`,
+      bucket: { capacity: 10, refillPerSecond: 5 },
+      auth: () => ({ authorization: `Basic ${basic}` }),
+    });
+  }
+
+  /** One page of GET /wp-json/wc/v3/orders with the given query (see paging.ts). */
+  async orders(query: Record<string, string | number>, priority: RatePriority, signal?: AbortSignal): Promise<WooOrderRecord[]> {
+    const res: HttpResponse = await this.http.request({ path: '/wp-json/wc/v3/orders', query, priority, signal });
+    return res.json<WooOrderRecord[]>();
+  }
+}
