@@ -1,10 +1,12 @@
 import type { Connector } from './kit/connector';
+import { distributorConnector } from './distributor/index';
 import { manualConnector } from './manual/index';
 import { sandboxConnector } from './sandbox/index';
 
 /** Every connector type the hub knows, by `type`. */
 export const connectorRegistry: Record<string, Connector<any>> = {
   [manualConnector.type]: manualConnector,
+  [distributorConnector.type]: distributorConnector,
   [sandboxConnector.type]: sandboxConnector,
 };
 

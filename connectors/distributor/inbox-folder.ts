@@ -1,0 +1,79 @@
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PullPage } from '../kit/connector';
+import type { DistributorConfig } from './config';
+import { readDistributorFile, type ReadFileResult } from './read-file';
+
+export const PROCESSED_DIR = 'processed';
+
+interface Waiting {
+  name: string;
+  full: string;
+  mtimeMs: number;
+}
+
+/** Files waiting in the inbox, oldest first (ties by name); dot-files and folders are left alone. */
+export async function listInbox(dir: string): Promise<Waiting[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: Waiting[] = [];
+  for (const e of entries) {
+    if (!e.isFile() || e.name.startsWith('.')) continue;
+    const full = path.join(dir, e.name);
+    const s = await stat(full);
+    files.push({ name: e.name, full, mtimeMs: s.mtimeMs });
+  }
+  return files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : 1));
+}
+
+async function freeName(dir: string, name: string): Promise<string> {
+  for (let i = 0; ; i++) {
+    const candidate = i === 0 ? name : `${name}.${i}`;
+    try {
+      await stat(path.join(dir, candidate));
+    } catch {
+      return candidate;
+    }
+  }
+}
+
+/** Moves a read file to processed/ and writes its report and acknowledgements beside it. */
+export async function archiveFile(dir: string, file: Waiting, result: ReadFileResult): Promise<string> {
+  const done = path.join(dir, PROCESSED_DIR);
+  await mkdir(done, { recursive: true });
+  const name = await freeName(done, file.name);
+  // Report and acks first: if the move is interrupted the file is read again, and the same
+  // content gives the same raw-event delivery ids, so nothing is stored twice.
+  await writeFile(path.join(done, `${name}.report.json`), JSON.stringify(result.report, null, 2));
+  for (const [kind, body] of Object.entries(result.acknowledgements)) {
+    if (body) await writeFile(path.join(done, `${name}.${kind}.edi`), body);
+  }
+  await rename(file.full, path.join(done, name));
+  return name;
+}
+
+/**
+ * The inbox-folder pull: one page per file, oldest first. The page is stored (raw events and
+ * checkpoint in one transaction) before the generator resumes, and only then is the file moved,
+ * so a crash in between re-reads the file and its orders dedupe on their delivery ids.
+ */
+export async function* pullInboxFolder(config: DistributorConfig, now: () => Date): AsyncGenerator<PullPage> {
+  if (!config.inboxDir) return;
+  const dir = config.inboxDir;
+  let processed = 0;
+  for (const file of await listInbox(dir)) {
+    const content = await readFile(file.full);
+    // The file's modification time stands for when it arrived: a re-read after a crash gives the same ids.
+    const result = readDistributorFile(file.name, content, config, new Date(Math.min(file.mtimeMs, now().getTime())));
+    processed++;
+    yield {
+      records: result.orders.map((o) => ({
+        externalId: o.orderId,
+        // runSync's delivery id is poll:<externalId>:<updatedAt>: the same file read twice is one delivery.
+        updatedAt: o.receivedAt,
+        body: JSON.stringify(o),
+      })),
+      cursor: { lastFile: file.name, filesProcessed: processed },
+    };
+    await archiveFile(dir, file, result);
+  }
+}
