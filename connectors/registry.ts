@@ -1,4 +1,5 @@
 import type { Connector } from './kit/connector';
+import { amazonConnector } from './amazon/index';
 import { distributorConnector } from './distributor/index';
 import { manualConnector } from './manual/index';
 import { sandboxConnector } from './sandbox/index';
@@ -6,6 +7,7 @@ import { sandboxConnector } from './sandbox/index';
 /** Every connector type the hub knows, by `type`. */
 export const connectorRegistry: Record<string, Connector<any>> = {
   [manualConnector.type]: manualConnector,
+  [amazonConnector.type]: amazonConnector,
   [distributorConnector.type]: distributorConnector,
   [sandboxConnector.type]: sandboxConnector,
 };
