@@ -3,6 +3,7 @@ import { amazonConnector } from './amazon/index';
 import { distributorConnector } from './distributor/index';
 import { manualConnector } from './manual/index';
 import { sandboxConnector } from './sandbox/index';
+import { squareConnector } from './square/index';
 
 /** Every connector type the hub knows, by `type`. */
 export const connectorRegistry: Record<string, Connector<any>> = {
@@ -10,6 +11,7 @@ export const connectorRegistry: Record<string, Connector<any>> = {
   [amazonConnector.type]: amazonConnector,
   [distributorConnector.type]: distributorConnector,
   [sandboxConnector.type]: sandboxConnector,
+  [squareConnector.type]: squareConnector,
 };
 
 export function getConnector(type: string): Connector<any> | undefined {

@@ -18,7 +18,16 @@ export interface WebhookEnvelope {
 /** What a stored raw event contains, as far as orders go. */
 export type Extracted =
   | { kind: 'orders'; records: unknown[] }
-  | { kind: 'ignored'; reason: string };
+  | {
+      kind: 'ignored';
+      reason: string;
+      /**
+       * The event says an order changed but does not carry it (Square `order.updated`): the drain
+       * queues an incremental sync of the connection that starts after `afterMs` (the pull's lag, so
+       * the change falls inside the window it pulls).
+       */
+      requestSync?: { afterMs: number };
+    };
 
 export interface PulledRecord {
   externalId: string;
