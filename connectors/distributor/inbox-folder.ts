@@ -62,8 +62,10 @@ export async function* pullInboxFolder(config: DistributorConfig, now: () => Dat
   let processed = 0;
   for (const file of await listInbox(dir)) {
     const content = await readFile(file.full);
-    // The file's modification time stands for when it arrived: a re-read after a crash gives the same ids.
-    const result = readDistributorFile(file.name, content, config, new Date(Math.min(file.mtimeMs, now().getTime())));
+    // The file's modification time (whole seconds: file systems round sub-second times differently)
+    // stands for when it arrived, so a re-read after a crash gives the same delivery ids.
+    const arrived = Math.floor(Math.min(file.mtimeMs, now().getTime()) / 1000) * 1000;
+    const result = readDistributorFile(file.name, content, config, new Date(arrived));
     processed++;
     yield {
       records: result.orders.map((o) => ({
