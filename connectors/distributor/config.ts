@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { CsvMapping } from './csv';
 
@@ -17,7 +18,7 @@ export const DistributorConfig = z.object({
    * A folder the partner drops files into (SFTP target, shared drive). Each pull reads the files
    * oldest first and moves them to `processed/` with a `.report.json` (and the acknowledgements).
    */
-  inboxDir: z.string().min(1).optional(),
+  inboxDir: z.string().min(1).refine(isAbsolute, 'an absolute path').optional(),
   pollIntervalSeconds: z.number().int().min(0).max(86_400).default(0),
 });
 export type DistributorConfig = z.infer<typeof DistributorConfig>;

@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AppError } from '../../src/errors';
 import type { PullPage } from '../kit/connector';
 import type { DistributorConfig } from './config';
 import { readDistributorFile, type ReadFileResult } from './read-file';
@@ -14,7 +15,17 @@ interface Waiting {
 
 /** Files waiting in the inbox, oldest first (ties by name); dot-files and folders are left alone. */
 export async function listInbox(dir: string): Promise<Waiting[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    // A folder that is not there (or not readable) is a configuration problem: retrying will not help.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') {
+      throw new AppError('inbox_unreadable', `config.inboxDir ${dir} cannot be read (${code})`, { status: 400, retryable: false, cause: err });
+    }
+    throw err;
+  }
   const files: Waiting[] = [];
   for (const e of entries) {
     if (!e.isFile() || e.name.startsWith('.')) continue;

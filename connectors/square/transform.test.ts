@@ -52,7 +52,7 @@ describe('Square transform', () => {
 describe('Square webhook events', () => {
   it('turns order.created/updated into a queued fetch and ignores other topics', () => {
     for (const [file, topic] of [['webhook_order_created.json', 'order.created'], ['webhook_order_updated.json', 'order.updated'], ['webhook_order_fulfillment_updated.json', 'order.fulfillment.updated']]) {
-      const r = squareConnector.extractOrders({ topic, body: JSON.stringify(fixture(file!)), path: 'webhook' });
+      const r = squareConnector.extractOrders({ topic: topic!, body: JSON.stringify(fixture(file!)), path: 'webhook' });
       expect(r).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/^fetch queued: .* eA3vssLHKJrv9H0IdJCM3gNqfdcZY/), requestSync: { afterMs: expect.any(Number) } });
     }
     const pay = squareConnector.extractOrders({ topic: 'payment.updated', body: JSON.stringify(fixture('webhook_payment_updated.json')), path: 'webhook' });

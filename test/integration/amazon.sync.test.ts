@@ -47,7 +47,7 @@ async function connect(over: Record<string, unknown> = {}) {
 async function ordersOf(connectionId: string) {
   await drainRawEvents(t.hub.ctx);
   const res = await t.api('GET', `/api/v1/orders?connectionId=${connectionId}&limit=200`);
-  return res.body.items as Array<{ externalId: string; totalMinor: number; ingestPaths: string[] }>;
+  return res.body.items as Array<{ externalId: string; totalMinor: number; ingestPaths: string[]; status: string; sourceUpdatedAt: string }>;
 }
 
 beforeAll(async () => {
@@ -183,6 +183,23 @@ describe('Amazon pull (SP-API Orders 2026-01-01)', () => {
     );
     await Promise.all([runSync(t.hub.ctx, { connectionId: a, kind: 'incremental' }), runSync(t.hub.ctx, { connectionId: b, kind: 'incremental' })]);
     expect(tokenCalls).toBe(1);
+  });
+
+  it('keeps the newest version of an order that changed between pages, as one row', async () => {
+    const id = await connect();
+    server.use(
+      http.post(TOKEN, tokenOk),
+      http.get(ORDERS, ({ request }) => {
+        const page = new URL(request.url).searchParams.get('paginationToken');
+        if (!page) return ok([order(50, '2026-11-20T10:00:00Z'), order(51)], 'p2');
+        // Order 50 was updated while we paged: it shows up again, newer, on a later page.
+        return ok([{ ...order(50, '2026-11-20T10:05:00Z'), fulfillment: { fulfillmentStatus: 'CANCELLED' } }]);
+      }),
+    );
+    await runSync(t.hub.ctx, { connectionId: id, kind: 'incremental' });
+    const orders = await ordersOf(id);
+    expect(orders).toHaveLength(2);
+    expect(orders.find((o) => o.externalId === order(50).orderId)).toMatchObject({ status: 'cancelled', sourceUpdatedAt: '2026-11-20T10:05:00.000Z' });
   });
 
   it('resumes after a crash mid-sync from the stored checkpoint, without loss or duplicates', async () => {

@@ -45,8 +45,8 @@ describe('distributor file upload', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ format: 'x12-850', units: 1, errors: [], orders: [{ orderId: '08292233294', lines: 6 }] });
     expect(r.body.stored).toEqual([{ orderId: '08292233294', deliveryId: expect.stringMatching(/^file:[0-9a-f]{64}:08292233294$/), duplicate: false }]);
-    expect(parseInterchange(r.body.acknowledgements['997']).groups[0].transactions[0].code).toBe('997');
-    expect(parseInterchange(r.body.acknowledgements['855']).groups[0].transactions[0].code).toBe('855');
+    expect(parseInterchange(r.body.acknowledgements['997']).groups[0]!.transactions[0]!.code).toBe('997');
+    expect(parseInterchange(r.body.acknowledgements['855']).groups[0]!.transactions[0]!.code).toBe('855');
     const orders = await ordersOf(conn);
     expect(orders).toHaveLength(1);
     // X12 without CUR takes the connection's default currency.
@@ -137,5 +137,17 @@ describe('distributor inbox folder', () => {
     const b = await runSync(t.hub.ctx, { connectionId: id, kind: 'incremental' });
     expect(b).toMatchObject({ ordersSeen: 1, newEvents: 0 });
     expect(readdirSync(path.join(dir, 'processed'))).toContain('po.edi.1');
+  });
+});
+
+describe('distributor inbox folder configuration', () => {
+  it('refuses a relative inbox path, and fails (without retrying) a sync whose folder is gone', async () => {
+    const rel = await t.api('POST', '/api/v1/connections', { type: 'distributor', name: 'Rel', config: { inboxDir: 'drop/here' } });
+    expect(rel.status).toBe(400);
+    expect(rel.body.errors[0].path).toBe('config.inboxDir');
+    const res = await t.api('POST', '/api/v1/connections', { type: 'distributor', name: 'Gone', config: { inboxDir: path.join(tmpdir(), 'omnihub-no-such-inbox-dir') } });
+    const err = await runSync(t.hub.ctx, { connectionId: res.body.id, kind: 'incremental' }).catch((e) => e);
+    expect(err.name).toBe('PermanentJobError');
+    expect(err.message).toMatch(/config\.inboxDir .* cannot be read \(ENOENT\)/);
   });
 });
