@@ -180,13 +180,27 @@ export class HttpClient {
       const what = timeout.aborted ? `timed out after ${o.timeoutMs ?? 30_000} ms` : `connection failed (${(err as Error)?.cause ? String((err as { cause: { code?: string } }).cause.code ?? 'network') : 'network'})`;
       throw new RemoteError(`${o.label}: ${req.method ?? 'GET'} ${url.pathname} ${what}`, { retryable: true, cause: err });
     }
+    let parsed: unknown;
+    let didParse = false;
     const response: HttpResponse = {
       status: res.status,
       headers: res.headers,
       text,
-      json: <T>() => JSON.parse(text) as T,
+      // Parsed once: the signal reader, the inspector and the caller all look at the same body.
+      json: <T>() => {
+        if (!didParse) {
+          parsed = JSON.parse(text);
+          didParse = true;
+        }
+        return parsed as T;
+      },
     };
-    const signalFromPlatform = o.readSignal?.(response);
+    let signalFromPlatform: RateSignal | undefined;
+    try {
+      signalFromPlatform = o.readSignal?.(response);
+    } catch {
+      // An unreadable body (an HTML error page) carries no signal.
+    }
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
     if (signalFromPlatform) await this.governor.observe(o.rateKey, signalFromPlatform, o.bucket);
     if (res.status >= 300) {
