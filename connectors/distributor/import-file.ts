@@ -7,7 +7,7 @@ import { AppError, ValidationError } from '../../src/errors';
 import { insertRawEvents } from '../../src/inbox/insert-raw-events';
 import { kickDrain } from '../../src/inbox/kick-drain';
 import { DistributorConfig } from './config';
-import { readDistributorFile, type FileReport } from './read-file';
+import { fileDeliveryId, readDistributorFile, type FileReport } from './read-file';
 
 export const ImportFileInput = z.object({
   connectionId: z.string(),
@@ -44,7 +44,7 @@ export async function importDistributorFile(ctx: Ctx, input: ImportFileInput): P
   const result = readDistributorFile(filename, content, config, ctx.now());
   const events = result.orders.map((o) => ({
     connectionId,
-    deliveryId: `file:${result.report.sha256}:${o.orderId}`,
+    deliveryId: fileDeliveryId(result.report.sha256, o.orderId),
     path: 'import' as const,
     topic: `distributor.${o.format}`,
     headers: { 'x-filename': filename },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AppError } from '../../src/errors';
 import type { PullPage } from '../kit/connector';
 import type { DistributorConfig } from './config';
-import { readDistributorFile, type ReadFileResult } from './read-file';
+import { fileDeliveryId, readDistributorFile, type ReadFileResult } from './read-file';
 
 export const PROCESSED_DIR = 'processed';
 
@@ -81,9 +81,12 @@ export async function* pullInboxFolder(config: DistributorConfig, now: () => Dat
     yield {
       records: result.orders.map((o) => ({
         externalId: o.orderId,
-        // runSync's delivery id is poll:<externalId>:<updatedAt>: the same file read twice is one delivery.
         updatedAt: o.receivedAt,
         body: JSON.stringify(o),
+        // The same delivery id as an upload of the same file: the same content read twice (or also
+        // uploaded) is one delivery.
+        deliveryId: fileDeliveryId(result.report.sha256, o.orderId),
+        path: 'import' as const,
       })),
       cursor: { lastFile: file.name, filesProcessed: processed },
     };

@@ -26,6 +26,11 @@ export interface ReadFileResult {
   acknowledgements: { '997'?: string; '855'?: string };
 }
 
+/** One order of one file's content: uploading or dropping the same bytes again is the same delivery. */
+export function fileDeliveryId(sha256: string, orderId: string): string {
+  return `file:${sha256}:${orderId}`;
+}
+
 function looksLikeX12(text: string): boolean {
   return /^\s*ISA/.test(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 }

@@ -35,6 +35,13 @@ export interface PulledRecord {
   updatedAt: string;
   /** The record exactly as the platform sent it (JSON text), stored as the raw event. */
   body: string;
+  /**
+   * Records read from files rather than an API (distributor inbox folder): they are stored under the
+   * same delivery id and path as an upload of the same file (`file:<sha256>:<orderId>`, `import`),
+   * so a file both uploaded and dropped in the folder is one delivery. Default: `poll:<id>:<updatedAt>`, `poll`.
+   */
+  deliveryId?: string;
+  path?: 'poll' | 'import';
 }
 
 export interface PullPage {

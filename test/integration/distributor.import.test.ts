@@ -107,9 +107,10 @@ describe('distributor inbox folder', () => {
 
     const orders = await ordersOf(id);
     expect(orders.map((o) => o.externalId).sort()).toEqual(['08292233294', 'F-100', 'F-102']);
+    expect(orders.every((o) => o.ingestPaths.join() === 'import')).toBe(true);
     // The EDI file was older, so its order was stored first.
     const events = (await t.api('GET', `/api/v1/events?connectionId=${id}`)).body.items as Array<{ id: number; deliveryId: string }>;
-    const byId = [...events].sort((a, b) => a.id - b.id).map((e) => e.deliveryId.split(':')[1]);
+    const byId = [...events].sort((a, b) => a.id - b.id).map((e) => e.deliveryId.split(':')[2]);
     expect(byId[0]).toBe('08292233294');
 
     const again = await runSync(t.hub.ctx, { connectionId: id, kind: 'incremental' });
@@ -130,13 +131,15 @@ describe('distributor inbox folder', () => {
     await gen.return(undefined);
     const a = await runSync(t.hub.ctx, { connectionId: id, kind: 'incremental' });
     expect(a.newEvents).toBe(1);
-    // Same file again (a partner resends it unchanged, same mtime): same delivery id.
+    // The partner resends the same file later: same content, same delivery id, nothing new.
     writeFileSync(path.join(dir, 'po.edi'), EDI);
-    const m = new Date(Date.parse(JSON.parse(readFileSync(path.join(dir, 'processed', 'po.edi.report.json'), 'utf8')).receivedAt));
-    utimesSync(path.join(dir, 'po.edi'), m, m);
     const b = await runSync(t.hub.ctx, { connectionId: id, kind: 'incremental' });
     expect(b).toMatchObject({ ordersSeen: 1, newEvents: 0 });
     expect(readdirSync(path.join(dir, 'processed'))).toContain('po.edi.1');
+    // And the same file uploaded through the API is the same delivery too.
+    const up = await upload(id, EDI, 'po.edi');
+    expect(up.body.stored).toEqual([expect.objectContaining({ duplicate: true })]);
+    expect((await t.api('GET', `/api/v1/events?connectionId=${id}`)).body.items).toHaveLength(1);
   });
 });
 
