@@ -162,6 +162,9 @@ export function parseInterchange(text: string): Interchange {
     });
   }
   if (!iea) throw new X12Error('the interchange has no IEA trailer');
+  // Anything after IEA would otherwise be dropped without a word.
+  const extra = segs[i];
+  if (extra) throw new X12Error('segments follow the IEA trailer; send one interchange per file', extra.position, extra.id);
   if (Number(el(iea, 1)) !== groups.length) throw new X12Error(`IEA01 says ${el(iea, 1)} groups, the interchange has ${groups.length}`, iea.position, 'IEA');
   if (el(iea, 2) !== el(isa, 13)) throw new X12Error(`IEA02 ${el(iea, 2)} does not match ISA13 ${el(isa, 13)}`, iea.position, 'IEA');
   const usage = el(isa, 15);

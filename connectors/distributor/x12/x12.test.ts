@@ -70,6 +70,7 @@ describe('X12 850 reading', () => {
     expect(() => parseInterchange(FIXTURE.replace('SE*33*', 'SE*32*'))).toThrow(/SE01 says 32 segments, the set has 33/);
     expect(() => parseInterchange(FIXTURE.replace('IEA*1*000003438', 'IEA*1*000003439'))).toThrow(/IEA02/);
     expect(() => parseInterchange('not edi at all')).toThrow(/ISA/);
+    expect(() => parseInterchange(FIXTURE + FIXTURE)).toThrow(/one interchange per file/);
   });
 
   it('reports a CTT mismatch and a bad quantity as problems of the set instead of an order', () => {
