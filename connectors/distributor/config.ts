@@ -17,6 +17,7 @@ export const DistributorConfig = z.object({
   /**
    * A folder the partner drops files into (SFTP target, shared drive). Each pull reads the files
    * oldest first and moves them to `processed/` with a `.report.json` (and the acknowledgements).
+   * The folder must hold an empty `.omnihub-inbox` file, put there by whoever runs the server.
    */
   inboxDir: z.string().min(1).refine(isAbsolute, 'an absolute path').optional(),
   pollIntervalSeconds: z.number().int().min(0).max(86_400).default(0),

@@ -6,6 +6,12 @@ import type { DistributorConfig } from './config';
 import { fileDeliveryId, readDistributorFile, type ReadFileResult } from './read-file';
 
 export const PROCESSED_DIR = 'processed';
+/**
+ * A folder is only read (and its files moved) when someone with access to the server put this
+ * empty file in it: an API key can name any path in `inboxDir`, but cannot make the hub empty
+ * /etc or a home directory.
+ */
+export const INBOX_MARKER = '.omnihub-inbox';
 
 interface Waiting {
   name: string;
@@ -25,6 +31,9 @@ export async function listInbox(dir: string): Promise<Waiting[]> {
       throw new AppError('inbox_unreadable', `config.inboxDir ${dir} cannot be read (${code})`, { status: 400, retryable: false, cause: err });
     }
     throw err;
+  }
+  if (!entries.some((e) => e.isFile() && e.name === INBOX_MARKER)) {
+    throw new AppError('inbox_not_marked', `config.inboxDir ${dir} is not marked as an inbox: create an empty file named ${INBOX_MARKER} in it`, { status: 400, retryable: false });
   }
   const files: Waiting[] = [];
   for (const e of entries) {

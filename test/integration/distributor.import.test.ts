@@ -87,6 +87,7 @@ describe('distributor file upload', () => {
 describe('distributor inbox folder', () => {
   it('reads files oldest first, stores their orders once, and moves them to processed/ with a report and acks', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'omnihub-inbox-'));
+    writeFileSync(path.join(dir, '.omnihub-inbox'), '');
     const res = await t.api('POST', '/api/v1/connections', { type: 'distributor', name: 'Folder', config: { csvMapping: mapping, inboxDir: dir, defaultCurrency: 'USD' } });
     const id = res.body.id as string;
     writeFileSync(path.join(dir, 'b-newer.csv'), CSV.replaceAll('W-10', 'F-10'));
@@ -97,7 +98,7 @@ describe('distributor inbox folder', () => {
 
     const r = await runSync(t.hub.ctx, { connectionId: id, kind: 'incremental' });
     expect(r).toMatchObject({ pages: 2, ordersSeen: 3, newEvents: 3 });
-    expect(readdirSync(dir).sort()).toEqual(['.partial-upload', 'processed']);
+    expect(readdirSync(dir).sort()).toEqual(['.omnihub-inbox', '.partial-upload', 'processed']);
     const done = readdirSync(path.join(dir, 'processed')).sort();
     expect(done).toEqual(['a-older.edi', 'a-older.edi.855.edi', 'a-older.edi.997.edi', 'a-older.edi.report.json', 'b-newer.csv', 'b-newer.csv.report.json']);
     const report = JSON.parse(readFileSync(path.join(dir, 'processed', 'b-newer.csv.report.json'), 'utf8'));
@@ -119,6 +120,7 @@ describe('distributor inbox folder', () => {
 
   it('re-reading a file after a crash before the move stores nothing twice', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'omnihub-inbox-'));
+    writeFileSync(path.join(dir, '.omnihub-inbox'), '');
     const res = await t.api('POST', '/api/v1/connections', { type: 'distributor', name: 'Crashy', config: { inboxDir: dir } });
     const id = res.body.id as string;
     writeFileSync(path.join(dir, 'po.edi'), EDI);
@@ -127,7 +129,7 @@ describe('distributor inbox folder', () => {
     const gen = connector.pullOrders!({ connectionId: id, config: { format: 'auto', csvDelimiter: ',', defaultCurrency: 'USD', inboxDir: dir, pollIntervalSeconds: 0 }, now: () => new Date() }, null, { kind: 'incremental' });
     const first = await gen.next();
     expect(first.done).toBe(false);
-    expect(readdirSync(dir)).toEqual(['po.edi']);
+    expect(readdirSync(dir).sort()).toEqual(['.omnihub-inbox', 'po.edi']);
     await gen.return(undefined);
     const a = await runSync(t.hub.ctx, { connectionId: id, kind: 'incremental' });
     expect(a.newEvents).toBe(1);
@@ -152,5 +154,15 @@ describe('distributor inbox folder configuration', () => {
     const err = await runSync(t.hub.ctx, { connectionId: res.body.id, kind: 'incremental' }).catch((e) => e);
     expect(err.name).toBe('PermanentJobError');
     expect(err.message).toMatch(/config\.inboxDir .* cannot be read \(ENOENT\)/);
+  });
+
+  it('reads and moves nothing in a folder that was not marked as an inbox on the server', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'omnihub-unmarked-'));
+    writeFileSync(path.join(dir, 'precious.txt'), 'not for the hub');
+    const res = await t.api('POST', '/api/v1/connections', { type: 'distributor', name: 'Unmarked', config: { inboxDir: dir } });
+    const err = await runSync(t.hub.ctx, { connectionId: res.body.id, kind: 'incremental' }).catch((e) => e);
+    expect(err.name).toBe('PermanentJobError');
+    expect(err.message).toMatch(/not marked as an inbox/);
+    expect(readdirSync(dir)).toEqual(['precious.txt']);
   });
 });
