@@ -18,7 +18,16 @@ export interface WebhookEnvelope {
 /** What a stored raw event contains, as far as orders go. */
 export type Extracted =
   | { kind: 'orders'; records: unknown[] }
-  | { kind: 'ignored'; reason: string };
+  | {
+      kind: 'ignored';
+      reason: string;
+      /**
+       * The event says an order changed but does not carry it (Square `order.updated`): the drain
+       * queues an incremental sync of the connection that starts after `afterMs` (the pull's lag, so
+       * the change falls inside the window it pulls).
+       */
+      requestSync?: { afterMs: number };
+    };
 
 export interface PulledRecord {
   externalId: string;
@@ -26,6 +35,13 @@ export interface PulledRecord {
   updatedAt: string;
   /** The record exactly as the platform sent it (JSON text), stored as the raw event. */
   body: string;
+  /**
+   * Records read from files rather than an API (distributor inbox folder): they are stored under the
+   * same delivery id and path as an upload of the same file (`file:<sha256>:<orderId>`, `import`),
+   * so a file both uploaded and dropped in the folder is one delivery. Default: `poll:<id>:<updatedAt>`, `poll`.
+   */
+  deliveryId?: string;
+  path?: 'poll' | 'import';
 }
 
 export interface PullPage {

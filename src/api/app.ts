@@ -8,6 +8,7 @@ import { enforceRoles, requireKey } from './auth';
 import type { AppEnv } from './env';
 import { problem, sendProblem, toProblem } from './problem';
 import { connectionRoutes } from './routes/connections';
+import { distributorRoutes } from './routes/distributor';
 import { eventRoutes } from './routes/events';
 import { keyRoutes } from './routes/keys';
 import { orderRoutes } from './routes/orders';
@@ -50,6 +51,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
 
   systemRoutes(app);
   connectionRoutes(app);
+  distributorRoutes(app);
   orderRoutes(app);
   eventRoutes(app);
   keyRoutes(app);

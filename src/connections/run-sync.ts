@@ -79,8 +79,8 @@ export async function runSync(ctx: Ctx, input: SyncInput, onPage?: (p: { pages: 
           const ids = await insertRawEvents(tx as never, page.records.map((r) => ({
             connectionId: conn.id,
             // The same version of a record polled twice is one delivery; a newer version is a new one.
-            deliveryId: `poll:${r.externalId}:${r.updatedAt}`,
-            path: 'poll' as const,
+            deliveryId: r.deliveryId ?? `poll:${r.externalId}:${r.updatedAt}`,
+            path: r.path ?? ('poll' as const),
             topic: 'order',
             headers: null,
             body: r.body,

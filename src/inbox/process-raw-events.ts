@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { inTx, type Ctx } from '../context';
 import { withTransaction, type Tx } from '../db/transaction';
 import { loadConnectionTypes } from '../connections/connection-cache';
+import { queueRequestedSyncs } from './queue-requested-syncs';
 import { upsertOrders, type IncomingOrder, type UpsertResult } from './upsert-orders';
 
 interface EventRow {
@@ -20,6 +21,8 @@ export interface ProcessSummary {
   ignored: number;
   failed: number;
   orders: UpsertResult[];
+  /** Connections whose events asked for a sync (connection id → delay), queued after commit. */
+  syncRequests?: Map<string, number>;
 }
 
 const empty = (): ProcessSummary => ({ events: 0, processed: 0, ignored: 0, failed: 0, orders: [] });
@@ -54,6 +57,7 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
       const extracted = connector.extractOrders({ topic: row.topic, body: row.body, path: row.path });
       if (extracted.kind === 'ignored') {
         outcome.push({ id: row.id, status: 'ignored', error: extracted.reason });
+        if (extracted.requestSync) (summary.syncRequests ??= new Map()).set(row.connection_id, extracted.requestSync.afterMs);
         continue;
       }
       const orders = extracted.records.map((rec) => connector.normalize(rec));
@@ -87,7 +91,7 @@ const SELECT_COLUMNS = sql`id, connection_id, path, topic, body`;
  */
 export async function processPendingBatch(ctx: Ctx, batchSize = 500): Promise<ProcessSummary> {
   try {
-    return await ctx.db.transaction(async (t) => {
+    const summary = await ctx.db.transaction(async (t) => {
       const tx = t as unknown as Tx;
       // Nobody waits on this commit, and losing it in a server crash loses nothing: the events it
       // marked processed roll back to pending with it. So it need not wait for the WAL flush.
@@ -99,6 +103,8 @@ export async function processPendingBatch(ctx: Ctx, batchSize = 500): Promise<Pr
       if (rows.length === 0) return empty();
       return processRows(ctx, tx, rows);
     });
+    await queueRequestedSyncs(ctx, summary.syncRequests);
+    return summary;
   } catch (err) {
     const ids = await ctx.db.execute(sql`select id from raw_events where status = 'pending' order by id limit ${batchSize}`);
     if (ids.rows.length <= 1) throw err;
@@ -117,17 +123,21 @@ function merge(into: ProcessSummary, s: ProcessSummary): void {
   into.ignored += s.ignored;
   into.failed += s.failed;
   into.orders.push(...s.orders);
+  for (const [k, v] of s.syncRequests ?? []) (into.syncRequests ??= new Map()).set(k, v);
 }
 
 /** Processes the given pending events now (replay, manual entry); with `isolateFailures` a database error marks the event failed. */
 export async function processEventsById(ctx: Ctx, ids: number[], opts: { isolateFailures?: boolean } = {}): Promise<ProcessSummary> {
   try {
-    return await withTransaction(ctx, async (tx) => {
+    const summary = await withTransaction(ctx, async (tx) => {
       const res = await tx.execute(sql`
         select ${SELECT_COLUMNS} from raw_events where id = any(${pgArray(ids, 'bigint')}) and status = 'pending'
         order by id for update skip locked`);
       return processRows(ctx, tx, res.rows as unknown as EventRow[]);
     });
+    // Inside a caller's transaction the queue must wait (PGlite has one connection); the scheduled pull covers it.
+    if (!ctx.tx) await queueRequestedSyncs(ctx, summary.syncRequests);
+    return summary;
   } catch (err) {
     if (!opts.isolateFailures) throw err;
     await ctx.db.execute(sql`
