@@ -5,6 +5,7 @@ export {};
  */
 const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   ingest: () => import('./ingest'),
+  pull: () => import('./pull'),
 };
 
 const [name, ...args] = process.argv.slice(2);

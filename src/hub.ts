@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { closeTokenCaches } from '../connectors/kit/oauth';
+import { closeRateGovernors } from '../connectors/kit/rate-governor';
 import { listConnectors, getConnector } from '../connectors/registry';
 import type { Config } from './config';
 import { parseKey, SecretBox } from './connections/secret-box';
@@ -71,6 +73,7 @@ export async function openHub(config: Config, opts: OpenHubOptions = {}): Promis
     async close() {
       await queue.close();
       await ctx.rawEvents.drain();
+      await Promise.allSettled([closeRateGovernors(), closeTokenCaches()]);
       await database.close();
     },
   };
