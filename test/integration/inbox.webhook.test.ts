@@ -19,7 +19,7 @@ async function deliver(body: string, deliveryId: string, opts: { secret?: string
     },
     body,
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 beforeAll(async () => {
