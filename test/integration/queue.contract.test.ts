@@ -190,8 +190,7 @@ contract('EmbeddedQueue (PGlite)', () => {
   };
 });
 
-describe.skipIf(!REDIS_URL)(skipNote('queue contract: BullQueue (Redis)'), () => {});
-if (REDIS_URL) {
+describe.skipIf(!REDIS_URL)(skipNote('queue contract: BullQueue (Redis)'), () => {
   contract('BullQueue (Redis)', () => ({
     async make() {
       return new BullQueue(REDIS_URL!, `tq${randomBytes(5).toString('hex')}`, { policies: POLICIES });
@@ -204,7 +203,7 @@ if (REDIS_URL) {
       await wipe.close();
     },
   }));
-}
+});
 
 describe('embedded queue: jobs survive a restart of the hub', () => {
   const dir = () => path.join(mkdtempSync(path.join(tmpdir(), 'omnihub-queue-')), 'pglite');
