@@ -8,6 +8,7 @@ import { createApiKey, revokeApiKey } from '../../src/auth/api-keys';
 import { openDatabase } from '../../src/db/client';
 import { openHub } from '../../src/hub';
 import { createLogger } from '../../src/logger';
+import { BullQueue } from '../../src/queue/bullmq';
 import { EmbeddedQueue } from '../../src/queue/embedded';
 import { createTestHub, type TestHub } from '../helpers/hub';
 
@@ -197,6 +198,19 @@ describe('health and readiness', () => {
     for (const s of sockets) s.destroy();
     silent.close();
     void hub.close().catch(() => {});
+  });
+
+  it('answers /ready 503 when Redis does not answer', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const queue = new BullQueue(`redis://127.0.0.1:${port}`, 'ready-probe');
+    const hub = await openHub(t.config, { database: t.hub.database, skipMigrate: true, queue, log: createLogger('silent') });
+    const res = await createApp(hub.ctx).request('/ready');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'unavailable', database: true, queue: false });
+    await queue.close();
   });
 
   it('answers /ready 503 once the database is closed', async () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,18 @@ describe('omnihub CLI', () => {
     expect((await cli(['start', '--no-such-flag'])).code).toBe(2);
     expect((await cli(['start', '--port', 'abc'])).code).toBe(2);
     expect((await cli([])).code).toBe(2);
+    // A worker process needs the shared servers; on the embedded defaults that is a usage error.
+    const worker = await cli(['worker']);
+    expect(worker.code).toBe(2);
+    expect(worker.stderr).toContain('DATABASE_URL');
+  });
+
+  it('applies migrations to an embedded data dir and exits 0', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'omnihub-cli-'));
+    const r = await cli(['migrate'], { OMNIHUB_DATA_DIR: dataDir, OMNIHUB_SECRET_KEY: TEST_SECRET_KEY });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('migrations applied');
+    expect(existsSync(path.join(dataDir, 'pglite'))).toBe(true);
   });
 
   it('creates a viewer key on the embedded database that then authenticates (and may only read)', async () => {
