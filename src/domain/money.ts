@@ -29,6 +29,18 @@ export class MoneyFormatError extends Error {
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
 
 /**
+ * The decimal a JSON number stands for. `String()` gives the shortest text that reads back as the
+ * same double, which is exactly what the JSON said ("19.99", "1234567890.12"); only arithmetic
+ * noise (0.1 + 0.2) has more digits, and 15 significant digits always recover the intended decimal.
+ * (toFixed with a fixed digit count is wrong here: it prints binary noise for large amounts.)
+ */
+function numberText(value: number, exp: number): string {
+  const shortest = String(value);
+  if (!/e/i.test(shortest) && (shortest.split('.')[1] ?? '').length <= exp) return shortest;
+  return String(Number(value.toPrecision(15)));
+}
+
+/**
  * Converts a decimal amount ("59.99", "-3.54", "0.10", 12) to integer minor units of the currency.
  * Rejects exponents ("1e3"), blanks, and more decimals than the currency has unless they are zeros.
  * @example toMinor("59.99", "USD") // 5999
@@ -39,8 +51,7 @@ export function toMinor(value: string | number, currency: string): number {
   let text: string;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new MoneyFormatError(value, 'not finite');
-    // Numbers in JSON payloads are decimals as written; toFixed with enough digits recovers them.
-    text = Number.isInteger(value) ? String(value) : value.toFixed(Math.min(20, exp + 6)).replace(/0+$/, '').replace(/\.$/, '');
+    text = numberText(value, exp);
   } else {
     text = value.trim();
   }

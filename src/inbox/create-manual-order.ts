@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Ctx } from '../context';
+import { inTx, type Ctx } from '../context';
 import { manualConnectionId } from '../connections/manage-connections';
 import { withTransaction } from '../db/transaction';
 import {
@@ -83,19 +83,22 @@ export async function createManualOrder(ctx: Ctx, input: unknown, idempotencyKey
   const parsed = ManualOrderInput.safeParse(input);
   if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
   return runOnce(ctx, 'POST /api/v1/orders', idempotencyKey, input, async (c) =>
-    withTransaction(c, async (tx) => {
+    withTransaction(c, async (t) => {
+      // Everything through the transaction: on PGlite (one connection) a query beside it waits forever.
+      const tc = inTx(c, t);
+      const tx = t;
       const unified = manualToUnified(parsed.data, c.now());
-      const connectionId = await manualConnectionId(c);
+      const connectionId = await manualConnectionId(tc);
       const ids = await insertRawEvents(tx, [{
         connectionId, deliveryId: `manual:${unified.externalId}`, path: 'manual', topic: parsed.data.source,
         headers: null, body: JSON.stringify(unified),
       }]);
       const eventId = ids.values().next().value;
       if (eventId === undefined) throw new ValidationError([{ path: 'externalId', message: `an order with external id ${unified.externalId} was already entered` }]);
-      const summary = await processEventsById({ ...c, tx }, [eventId]);
+      const summary = await processEventsById(tc, [eventId]);
       const id = summary.orders[0]?.id;
       if (!id) throw new ValidationError([{ path: '(root)', message: 'the order could not be stored' }]);
-      return { status: 201, body: await getOrder({ ...c, tx }, id) };
+      return { status: 201, body: await getOrder(tc, id) };
     }),
   );
 }

@@ -96,7 +96,9 @@ export async function listOrders(ctx: Ctx, query: ListOrdersQuery): Promise<{ it
   const res = await q(ctx).execute(sql`
     select o.id, o.connection_id, o.channel, o.external_id, o.number, o.status, o.financial_status, o.fulfillment_status,
       o.allocation_status, o.currency, o.total_minor, o.customer_email, o.customer_name, o.ship_country, o.item_count,
-      o.skus, o.exceptions, o.ingest_paths, o.placed_at, o.source_updated_at, o.created_at, o.updated_at
+      o.skus, o.exceptions, o.ingest_paths, o.placed_at, o.source_updated_at, o.created_at, o.updated_at,
+      -- The cursor needs the stored precision (microseconds): one cut to milliseconds skips rows.
+      to_char(o.placed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as placed_key
     from orders o ${cond}
     order by o.placed_at desc, o.id desc
     limit ${query.limit + 1}`);
@@ -109,6 +111,6 @@ export async function listOrders(ctx: Ctx, query: ListOrdersQuery): Promise<{ it
     itemCount: r.item_count, skus: r.skus, exceptions: r.exceptions, ingestPaths: r.ingest_paths,
     placedAt: iso(r.placed_at), sourceUpdatedAt: iso(r.source_updated_at), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
   }));
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.placedAt, last.id) : null };
+  const last = rows[query.limit - 1];
+  return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.placed_key, last.id) : null };
 }

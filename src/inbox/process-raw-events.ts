@@ -139,12 +139,24 @@ export async function processEventsById(ctx: Ctx, ids: number[], opts: { isolate
     if (!ctx.tx) await queueRequestedSyncs(ctx, summary.syncRequests);
     return summary;
   } catch (err) {
-    if (!opts.isolateFailures) throw err;
+    // Only a fault of this event makes it a dead letter; a passing database condition (deadlock,
+    // serialization failure, lost connection) fails the job instead, and the queue retries it.
+    if (!opts.isolateFailures || isTransientDatabaseError(err)) throw err;
     await ctx.db.execute(sql`
       update raw_events set status = 'failed', error = ${describe(err).slice(0, 4000)}, attempts = attempts + 1,
         processed_at = now() where id = any(${pgArray(ids, 'bigint')}) and status = 'pending'`);
     return { ...empty(), events: ids.length, failed: ids.length };
   }
+}
+
+const TRANSIENT_SQLSTATE = /^(40001|40P01|55P03|57P0[1-3]|08\d\d\d|53\d\d\d)$/;
+
+/** Errors that say nothing about the event itself: retrying later can succeed. */
+export function isTransientDatabaseError(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    if (typeof e.code === 'string' && (TRANSIENT_SQLSTATE.test(e.code) || /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT)$/.test(e.code))) return true;
+  }
+  return false;
 }
 
 /** Drains pending events until none is left (or `maxBatches` is reached); returns what it did. */
@@ -154,7 +166,9 @@ export async function drainRawEvents(ctx: Ctx, opts: { batchSize?: number; maxBa
   for (let i = 0; i < (opts.maxBatches ?? 1000); i++) {
     const s = await processPendingBatch(ctx, batchSize);
     merge(total, s);
-    if (s.events < batchSize) break;
+    // Stop only when nothing was left to take: a short batch can mean rows skipped because another
+    // drain holds them, with more pending behind them (stopping there left them for the sweep).
+    if (s.events === 0) break;
   }
   return total;
 }

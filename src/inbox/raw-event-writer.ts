@@ -69,7 +69,8 @@ export class RawEventWriter {
     try {
       const ids = await insertRawEvents(this.db, batch.map((p) => p.input));
       for (const p of batch) {
-        const key = `${p.input.connectionId}\u0000${p.input.deliveryId}`;
+        // uuids come back lower-case; a caller's upper-case id must still find its row (else: "duplicate").
+        const key = `${p.input.connectionId.toLowerCase()}\u0000${p.input.deliveryId}`;
         const id = ids.get(key);
         if (id !== undefined) {
           ids.delete(key);

@@ -15,6 +15,8 @@ export interface WebhookDelivery {
 /** Headers worth keeping with the raw event (the signature too, so a replay can be re-verified by hand). */
 const KEEP_HEADER = /^(x-|content-type$|user-agent$)/;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const configCache = new Map<string, { sealed: unknown; config: Record<string, unknown> }>();
 
 /**
@@ -22,6 +24,9 @@ const configCache = new Map<string, { sealed: unknown; config: Record<string, un
  * Normalisation runs later in a worker. A redelivery (same delivery id) is answered as a duplicate.
  */
 export async function receiveWebhook(ctx: Ctx, d: WebhookDelivery): Promise<{ eventId: number | null; duplicate: boolean }> {
+  // Not a uuid: no such connection (and no database error, which would be a 500).
+  if (!UUID.test(d.connectionId)) throw new NotFoundError('connection', d.connectionId);
+  d = { ...d, connectionId: d.connectionId.toLowerCase() };
   const conn = await getCachedConnection(ctx, d.connectionId);
   if (!conn || conn.type === 'manual') throw new NotFoundError('connection', d.connectionId);
   if (conn.status === 'archived') throw new AppError('gone', 'This connection was archived.', { status: 410 });

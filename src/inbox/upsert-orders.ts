@@ -151,10 +151,27 @@ export async function upsertOrders(tx: Tx, items: IncomingOrder[]): Promise<Upse
       updated_at = now()
     -- Newest wins: a stale or repeated delivery changes nothing.
     where orders.source_updated_at < excluded.source_updated_at
-    returning id, connection_id, external_id`);
-  const written = new Map<string, string>();
-  for (const r of up.rows as Array<{ id: string; connection_id: string; external_id: string }>) {
-    written.set(key(r.connection_id, r.external_id), r.id);
+    -- xmax = 0 marks a row this statement inserted. The lock query above cannot see a row that a
+    -- concurrent batch inserts and commits while we wait on it, so "no old row" alone does not mean
+    -- "created": trusting it wrote a second set of lines (unique violation) and a second 'received'.
+    returning id, connection_id, external_id, (xmax = 0) as inserted`);
+  const written = new Map<string, { id: string; inserted: boolean }>();
+  for (const r of up.rows as Array<{ id: string; connection_id: string; external_id: string; inserted: boolean }>) {
+    written.set(key(r.connection_id, r.external_id), { id: r.id, inserted: r.inserted });
+  }
+
+  // Rows neither locked above nor written now were committed by a concurrent batch (with newer data).
+  const unseen = input.filter((it) => {
+    const k = key(it.connectionId, it.order.externalId);
+    return !old.has(k) && !written.has(k);
+  });
+  if (unseen.length > 0) {
+    const keys = JSON.stringify(unseen.map((it) => ({ c: it.connectionId, e: it.order.externalId })));
+    const late = await tx.execute(sql`
+      select o.id, o.connection_id, o.external_id, o.status, o.financial_status, o.fulfillment_status, o.total_minor,
+             o.source_updated_at, o.ingest_paths
+      from orders o join jsonb_to_recordset(${keys}::jsonb) as k(c uuid, e text) on o.connection_id = k.c and o.external_id = k.e`);
+    for (const r of late.rows as unknown as OldRow[]) old.set(key(r.connection_id, r.external_id), r);
   }
 
   // Stale or equal copies may still bring a new path (a poll that confirms a webhook): record it.
@@ -173,11 +190,17 @@ export async function upsertOrders(tx: Tx, items: IncomingOrder[]): Promise<Upse
   for (const it of input) {
     const k = key(it.connectionId, it.order.externalId);
     const prev = old.get(k);
-    const writtenId = written.get(k);
-    const id = writtenId ?? prev?.id;
-    if (!id) continue; // cannot happen: either inserted or existed
-    const outcome: UpsertOutcome = !prev ? 'created' : writtenId ? 'updated' : Date.parse(it.order.sourceUpdatedAt) < new Date(prev.source_updated_at).getTime() ? 'stale' : 'unchanged';
-    const newPath = !!prev && it.paths.some((p) => !prev.ingest_paths.includes(p));
+    const w = written.get(k);
+    const id = w?.id ?? prev?.id;
+    if (!id) throw new Error(`order ${it.order.externalId} was neither written nor found`);
+    const outcome: UpsertOutcome = w?.inserted
+      ? 'created'
+      : w
+        ? 'updated'
+        : prev && Date.parse(it.order.sourceUpdatedAt) < new Date(prev.source_updated_at).getTime()
+          ? 'stale'
+          : 'unchanged';
+    const newPath = outcome !== 'created' && (pathAdded.has(k) || (!!prev && it.paths.some((p) => !prev.ingest_paths.includes(p))));
     results.push({ id, connectionId: it.connectionId, externalId: it.order.externalId, outcome, newPath });
     if (outcome === 'created' || outcome === 'updated') {
       if (outcome === 'updated') replaced.push(id);
@@ -191,12 +214,15 @@ export async function upsertOrders(tx: Tx, items: IncomingOrder[]): Promise<Upse
     const via = it.paths.join(' + ');
     if (outcome === 'created') {
       eventRows.push({ order_id: id, kind: 'received', message: `Received via ${via}`, data: { paths: it.paths }, raw_event_id: it.rawEventId });
-    } else if (outcome === 'updated' && prev) {
+    } else if (outcome === 'updated') {
+      // Without the old row (a concurrent batch inserted it meanwhile) the change list stays empty.
       const changes: Record<string, [unknown, unknown]> = {};
+      if (prev) {
       if (prev.status !== it.order.status) changes.status = [prev.status, it.order.status];
       if (prev.financial_status !== it.order.financialStatus) changes.financialStatus = [prev.financial_status, it.order.financialStatus];
       if (prev.fulfillment_status !== it.order.fulfillmentStatus) changes.fulfillmentStatus = [prev.fulfillment_status, it.order.fulfillmentStatus];
       if (Number(prev.total_minor) !== it.order.totalMinor) changes.totalMinor = [Number(prev.total_minor), it.order.totalMinor];
+      }
       const summary = Object.entries(changes).map(([f, [a, b]]) => `${f} ${a} → ${b}`).join(', ');
       eventRows.push({
         order_id: id, kind: 'updated', message: `Updated via ${via}${summary ? `: ${summary}` : ''}`,

@@ -1,6 +1,6 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { jobCatalogue, jobNames, type JobName, type JobPayload } from './catalogue';
+import { jobNames, jobPolicy, type JobName, type JobPayload, type PolicyOverrides } from './catalogue';
 import { PermanentJobError, type Dispatch, type EnqueueOptions, type JobQueue, type QueueCounts } from './port';
 
 /** BullMQ queue names may not contain ':'; one BullMQ queue per job name. */
@@ -13,7 +13,11 @@ export class BullQueue implements JobQueue {
   private readonly workers: Worker[] = [];
   private readonly client: Redis;
 
-  constructor(private readonly url: string, private readonly prefix: string) {
+  constructor(
+    private readonly url: string,
+    private readonly prefix: string,
+    private readonly opts: { policies?: PolicyOverrides } = {},
+  ) {
     // Commands fail fast while Redis is down (the webhook path answers 503) instead of queueing forever.
     this.client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
     this.client.on('error', () => {});
@@ -30,7 +34,7 @@ export class BullQueue implements JobQueue {
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts: EnqueueOptions = {}): Promise<void> {
-    const def = jobCatalogue[name];
+    const def = jobPolicy(name, this.opts.policies);
     await this.queue(name).add(name, payload, {
       jobId: opts.jobId,
       delay: opts.delayMs,
@@ -43,7 +47,7 @@ export class BullQueue implements JobQueue {
   }
 
   async schedule<N extends JobName>(key: string, name: N, payload: JobPayload<N>, everyMs: number): Promise<void> {
-    const def = jobCatalogue[name];
+    const def = jobPolicy(name, this.opts.policies);
     await this.queue(name).upsertJobScheduler(key, { every: everyMs }, {
       name,
       data: payload,
@@ -57,7 +61,7 @@ export class BullQueue implements JobQueue {
 
   async work(dispatch: Dispatch, opts: { concurrency?: number; only?: JobName[] } = {}): Promise<void> {
     for (const name of opts.only ?? jobNames) {
-      const def = jobCatalogue[name];
+      const def = jobPolicy(name, this.opts.policies);
       const worker = new Worker(
         queueName(name),
         async (job) => {

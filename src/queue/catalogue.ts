@@ -45,6 +45,20 @@ export type JobPayload<N extends JobName> = z.input<(typeof jobCatalogue)[N]['pa
 export type ParsedJobPayload<N extends JobName> = z.output<(typeof jobCatalogue)[N]['payload']>;
 export const jobNames = Object.keys(jobCatalogue) as JobName[];
 
+/** Retry and concurrency policy of one job name (the catalogue's, or a test's override). */
+export interface JobPolicy {
+  attempts: number;
+  backoffMs: number;
+  concurrency: number;
+}
+export type PolicyOverrides = Partial<Record<JobName, Partial<JobPolicy>>>;
+
+/** The catalogue's policy for a job, with overrides (tests use short back-offs; production passes none). */
+export function jobPolicy(name: JobName, overrides?: PolicyOverrides): JobPolicy {
+  const def = jobCatalogue[name];
+  return { attempts: def.attempts, backoffMs: def.backoffMs, concurrency: def.concurrency, ...overrides?.[name] };
+}
+
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(jobCatalogue, name);
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { pgArray } from '../db/sql-array';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { backoffDelay, jobCatalogue, jobNames, type JobName, type JobPayload } from './catalogue';
+import { backoffDelay, jobNames, jobPolicy, type JobName, type JobPayload, type PolicyOverrides } from './catalogue';
 import { PermanentJobError, type Dispatch, type EnqueueOptions, type JobQueue, type QueueCounts } from './port';
 
 interface ClaimedRow {
@@ -27,12 +27,12 @@ export class EmbeddedQueue implements JobQueue {
   private loop?: Promise<void>;
   private scheduler?: NodeJS.Timeout;
 
-  constructor(private readonly db: Db, private readonly opts: { pollMs?: number } = {}) {
+  constructor(private readonly db: Db, private readonly opts: { pollMs?: number; policies?: PolicyOverrides } = {}) {
     this.wake.setMaxListeners(0);
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts: EnqueueOptions = {}): Promise<void> {
-    const def = jobCatalogue[name];
+    const def = jobPolicy(name, this.opts.policies);
     const runAt = new Date(Date.now() + (opts.delayMs ?? 0));
     await this.db.execute(sql`
       insert into queue_jobs (name, payload, job_key, priority, max_attempts, backoff_ms, run_at)
@@ -88,11 +88,13 @@ export class EmbeddedQueue implements JobQueue {
       }
       if (claimed.length === 0 || this.inflight.size >= concurrency) {
         await new Promise<void>((resolve) => {
-          const t = setTimeout(done, pollMs);
-          function done() {
+          // Both ways out remove the other, so an idle queue does not pile up listeners on every poll.
+          const done = () => {
             clearTimeout(t);
+            this.wake.off('job', done);
             resolve();
-          }
+          };
+          const t = setTimeout(done, pollMs);
           this.wake.once('job', done);
         });
       }
@@ -166,8 +168,17 @@ export class EmbeddedQueue implements JobQueue {
     return out;
   }
 
-  async ping(): Promise<boolean> {
-    return true;
+  /** The embedded queue lives in the database, so it answers when the database does. */
+  async ping(timeoutMs = 1000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.db.execute(sql`select 1 from queue_jobs limit 1`).then(() => true, () => false), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,23 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { json, route } from '../openapi';
+
+const READY_TIMEOUT_MS = 1500;
+
+/** True when `p` resolves (to anything but false) within `ms`; false when it rejects or takes longer. */
+async function answersWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then((v) => v !== false, () => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function systemRoutes(app: OpenAPIHono<AppEnv>): void {
   route(app, { method: 'get', path: '/health', tags: ['system'], summary: 'Liveness', responses: { 200: json(z.object({ status: z.literal('ok') })) } },
@@ -12,9 +28,10 @@ export function systemRoutes(app: OpenAPIHono<AppEnv>): void {
     responses: { 200: json(z.object({ status: z.string(), database: z.boolean(), queue: z.boolean() })), 503: json(z.object({ status: z.string() }), 'Not ready') },
   }, async (c) => {
     const ctx = c.get('ctx');
+    // Bounded: a database that accepts connections but never answers must give 503, not a hung probe.
     const [database, queue] = await Promise.all([
-      ctx.db.execute('select 1' as never).then(() => true, () => false),
-      ctx.queue.ping(1000),
+      answersWithin(ctx.db.execute(sql`select 1`), READY_TIMEOUT_MS),
+      answersWithin(ctx.queue.ping(READY_TIMEOUT_MS), READY_TIMEOUT_MS),
     ]);
     const ok = database && queue;
     return c.json({ status: ok ? 'ready' : 'unavailable', database, queue }, ok ? 200 : 503);
