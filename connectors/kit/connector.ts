@@ -44,6 +44,12 @@ export interface ConnectorRuntime<C> {
   connectionId: string;
   config: C;
   now: () => Date;
+  /** OMNIHUB_ALLOWED_PRIVATE_HOSTS: the HTTP client re-checks every base URL against the egress guard with it. */
+  allowedPrivateHosts?: string[];
+  /** When set, the rate governor and token cache are shared by all processes through Redis. */
+  redisUrl?: string;
+  /** Namespaces shared Redis keys (the queue prefix), so isolated hubs on one Redis do not meet. */
+  keyPrefix?: string;
 }
 
 /**

@@ -66,7 +66,10 @@ export async function runSync(ctx: Ctx, input: SyncInput, onPage?: (p: { pages: 
   let newEvents = 0;
   try {
     const config = openConfig(connector, conn.config, ctx.secrets);
-    const rt = { connectionId: conn.id, config, now: ctx.now };
+    const rt = {
+      connectionId: conn.id, config, now: ctx.now,
+      allowedPrivateHosts: ctx.config.allowedPrivateHosts, redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix,
+    };
     for await (const page of connector.pullOrders(rt, cursor, { kind: input.kind, since: input.since })) {
       cursor = page.cursor;
       pages++;
