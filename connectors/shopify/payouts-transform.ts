@@ -4,7 +4,7 @@ import type { PayoutInput, PayoutLineInput } from '../../src/finance/payout-inpu
 
 /**
  * Shopify Payments payouts and balance transactions → the hub's payout shape. Pure; ids stay
- * strings (Shopify ids exceed 2^53, see `parseShopifyJson`).
+ * strings (Shopify ids exceed 2^53: parse bodies with `parseJsonSafe` from the kit).
  */
 
 const CATEGORY: Record<string, LineCategory> = {
@@ -12,11 +12,6 @@ const CATEGORY: Record<string, LineCategory> = {
   adjustment: 'adjustment', credit: 'adjustment', debit: 'adjustment',
   payout_failure: 'adjustment', payout_cancellation: 'adjustment', advance: 'adjustment', advance_funding: 'adjustment',
 };
-
-/** Shopify REST bodies carry 64-bit ids as JSON numbers: quote them before JSON.parse so no digit is lost. */
-export function parseShopifyJson(text: string): unknown {
-  return JSON.parse(text.replace(/("(?:id|payout_id|source_id|source_order_id|source_order_transaction_id)"\s*:\s*)(-?\d+)/g, '$1"$2"'));
-}
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 

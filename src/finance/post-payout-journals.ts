@@ -26,7 +26,7 @@ function fingerprint(e: PostingEntry): string {
 export async function postPayoutJournals(
   ctx: Ctx,
   input: { payoutId: string; connectionId: string; dryRun: boolean; settings: FinanceSettings; payout: LedgerInput['payout']; lines: LedgerInput['lines'] },
-): Promise<JournalChange[]> {
+): Promise<{ changes: JournalChange[]; outboxIds: string[] }> {
   const db = q(ctx);
   const wanted = input.payout.manual && input.lines.length === 0
     ? payoutPostings({ payout: input.payout, lines: [], bookedRates: input.settings.bookedRates }).filter((e) => e.kind === 'deposit')
@@ -89,6 +89,7 @@ export async function postPayoutJournals(
       }
     }
   }
-  if (!input.dryRun) for (const id of newIds) await enqueueJournalSync(ctx, id, input.settings.accountingTargets);
-  return changes;
+  const outboxIds: string[] = [];
+  if (!input.dryRun) for (const id of newIds) outboxIds.push(...(await enqueueJournalSync(ctx, id, input.settings.accountingTargets)));
+  return { changes, outboxIds };
 }

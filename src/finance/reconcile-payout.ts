@@ -33,6 +33,8 @@ export interface ReconcileReport {
     breaksCleared: string[];
     journals: JournalChange[];
   };
+  /** Outbox rows waiting to be sent (queued as `accounting.sync` after the commit). */
+  outboxIds: string[];
 }
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
@@ -151,7 +153,7 @@ export async function reconcile(ctx: Ctx, input: unknown): Promise<ReconcileRepo
     for (const list of data.ordersByKey.values()) for (const o of list) orderCurrency.set(o.id, o.currency);
     for (const o of data.candidates) orderCurrency.set(o.id, o.currency);
     const matchOf = new Map(result.matches.map((m) => [m.lineId, m.orderId]));
-    const journals = await postPayoutJournals(c, {
+    const { changes: journals, outboxIds } = await postPayoutJournals(c, {
       payoutId, connectionId, dryRun, settings,
       payout: { externalId: String(p.external_id), amountMinor: Number(p.amount_minor), currency: String(p.currency), status: String(p.status), arrivalDate: p.arrival_date === null ? null : String(p.arrival_date), manual: !!p.manual },
       lines: lines.map((l) => {
@@ -163,6 +165,7 @@ export async function reconcile(ctx: Ctx, input: unknown): Promise<ReconcileRepo
     const report: ReconcileReport = {
       payoutId, dryRun, status: result.status, linesNetMinor: result.linesNetMinor, unknownTypes: result.unknownTypes, breaks,
       changes: { matches: matchChanges, breaksAdded, breaksChanged, breaksCleared, journals },
+      outboxIds,
     };
     if (dryRun) return report;
 
@@ -204,12 +207,10 @@ export async function reconcile(ctx: Ctx, input: unknown): Promise<ReconcileRepo
       where id = ${payoutId}`);
     return report;
   };
-  // A dry run rolls back whatever it touched (row locks only): nothing is written.
-  if (!dryRun) return withTransaction(ctx, run);
-  let out: ReconcileReport | undefined;
-  await withTransaction(ctx, async (tx) => {
-    out = await run(tx);
-  });
-  return out!;
+  // A dry run computes the same report inside a transaction that writes nothing.
+  if (dryRun) return withTransaction(ctx, run);
+  const report = await withTransaction(ctx, run);
+  for (const id of report.outboxIds) await ctx.queue.enqueue('accounting.sync', { outboxId: id }, { jobId: `accounting.sync:${id}` });
+  return report;
 }
 

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { financeSettings } from '../db/schema/index';
+import { getConnectionRow } from '../connections/manage-connections';
 import { q } from '../db/transaction';
 import { MatchRules } from '../domain/reconciliation';
 import { ValidationError, zodFieldErrors } from '../errors';
@@ -32,6 +33,7 @@ export async function getFinanceSettings(ctx: Ctx, connectionId: string): Promis
 export async function setFinanceSettings(ctx: Ctx, connectionId: string, input: unknown): Promise<FinanceSettings> {
   const r = FinanceSettings.safeParse(input);
   if (!r.success) throw new ValidationError(zodFieldErrors(r.error.issues));
+  await getConnectionRow(ctx, connectionId);
   await q(ctx).insert(financeSettings).values({ connectionId, settings: r.data })
     .onConflictDoUpdate({ target: financeSettings.connectionId, set: { settings: r.data, updatedAt: sql`now()` } });
   return r.data;
