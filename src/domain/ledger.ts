@@ -59,16 +59,23 @@ const ROLE_OF: Record<LineCategory, AccountRole> = {
   fee: 'fees', transfer: 'adjustments', payout: 'clearing', unknown: 'suspense',
 };
 
-/** Signed (debit positive) amounts per role, folded into one debit or credit line each, in a fixed order. */
-function fold(signed: Map<AccountRole, number>, currency: string, memo: (r: AccountRole) => string, presentment?: Map<AccountRole, { minor: number; currency: string }>): PostingLine[] {
+/** A posting bucket: one account role, optionally per presentment currency (foreign sales stay apart). */
+type Bucket = { role: AccountRole; signed: number; presentment: { minor: number; currency: string } | null };
+
+/** Signed (debit positive) amounts per bucket, folded into one debit or credit line each, in a fixed order. */
+function fold(buckets: Map<string, Bucket>, currency: string, memo: (r: AccountRole) => string): PostingLine[] {
   const out: PostingLine[] = [];
-  for (const role of accountRoles) {
-    const v = signed.get(role) ?? 0;
-    if (v === 0) continue;
-    const p = presentment?.get(role);
+  const keys = [...buckets.keys()].sort((a, b) => {
+    const ra = accountRoles.indexOf(buckets.get(a)!.role);
+    const rb = accountRoles.indexOf(buckets.get(b)!.role);
+    return ra !== rb ? ra - rb : a < b ? -1 : a > b ? 1 : 0;
+  });
+  for (const k of keys) {
+    const b = buckets.get(k)!;
+    if (b.signed === 0) continue;
     out.push({
-      role, debitMinor: v > 0 ? v : 0, creditMinor: v < 0 ? -v : 0, currency,
-      presentmentMinor: p?.minor ?? null, presentmentCurrency: p?.currency ?? null, memo: memo(role),
+      role: b.role, debitMinor: b.signed > 0 ? b.signed : 0, creditMinor: b.signed < 0 ? -b.signed : 0, currency,
+      presentmentMinor: b.presentment?.minor ?? null, presentmentCurrency: b.presentment?.currency ?? null, memo: memo(b.role),
     });
   }
   return out;
@@ -79,9 +86,14 @@ export function payoutPostings(input: LedgerInput): PostingEntry[] {
   const { payout } = input;
   const cur = payout.currency;
   const date = payout.arrivalDate ?? '1970-01-01';
-  const signed = new Map<AccountRole, number>();
-  const presentment = new Map<AccountRole, { minor: number; currency: string }>();
-  const add = (role: AccountRole, v: number) => signed.set(role, (signed.get(role) ?? 0) + v);
+  const buckets = new Map<string, Bucket>();
+  const add = (role: AccountRole, v: number, p?: { minor: number; currency: string }) => {
+    const k = p ? `${role}|${p.currency}` : role;
+    const b = buckets.get(k) ?? { role, signed: 0, presentment: p ? { minor: 0, currency: p.currency } : null };
+    b.signed += v;
+    if (p && b.presentment) b.presentment.minor += p.minor;
+    buckets.set(k, b);
+  };
 
   for (const l of input.lines) {
     if (l.category === 'payout') continue; // the payout's own transfer line is the deposit, posted below
@@ -98,19 +110,20 @@ export function payoutPostings(input: LedgerInput): PostingEntry[] {
       // Sales at the rate booked at order time; the difference to what settled is FX gain/loss.
       const presentmentMinor = invertMinor(l.amountMinor, l.orderCurrency, cur, l.exchangeRate);
       const booked = convertMinor(presentmentMinor, l.orderCurrency, cur, input.bookedRates[l.orderCurrency]!);
-      add('sales', -booked);
+      add('sales', -booked, { minor: presentmentMinor, currency: l.orderCurrency });
       add('fx', booked - l.amountMinor);
-      const p = presentment.get('sales');
-      presentment.set('sales', { minor: (p?.minor ?? 0) + presentmentMinor, currency: l.orderCurrency });
     } else {
       add(role, -l.amountMinor);
     }
   }
   const entries: PostingEntry[] = [];
-  const settlement = fold(signed, cur, (r) => `${r} · payout ${payout.externalId}`, presentment);
+  const settlement = fold(buckets, cur, (r) => `${r} · payout ${payout.externalId}`);
   if (settlement.length > 0) entries.push({ kind: 'settlement', entryDate: date, memo: `Settlement of payout ${payout.externalId}`, lines: settlement });
   if (DEPOSITED.has(payout.status) && payout.amountMinor !== 0) {
-    const dep = new Map<AccountRole, number>([['bank', payout.amountMinor], ['clearing', -payout.amountMinor]]);
+    const dep = new Map<string, Bucket>([
+      ['bank', { role: 'bank', signed: payout.amountMinor, presentment: null }],
+      ['clearing', { role: 'clearing', signed: -payout.amountMinor, presentment: null }],
+    ]);
     entries.push({ kind: 'deposit', entryDate: date, memo: `Deposit of payout ${payout.externalId}`, lines: fold(dep, cur, (r) => `${r} · deposit ${payout.externalId}`) });
   }
   return entries;
