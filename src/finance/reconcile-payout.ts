@@ -10,9 +10,18 @@ import {
 } from '../domain/reconciliation';
 import { NotFoundError, ValidationError, zodFieldErrors } from '../errors';
 import { postPayoutJournals, type JournalChange } from './post-payout-journals';
+import { reconcileBulk } from './reconcile-bulk';
 import { getFinanceSettings } from './settings';
 
-export const ReconcileInput = z.object({ payoutId: z.string().uuid(), dryRun: z.boolean().default(false) });
+export const ReconcileInput = z.object({
+  payoutId: z.string().uuid(),
+  dryRun: z.boolean().default(false),
+  /** `auto`: set-based SQL for payouts above BULK_THRESHOLD lines without foreign-currency lines, else in memory. */
+  strategy: z.enum(['auto', 'memory', 'bulk']).default('auto'),
+});
+
+/** Above this many lines a payout is reconciled set-based in SQL (see reconcile-bulk.ts). */
+export const BULK_THRESHOLD = 20_000;
 
 /** A break's id is a hash of where it is, what it is and what it is about: re-running finds the same one. */
 export function breakId(scope: string, cls: string, key: string): string {
@@ -28,6 +37,8 @@ export interface ReconcileReport {
   breaks: Array<BreakDraft & { id: string; deltaMinor: number }>;
   changes: {
     matches: Array<{ lineId: string; from: { orderId: string | null; rule: string | null }; to: { orderId: string | null; rule: string | null } }>;
+    /** Set by the bulk path, which counts changed matches instead of listing them. */
+    matchesChanged?: number;
     breaksAdded: string[];
     breaksChanged: string[];
     breaksCleared: string[];
@@ -119,13 +130,26 @@ async function loadInput(tx: Tx, payoutId: string, orderConnectionIds: string[],
 export async function reconcile(ctx: Ctx, input: unknown): Promise<ReconcileReport> {
   const parsed = ReconcileInput.safeParse(input);
   if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
-  const { payoutId, dryRun } = parsed.data;
+  const { payoutId, dryRun, strategy } = parsed.data;
   const run = async (tx: Tx): Promise<ReconcileReport> => {
     const head = await tx.execute(sql`select connection_id from payouts where id = ${payoutId}`);
     const connectionId = (head.rows[0] as { connection_id?: string } | undefined)?.connection_id;
     if (!connectionId) throw new NotFoundError('payout', payoutId);
     const c = inTx(ctx, tx);
     const settings = await getFinanceSettings(c, connectionId);
+    if (strategy !== 'memory') {
+      const shape = await tx.execute(sql`
+        select p.*, (select count(*) from payout_lines l where l.payout_id = p.id)::int as n,
+               exists (select 1 from payout_lines l where l.payout_id = p.id and l.exchange_rate is not null) as fx
+        from payouts p where p.id = ${payoutId} for update`);
+      const h = shape.rows[0] as Record<string, unknown>;
+      if (!h.manual && !h.fx && (strategy === 'bulk' || Number(h.n) > BULK_THRESHOLD)) {
+        return reconcileBulk(c, tx, {
+          id: payoutId, connectionId, externalId: String(h.external_id), amountMinor: Number(h.amount_minor), currency: String(h.currency),
+          status: String(h.status), arrivalDate: h.arrival_date === null ? null : String(h.arrival_date), manual: !!h.manual,
+        }, settings, dryRun);
+      }
+    }
     const data = await loadInput(tx, payoutId, settings.orderConnectionIds, settings.rules.dateWindowDays);
     const { p, lines } = data;
     const result = reconcilePayout({
