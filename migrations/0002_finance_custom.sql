@@ -46,3 +46,6 @@ INSERT INTO ledger_accounts (role, code, name, kind) VALUES
   ('bank', '1000', 'Bank', 'asset'),
   ('tax_payable', '2200', 'Sales tax payable', 'liability')
 ON CONFLICT DO NOTHING;
+--> statement-breakpoint
+-- Reconciliation looks orders up by the platform's id alone (the unique index leads with connection_id).
+CREATE INDEX IF NOT EXISTS orders_external_id_idx ON orders (external_id);
