@@ -12,6 +12,7 @@ import { NotFoundError, ValidationError, zodFieldErrors } from '../errors';
 import { postPayoutJournals, type JournalChange } from './post-payout-journals';
 import { reconcileBulk } from './reconcile-bulk';
 import { getFinanceSettings } from './settings';
+import { checkUnsettledOrders } from './unsettled-orders';
 
 export const ReconcileInput = z.object({
   payoutId: z.string().uuid(),
@@ -233,7 +234,14 @@ export async function reconcile(ctx: Ctx, input: unknown): Promise<ReconcileRepo
   };
   // A dry run computes the same report inside a transaction that writes nothing.
   if (dryRun) return withTransaction(ctx, run);
-  const report = await withTransaction(ctx, run);
+  const report = await withTransaction(ctx, async (tx) => {
+    const r = await run(tx);
+    const head = await tx.execute(sql`select connection_id from payouts where id = ${payoutId}`);
+    const connectionId = String((head.rows[0] as { connection_id: string }).connection_id);
+    const c = inTx(ctx, tx);
+    await checkUnsettledOrders(c, connectionId, await getFinanceSettings(c, connectionId));
+    return r;
+  });
   for (const id of report.outboxIds) await ctx.queue.enqueue('accounting.sync', { outboxId: id }, { jobId: `accounting.sync:${id}` });
   return report;
 }

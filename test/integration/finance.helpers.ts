@@ -27,7 +27,8 @@ let delivery = 0;
  * the drain), with the external id the processor's transactions reference.
  * (Manual entry, POST /api/v1/orders, deadlocks on PGlite in this branch's core: see the report.)
  */
-export async function createOrder(t: TestHub, externalId: string, totalMinor: number, currency = 'USD', financialStatus = 'paid', placedAt = '2020-11-01T12:00:00Z'): Promise<string> {
+/** The sandbox shop the test orders come from (one per hub). */
+export async function sandboxConnection(t: TestHub): Promise<string> {
   let conn = sandboxConn.get(t);
   if (!conn) {
     const r = await t.api('POST', '/api/v1/connections', { type: 'sandbox', name: 'Finance test shop', config: { webhookSecret: SECRET, pollIntervalSeconds: 0 } });
@@ -35,6 +36,12 @@ export async function createOrder(t: TestHub, externalId: string, totalMinor: nu
     conn = r.body.id as string;
     sandboxConn.set(t, conn);
   }
+  return conn;
+}
+
+/** Set `drain` false to leave the drain to the workers (as in production). */
+export async function createOrder(t: TestHub, externalId: string, totalMinor: number, currency = 'USD', financialStatus = 'paid', placedAt = '2020-11-01T12:00:00Z', drain = true): Promise<string> {
+  const conn = await sandboxConnection(t);
   const order = {
     id: externalId, number: `#${externalId}`, state: 'open', paid: financialStatus === 'paid', currency,
     created_at: placedAt, updated_at: placedAt, revision: 0, email: 'buyer@example.test', name: 'Ada Buyer',
@@ -49,6 +56,7 @@ export async function createOrder(t: TestHub, externalId: string, totalMinor: nu
   });
   if (res.status >= 300) throw new Error(`webhook for ${externalId}: ${res.status}`);
   await t.hub.ctx.rawEvents.drain();
+  if (!drain) return '';
   await drainRawEvents(t.hub.ctx);
   const r = await t.hub.ctx.db.execute(sql`select id from orders where connection_id = ${conn} and external_id = ${externalId}`);
   const id = (r.rows[0] as { id: string } | undefined)?.id;

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { getPayout } from '../../finance/get-payout';
+import { orderSettlements } from '../../finance/order-settlements';
 import { importAmazonSettlement } from '../../finance/import-amazon-settlement';
 import { exportJournals, getJournal, listJournals, ListJournalsQuery, requestJournalSync } from '../../finance/journals';
 import { ListBreaksQuery, listBreaks } from '../../finance/list-breaks';
@@ -30,6 +31,11 @@ export function financeRoutes(app: OpenAPIHono<AppEnv>): void {
     method: 'post', path: '/api/v1/payouts/{id}/reconcile', tags: ['finance'], summary: 'Reconcile a payout now (dryRun=true shows what would change)',
     request: { params: IdParam, query: z.object({ dryRun: z.enum(['true', 'false']).optional() }) }, responses: { 200: json(Any) },
   }, async (c) => c.json(await reconcile(c.get('ctx'), { payoutId: c.req.param('id')!, dryRun: c.req.query('dryRun') === 'true' })));
+
+  route(app, {
+    method: 'get', path: '/api/v1/orders/{id}/settlements', tags: ['finance'], summary: 'Which payouts settled an order, and with what fees',
+    request: { params: IdParam }, responses: { 200: json(z.object({ items: z.array(Any) })) },
+  }, async (c) => c.json(await orderSettlements(c.get('ctx'), c.req.param('id')!)));
 
   route(app, {
     method: 'get', path: '/api/v1/discrepancies', tags: ['finance'], summary: 'Reconciliation breaks',
