@@ -137,7 +137,6 @@ ALTER TABLE "journal_lines" ADD CONSTRAINT "journal_lines_entry_id_journal_entri
 ALTER TABLE "journal_lines" ADD CONSTRAINT "journal_lines_account_id_ledger_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."ledger_accounts"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "ledger_accounts" ADD CONSTRAINT "ledger_accounts_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "payout_lines" ADD CONSTRAINT "payout_lines_payout_id_payouts_id_fk" FOREIGN KEY ("payout_id") REFERENCES "public"."payouts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "payout_lines" ADD CONSTRAINT "payout_lines_matched_order_id_orders_id_fk" FOREIGN KEY ("matched_order_id") REFERENCES "public"."orders"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "payouts" ADD CONSTRAINT "payouts_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "accounting_outbox_journal_target_uq" ON "accounting_outbox" USING btree ("journal_id","target","connection_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "accounting_outbox_key_uq" ON "accounting_outbox" USING btree ("idempotency_key");--> statement-breakpoint
@@ -150,7 +149,7 @@ CREATE INDEX "journal_lines_account_idx" ON "journal_lines" USING btree ("accoun
 CREATE UNIQUE INDEX "ledger_accounts_role_uq" ON "ledger_accounts" USING btree ("role",coalesce("connection_id", '00000000-0000-0000-0000-000000000000'::uuid));--> statement-breakpoint
 CREATE UNIQUE INDEX "payout_lines_payout_external_uq" ON "payout_lines" USING btree ("payout_id","external_id");--> statement-breakpoint
 CREATE INDEX "payout_lines_order_idx" ON "payout_lines" USING btree ("matched_order_id");--> statement-breakpoint
-CREATE INDEX "payout_lines_source_order_idx" ON "payout_lines" USING btree ("source_order_id");--> statement-breakpoint
-CREATE INDEX "payout_lines_charge_idx" ON "payout_lines" USING btree ("charge_id");--> statement-breakpoint
+CREATE INDEX "payout_lines_source_order_idx" ON "payout_lines" USING btree ("source_order_id") WHERE matched_order_id is null;--> statement-breakpoint
+CREATE INDEX "payout_lines_charge_idx" ON "payout_lines" USING btree ("charge_id") WHERE matched_order_id is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "payouts_connection_external_uq" ON "payouts" USING btree ("connection_id","external_id");--> statement-breakpoint
 CREATE INDEX "payouts_arrival_idx" ON "payouts" USING btree ("arrival_date");

@@ -24,6 +24,21 @@ export async function reconcileBulk(
   dryRun: boolean,
 ): Promise<ReconcileReport> {
   const pid = p.id;
+  // OMNIHUB_BULK_TIMING=1 prints each statement's duration (for the benchmark); config has no say in it.
+  if (process.env.OMNIHUB_BULK_TIMING === '1') {
+    const exec = tx.execute.bind(tx);
+    tx = Object.assign(Object.create(tx), {
+      execute: async (q: Parameters<typeof exec>[0]) => {
+        const t0 = performance.now();
+        try {
+          return await exec(q);
+        } finally {
+          const text = (q as unknown as { queryChunks?: Array<{ value?: string[] }> }).queryChunks?.[0]?.value?.[0] ?? '';
+          process.stderr.write(`  [bulk] ${(performance.now() - t0).toFixed(0).padStart(6)} ms  ${text.trim().replace(/\s+/g, ' ').slice(0, 70)}\n`);
+        }
+      },
+    }) as Tx;
+  }
   const scope: SQL = settings.orderConnectionIds.length ? sql`and o.connection_id = any(${pgArray(settings.orderConnectionIds, 'uuid')})` : sql``;
   const fee = settings.rules.feeSchedule;
   const tol = settings.rules.amountToleranceMinor;
@@ -31,24 +46,30 @@ export async function reconcileBulk(
 
   // 1. Desired match per line: external id, then number, then charge id (first order by placed_at, id, like the JS rules).
   await tx.execute(sql`drop table if exists rec_match`);
+  // Exact external id first, as one hash join (the common case: every line carries the order id);
+  // the rarer number / charge-id keys only for what is still unmatched.
   await tx.execute(sql`
     create temp table rec_match on commit drop as
-    with ext as (select distinct on (o.external_id) o.external_id as k, o.id from orders o where true ${scope} order by o.external_id, o.placed_at, o.id),
-         num as (select distinct on (o.number) o.number as k, o.id from orders o where true ${scope} order by o.number, o.placed_at, o.id)
-    select l.id, l.category, l.amount_minor, l.fee_minor, l.net_minor, l.currency, l.external_id, l.charge_id, l.type,
+    select l.id, l.category, l.amount_minor, l.fee_minor, l.net_minor, l.currency, l.external_id, l.charge_id, l.type, l.source_order_id,
            l.matched_order_id as old_oid, l.match_rule as old_rule,
-           case when l.category = 'payout' or l.category in ('adjustment','reserve','fee','transfer') then null
-                when l.category = 'unknown' then null else coalesce(e.id, n1.id, n2.id, c.id) end as oid,
-           case when l.category in ('payout','adjustment','reserve','fee','transfer') then 'classified'
-                when l.category = 'unknown' then null
-                when e.id is not null then 'external_id' when n1.id is not null or n2.id is not null then 'number'
-                when c.id is not null then 'charge_id' else null end as rule
+           case when l.category in ('charge', 'refund', 'dispute') then e.id end as oid,
+           case when l.category in ('payout', 'adjustment', 'reserve', 'fee', 'transfer') then 'classified'
+                when l.category in ('charge', 'refund', 'dispute') and e.id is not null then 'external_id' end as rule
     from payout_lines l
-    left join ext e on e.k = l.source_order_id
-    left join num n1 on n1.k = l.source_order_id
-    left join num n2 on n2.k = '#' || l.source_order_id and l.source_order_id not like '#%'
-    left join ext c on c.k = l.charge_id
+    left join (select distinct on (o.external_id) o.external_id as k, o.id from orders o
+               where o.external_id in (select source_order_id from payout_lines where payout_id = ${pid}) ${scope}
+               order by o.external_id, o.placed_at, o.id) e on e.k = l.source_order_id
     where l.payout_id = ${pid}`);
+  await tx.execute(sql`analyze rec_match`);
+  await tx.execute(sql`
+    update rec_match r set oid = x.oid, rule = x.rule from (
+      select distinct on (r2.id) r2.id, o.id as oid,
+             case when o.number = r2.source_order_id or o.number = '#' || r2.source_order_id then 'number' else 'charge_id' end as rule
+      from rec_match r2 join orders o
+        on (o.number = r2.source_order_id or (o.number = '#' || r2.source_order_id and r2.source_order_id not like '#%') or o.external_id = r2.charge_id)
+      where r2.oid is null and r2.category in ('charge', 'refund', 'dispute') ${scope}
+      order by r2.id, case when o.number = r2.source_order_id then 0 when o.number = '#' || r2.source_order_id then 1 else 2 end, o.placed_at, o.id
+    ) x where r.id = x.id`);
   const counts = await tx.execute(sql`
     select count(*)::int as n, coalesce(sum(net_minor) filter (where category <> 'payout'), 0)::bigint as net,
            count(*) filter (where category <> 'payout')::int as counted,
@@ -88,46 +109,51 @@ export async function reconcileBulk(
         where category = 'charge' and currency = ${p.currency} and abs(fee_minor - x.expected) > ${fee.toleranceMinor}`);
     }
     // Duplicates: the same charge key twice here, or already settled by another payout of this connection.
+    // Found with a plain hash aggregate first; the ordered details are built only for the (few) duplicates.
     await ins(sql`
-      with here as (select coalesce(charge_id, 'txn:' || external_id) as k, array_agg(id order by external_id) as ids,
-                           array_agg(amount_minor order by external_id) as amts, min(currency) as currency
-                    from rec_match where category = 'charge' group by 1),
-           elsewhere as (select coalesce(l.charge_id, 'txn:' || l.external_id) as k, array_agg(distinct p2.external_id order by p2.external_id) as payouts
-                         from payout_lines l join payouts p2 on p2.id = l.payout_id
-                         where l.category = 'charge' and l.payout_id <> ${pid} and p2.connection_id = ${p.connectionId}
-                           and coalesce(l.charge_id, 'txn:' || l.external_id) in (select k from here) group by 1)
+      with elsewhere as (select coalesce(l.charge_id, 'txn:' || l.external_id) as k, array_agg(distinct p2.external_id order by p2.external_id) as payouts
+                         from payouts p2 join payout_lines l on l.payout_id = p2.id
+                         where p2.connection_id = ${p.connectionId} and p2.id <> ${pid} and l.category = 'charge' group by 1),
+           dup as (select coalesce(charge_id, 'txn:' || external_id) as k from rec_match where category = 'charge' group by 1 having count(*) > 1
+                   union select k from elsewhere where k in (select coalesce(charge_id, 'txn:' || external_id) from rec_match where category = 'charge')),
+           here as (select coalesce(r.charge_id, 'txn:' || r.external_id) as k, array_agg(r.id order by r.external_id) as ids,
+                           array_agg(r.amount_minor order by r.external_id) as amts, array_agg(r.external_id order by r.external_id) as exts, min(r.currency) as currency
+                    from rec_match r where r.category = 'charge' and coalesce(r.charge_id, 'txn:' || r.external_id) in (select k from dup) group by 1)
       select 'duplicate_settlement', 'charge:' || h.k, case when cardinality(h.ids) > 1 then h.ids[2] else h.ids[1] end, null,
              case when cardinality(h.ids) > 1 then h.amts[1] else 0 end,
              case when cardinality(h.ids) > 1 then (select sum(a) from unnest(h.amts) a) else h.amts[1] end, h.currency,
-             jsonb_build_object('lines', (select jsonb_agg(x.external_id order by x.external_id) from rec_match x where x.id = any(h.ids)),
-                                'otherPayouts', coalesce(to_jsonb(e.payouts), '[]'::jsonb))
-      from here h left join elsewhere e on e.k = h.k where cardinality(h.ids) > 1 or e.k is not null`);
+             jsonb_build_object('lines', to_jsonb(h.exts), 'otherPayouts', coalesce(to_jsonb(e.payouts), '[]'::jsonb))
+      from here h left join elsewhere e on e.k = h.k`);
     // Per order: Σ charges (this payout + earlier ones) against the order total; refunds against what the hub knows.
-    await ins(sql`
+    await tx.execute(sql`drop table if exists rec_orders`);
+    await tx.execute(sql`
+      create temp table rec_orders on commit drop as
       with agg as (select oid, min(currency) as currency,
-                          sum(amount_minor) filter (where category = 'charge') as charges, sum(amount_minor) filter (where category = 'refund') as refunds,
-                          (array_agg(id order by external_id) filter (where category = 'charge'))[1] as first_charge,
-                          (array_agg(id order by external_id) filter (where category = 'refund'))[1] as first_refund,
-                          jsonb_agg(external_id order by external_id) filter (where category = 'charge') as charge_lines,
-                          jsonb_agg(external_id order by external_id) filter (where category = 'refund') as refund_lines
+                          sum(amount_minor) filter (where category = 'charge') as charges, sum(amount_minor) filter (where category = 'refund') as refunds
                    from rec_match where oid is not null and category in ('charge', 'refund') group by oid),
-           prior as (select matched_order_id as oid, coalesce(sum(amount_minor) filter (where category = 'charge'), 0) as c,
-                            coalesce(sum(amount_minor) filter (where category = 'refund'), 0) as r
-                     from payout_lines where payout_id <> ${pid} and matched_order_id in (select oid from agg) group by 1)
-      select 'amount_mismatch', 'order:' || a.oid, a.first_charge, a.oid, o.total_minor, a.charges + coalesce(pr.c, 0), a.currency,
-             jsonb_build_object('orderNumber', o.number, 'lines', a.charge_lines)
-      from agg a join orders o on o.id = a.oid left join prior pr on pr.oid = a.oid
-      where a.charges is not null and o.currency = a.currency and abs(a.charges + coalesce(pr.c, 0) - o.total_minor) > ${tol}
-      union all
-      select 'refund_mismatch', 'order:' || a.oid, a.first_refund, a.oid,
-             case when o.financial_status in ('refunded', 'partially_refunded') then -o.total_minor else 0 end,
-             a.refunds + coalesce(pr.r, 0), a.currency,
-             jsonb_build_object('orderNumber', o.number, 'financialStatus', o.financial_status, 'lines', a.refund_lines)
-      from agg a join orders o on o.id = a.oid left join prior pr on pr.oid = a.oid
-      where a.refunds is not null and o.currency = a.currency and not (
-        case when o.financial_status = 'partially_refunded' then a.refunds + coalesce(pr.r, 0) <= 0 and -(a.refunds + coalesce(pr.r, 0)) <= o.total_minor
-             when o.financial_status = 'refunded' then abs(a.refunds + coalesce(pr.r, 0) + o.total_minor) <= ${tol}
-             else abs(a.refunds + coalesce(pr.r, 0)) <= ${tol} end)`);
+           prior as (select l.matched_order_id as oid, coalesce(sum(l.amount_minor) filter (where l.category = 'charge'), 0) as c,
+                            coalesce(sum(l.amount_minor) filter (where l.category = 'refund'), 0) as r
+                     from payouts p2 join payout_lines l on l.payout_id = p2.id
+                     where p2.id <> ${pid} and l.matched_order_id in (select oid from agg) and l.category in ('charge', 'refund') group by 1)
+      select a.*, o.total_minor, o.number, o.financial_status, o.currency as order_currency,
+             a.charges + coalesce(pr.c, 0) as all_charges, a.refunds + coalesce(pr.r, 0) as all_refunds
+      from agg a join orders o on o.id = a.oid left join prior pr on pr.oid = a.oid`);
+    const orderLines = (cat: string) => sql`(select jsonb_build_object('first', (array_agg(m.id order by m.external_id))[1], 'lines', jsonb_agg(m.external_id order by m.external_id))
+      from rec_match m where m.oid = x.oid and m.category = ${cat})`;
+    await ins(sql`
+      select 'amount_mismatch', 'order:' || x.oid, (d->>'first')::uuid, x.oid, x.total_minor, x.all_charges, x.currency,
+             jsonb_build_object('orderNumber', x.number, 'lines', d->'lines')
+      from rec_orders x, lateral (select ${orderLines('charge')} as d) y
+      where x.charges is not null and x.order_currency = x.currency and abs(x.all_charges - x.total_minor) > ${tol}`);
+    await ins(sql`
+      select 'refund_mismatch', 'order:' || x.oid, (d->>'first')::uuid, x.oid,
+             case when x.financial_status in ('refunded', 'partially_refunded') then -x.total_minor else 0 end, x.all_refunds, x.currency,
+             jsonb_build_object('orderNumber', x.number, 'financialStatus', x.financial_status, 'lines', d->'lines')
+      from rec_orders x, lateral (select ${orderLines('refund')} as d) y
+      where x.refunds is not null and x.order_currency = x.currency and not (
+        case when x.financial_status = 'partially_refunded' then x.all_refunds <= 0 and -x.all_refunds <= x.total_minor
+             when x.financial_status = 'refunded' then abs(x.all_refunds + x.total_minor) <= ${tol}
+             else abs(x.all_refunds) <= ${tol} end)`);
   }
   await tx.execute(sql`alter table rec_breaks add column id text`);
   await tx.execute(sql`update rec_breaks set id = ${hash(sql`class`, sql`key`)}`);

@@ -73,7 +73,12 @@ export const payoutLines = pgTable(
     exchangeRate: text('exchange_rate'),
     processedAt: tsz('processed_at'),
     raw: jsonb('raw').$type<unknown>(),
-    matchedOrderId: uuid('matched_order_id').references(() => orders.id, { onDelete: 'set null' }),
+    /**
+     * No foreign key on purpose: a bulk reconciliation sets it on up to millions of lines, and a
+     * per-row RI check doubled the time. Orders are never deleted (connections restrict it), and the
+     * reconciler only writes ids it just read from `orders`.
+     */
+    matchedOrderId: uuid('matched_order_id'),
     /** Which rule matched: external_id | number | charge_id | amount_date | classified | … */
     matchRule: text('match_rule'),
     createdAt: createdAt(),
@@ -81,8 +86,9 @@ export const payoutLines = pgTable(
   (t) => [
     uniqueIndex('payout_lines_payout_external_uq').on(t.payoutId, t.externalId),
     index('payout_lines_order_idx').on(t.matchedOrderId),
-    index('payout_lines_source_order_idx').on(t.sourceOrderId),
-    index('payout_lines_charge_idx').on(t.chargeId),
+    // Only unmatched lines are looked up by key (late orders); partial, so matching a line does not touch them.
+    index('payout_lines_source_order_idx').on(t.sourceOrderId).where(sql`matched_order_id is null`),
+    index('payout_lines_charge_idx').on(t.chargeId).where(sql`matched_order_id is null`),
   ],
 );
 
