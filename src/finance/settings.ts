@@ -19,6 +19,8 @@ export const FinanceSettings = z.object({
   settlementWindowDays: z.number().int().min(0).max(365).default(0),
   /** Rates at which sales in foreign currencies were booked (settlement units per order-currency unit). */
   bookedRates: z.record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d+(\.\d+)?$/)).default({}),
+  /** Pull payouts every this many seconds (0 = only on request: POST /api/v1/payouts/pull). */
+  payoutPollSeconds: z.number().int().min(0).max(86_400).default(0),
   /** Accounting systems every journal of this connection is synced to. */
   accountingTargets: z.array(z.object({ target: z.enum(['xero', 'quickbooks']), connectionId: z.string().uuid() })).default([]),
 });
@@ -36,5 +38,8 @@ export async function setFinanceSettings(ctx: Ctx, connectionId: string, input: 
   await getConnectionRow(ctx, connectionId);
   await q(ctx).insert(financeSettings).values({ connectionId, settings: r.data })
     .onConflictDoUpdate({ target: financeSettings.connectionId, set: { settings: r.data, updatedAt: sql`now()` } });
+  const key = `payouts:${connectionId}`;
+  if (r.data.payoutPollSeconds > 0) await ctx.queue.schedule(key, 'payouts.pull', { connectionId }, r.data.payoutPollSeconds * 1000);
+  else await ctx.queue.unschedule(key);
   return r.data;
 }

@@ -118,4 +118,12 @@ describe('Stripe payouts with currency conversion', () => {
     const open = await t.api('GET', `/api/v1/payouts?reconciliation=open&connectionId=${conn}`);
     expect(open.body.items.map((x: any) => x.externalId)).toEqual(['po_fx_2']);
   });
+
+  it('queues a pull through the API (unknown connection: 404, bad body: 400 naming the field)', async () => {
+    expect((await t.api('POST', '/api/v1/payouts/pull', { connectionId: conn })).status).toBe(202);
+    expect((await t.api('POST', '/api/v1/payouts/pull', { connectionId: '00000000-0000-4000-8000-000000000099' })).status).toBe(404);
+    const bad = await t.api('POST', '/api/v1/payouts/pull', { connectionId: 'nope' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe('connectionId');
+  });
 });

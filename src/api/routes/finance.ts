@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { getConnectionRow } from '../../connections/manage-connections';
 import { getPayout } from '../../finance/get-payout';
 import { orderSettlements } from '../../finance/order-settlements';
 import { importAmazonSettlement } from '../../finance/import-amazon-settlement';
@@ -21,6 +22,17 @@ export function financeRoutes(app: OpenAPIHono<AppEnv>): void {
     method: 'get', path: '/api/v1/payouts', tags: ['finance'], summary: 'Payouts (filters: connection, status, date, reconciliation)',
     request: { query: ListPayoutsQuery }, responses: { 200: json(z.object({ items: z.array(Any), nextCursor: z.string().nullable() })) },
   }, async (c) => c.json(await listPayouts(c.get('ctx'), c.req.query())));
+
+  route(app, {
+    method: 'post', path: '/api/v1/payouts/pull', tags: ['finance'], summary: 'Queue a pull of payouts (Shopify Payments, Stripe) for a connection',
+    request: body(z.object({ connectionId: z.string().uuid(), since: z.string().datetime({ offset: true }).optional() })),
+    responses: { 202: json(z.object({ queued: z.boolean() })) },
+  }, async (c) => {
+    const input = z.object({ connectionId: z.string().uuid(), since: z.string().optional() }).parse(await c.req.json());
+    await getConnectionRow(c.get('ctx'), input.connectionId);
+    await c.get('ctx').queue.enqueue('payouts.pull', input, { jobId: `payouts.pull:${input.connectionId}` });
+    return c.json({ queued: true }, 202);
+  });
 
   route(app, {
     method: 'get', path: '/api/v1/payouts/{id}', tags: ['finance'], summary: 'A payout with its lines (matched orders) and breaks',
