@@ -69,8 +69,12 @@ beforeAll(async () => {
   const qb = await t.api('POST', '/api/v1/connections', { type: 'quickbooks', name: 'QBO', config: { realmId: '9130', clientId: 'qid', clientSecret: 'qsecret', refreshToken: 'qrt', baseUrl: QBO } });
   qbo = qb.body.id;
   await t.api('PUT', `/api/v1/finance/settings/${shop}`, { accountingTargets: [{ target: 'xero', connectionId: xero }, { target: 'quickbooks', connectionId: qbo }] });
-  // The mapping the user edits: our fees account is 404 at Xero.
-  await t.hub.ctx.db.execute(sql`update ledger_accounts set external_refs = '{"xero":"404","quickbooks":"65"}'::jsonb where role = 'fees'`);
+  // The mapping the user edits: our fees account is 404 at Xero and 65 at QuickBooks.
+  const accounts = await t.api('GET', '/api/v1/finance/accounts');
+  const fees = accounts.body.items.find((a: any) => a.role === 'fees' && a.connectionId === null);
+  const patched = await t.api('PATCH', `/api/v1/finance/accounts/${fees.id}`, { externalRefs: { xero: '404', quickbooks: '65' } });
+  expect(patched.body).toMatchObject({ code: '6100', externalRefs: { xero: '404', quickbooks: '65' } });
+  expect((await t.api('PATCH', `/api/v1/finance/accounts/${fees.id}`, { externalRefs: { sage: '1' } })).status).toBe(400);
   await createOrder(t, '217130470', 1150);
   const rows = fixture<{ transactions: any[] }>('shopify/balance_transactions.json').transactions.filter((r) => [567994517].includes(r.id));
   const { payoutId } = await ingestPayout(t.hub.ctx, {

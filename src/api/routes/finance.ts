@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { getConnectionRow } from '../../connections/manage-connections';
 import { getPayout } from '../../finance/get-payout';
+import { listLedgerAccounts, UpdateLedgerAccountInput, updateLedgerAccount } from '../../finance/ledger-accounts';
 import { orderSettlements } from '../../finance/order-settlements';
 import { importAmazonSettlement } from '../../finance/import-amazon-settlement';
 import { exportJournals, getJournal, listJournals, ListJournalsQuery, requestJournalSync } from '../../finance/journals';
@@ -90,6 +91,16 @@ export function financeRoutes(app: OpenAPIHono<AppEnv>): void {
     request: { query: z.object({ connectionId: z.string().uuid() }), body: { content: { 'text/tab-separated-values': { schema: z.string() }, 'text/plain': { schema: z.string() } }, required: true } },
     responses: { 201: json(Any, 'Stored') },
   }, async (c) => c.json(await importAmazonSettlement(c.get('ctx'), { connectionId: c.req.query('connectionId'), file: await c.req.text() }), 201));
+
+  route(app, {
+    method: 'get', path: '/api/v1/finance/accounts', tags: ['finance'], summary: 'The chart of accounts and its mapping to Xero / QuickBooks',
+    responses: { 200: json(z.object({ items: z.array(Any) })) },
+  }, async (c) => c.json(await listLedgerAccounts(c.get('ctx'))));
+
+  route(app, {
+    method: 'patch', path: '/api/v1/finance/accounts/{id}', tags: ['finance'], summary: 'Edit an account\'s code, name or external codes',
+    request: { params: IdParam, ...body(UpdateLedgerAccountInput) }, responses: { 200: json(Any), 404: json(z.unknown(), 'Unknown account') },
+  }, async (c) => c.json(await updateLedgerAccount(c.get('ctx'), c.req.param('id')!, await c.req.json())));
 
   route(app, {
     method: 'get', path: '/api/v1/finance/settings/{id}', tags: ['finance'], summary: 'Finance settings of a payments connection (fee schedule, rules, accounting targets)',

@@ -31,7 +31,7 @@ CREATE CONSTRAINT TRIGGER journal_lines_balanced
   DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW EXECUTE FUNCTION journal_entry_balance_check();
 --> statement-breakpoint
--- The default chart of accounts; users edit codes, names and external refs (PATCH /api/v1/ledger/accounts).
+-- The default chart of accounts; users edit codes, names and external refs (PATCH /api/v1/finance/accounts/{id}).
 INSERT INTO ledger_accounts (role, code, name, kind) VALUES
   ('sales', '4000', 'Sales', 'income'),
   ('shipping_income', '4100', 'Shipping income', 'income'),
