@@ -6,6 +6,7 @@ export {};
 const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   ingest: () => import('./ingest'),
   pull: () => import('./pull'),
+  reconcile: () => import('./reconcile'),
 };
 
 const [name, ...args] = process.argv.slice(2);

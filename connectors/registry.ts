@@ -2,10 +2,13 @@ import type { Connector } from './kit/connector';
 import { amazonConnector } from './amazon/index';
 import { distributorConnector } from './distributor/index';
 import { manualConnector } from './manual/index';
+import { quickbooksConnector } from './quickbooks/index';
 import { sandboxConnector } from './sandbox/index';
 import { shopifyConnector } from './shopify/index';
 import { squareConnector } from './square/index';
 import { woocommerceConnector } from './woocommerce/index';
+import { stripeConnector } from './stripe/index';
+import { xeroConnector } from './xero/index';
 
 /** Every connector type the hub knows, by `type`. */
 export const connectorRegistry: Record<string, Connector<any>> = {
@@ -16,6 +19,9 @@ export const connectorRegistry: Record<string, Connector<any>> = {
   [shopifyConnector.type]: shopifyConnector,
   [squareConnector.type]: squareConnector,
   [woocommerceConnector.type]: woocommerceConnector,
+  [stripeConnector.type]: stripeConnector,
+  [xeroConnector.type]: xeroConnector,
+  [quickbooksConnector.type]: quickbooksConnector,
 };
 
 export function getConnector(type: string): Connector<any> | undefined {

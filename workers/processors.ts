@@ -1,6 +1,10 @@
 import { runSync } from '../src/connections/run-sync';
 import { kickDrain } from '../src/inbox/kick-drain';
 import { drainRawEvents, pendingEventStats } from '../src/inbox/process-raw-events';
+import { syncOutboxRow } from '../src/finance/sync-journal';
+import { pullPayouts } from '../src/finance/pull-payouts';
+import { reconcile } from '../src/finance/reconcile-payout';
+import { reconcileForLateOrders } from '../src/finance/late-orders';
 import type { ProcessorMap } from './base';
 
 /** Every job name → the verb that runs it. Thin on purpose: the logic lives in src/. */
@@ -8,6 +12,8 @@ export const processors: ProcessorMap = {
   'inbox.drain': async (ctx) => {
     const s = await drainRawEvents(ctx);
     if (s.events > 0) ctx.log.debug({ events: s.events, failed: s.failed, orders: s.orders.length }, 'drained');
+    const created = s.orders.filter((o) => o.outcome === 'created').map((o) => o.externalId);
+    if (created.length > 0) await ctx.queue.enqueue('finance.late-orders', { externalIds: created.slice(0, 10_000) });
   },
   'inbox.sweep': async (ctx) => {
     const { pending, oldestAgeMs } = await pendingEventStats(ctx);
@@ -19,5 +25,17 @@ export const processors: ProcessorMap = {
   },
   'sandbox.tick': async (ctx, p) => {
     await runSync(ctx, { connectionId: p.connectionId, kind: 'incremental' });
+  },
+  'payout.reconcile': async (ctx, p) => {
+    await reconcile(ctx, { payoutId: p.payoutId });
+  },
+  'payouts.pull': async (ctx, p) => {
+    await pullPayouts(ctx, p);
+  },
+  'finance.late-orders': async (ctx, p) => {
+    await reconcileForLateOrders(ctx, p.externalIds);
+  },
+  'accounting.sync': async (ctx, p) => {
+    await syncOutboxRow(ctx, p.outboxId);
   },
 };

@@ -10,6 +10,7 @@ import { problem, sendProblem, toProblem } from './problem';
 import { connectionRoutes } from './routes/connections';
 import { distributorRoutes } from './routes/distributor';
 import { eventRoutes } from './routes/events';
+import { financeRoutes } from './routes/finance';
 import { keyRoutes } from './routes/keys';
 import { orderRoutes } from './routes/orders';
 import { systemRoutes } from './routes/system';
@@ -55,6 +56,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
   orderRoutes(app);
   eventRoutes(app);
   keyRoutes(app);
+  financeRoutes(app);
   webhookRoutes(app);
   opts.extend?.(app);
 

@@ -26,6 +26,8 @@ export function allowed(role: Role, method: string, path: string): boolean {
   if (path.startsWith('/api/v1/keys') || path.startsWith('/api/v1/audit')) return false;
   if (method === 'GET' || method === 'HEAD') return true;
   if (role === 'operator') return true;
+  // Accountants work the finance side: breaks, reconciliation runs, journals, settlements.
+  if (role === 'accountant') return /^\/api\/v1\/(payouts|discrepancies|journals|settlements|finance)(\/|$)/.test(path);
   return false;
 }
 

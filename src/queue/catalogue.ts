@@ -38,6 +38,34 @@ export const jobCatalogue = {
     backoffMs: 1000,
     concurrency: 1,
   },
+  /** Reconciles one payout (idempotent: a re-run changes nothing), when it arrives/changes or late orders arrive. */
+  'payout.reconcile': {
+    payload: z.object({ payoutId: z.string().uuid(), reason: z.string().optional() }),
+    attempts: 5,
+    backoffMs: 1000,
+    concurrency: 2,
+  },
+  /** Pulls payouts and their balance transactions of one payments connection (Shopify Payments, Stripe). */
+  'payouts.pull': {
+    payload: z.object({ connectionId: z.string().uuid(), since: z.string().optional() }),
+    attempts: 5,
+    backoffMs: 2000,
+    concurrency: 1,
+  },
+  /** Orders just arrived: re-reconcile payouts that had lines waiting for them. */
+  'finance.late-orders': {
+    payload: z.object({ externalIds: z.array(z.string()).max(10_000) }),
+    attempts: 3,
+    backoffMs: 1000,
+    concurrency: 1,
+  },
+  /** Sends one journal to one accounting system. Safe to retry: the outbox key is the remote idempotency key. Many attempts: Xero/QBO limits and outages pass. */
+  'accounting.sync': {
+    payload: z.object({ outboxId: z.string().uuid() }),
+    attempts: 10,
+    backoffMs: 5000,
+    concurrency: 5,
+  },
 } as const;
 
 export type JobName = keyof typeof jobCatalogue;

@@ -1,0 +1,65 @@
+import { HttpClient } from '../kit/http';
+import { tokenCache } from '../kit/oauth';
+import type { AccountingJournal } from '../xero/client';
+import type { QuickBooksConfig } from './index';
+
+/**
+ * QuickBooks Online: JournalEntry with `requestid` (QBO's idempotency: a repeated request id answers
+ * the first result), minorversion 75, 10 requests a second per realm, OAuth2 refreshed single-flight.
+ */
+export class QuickBooksClient {
+  private readonly api: HttpClient;
+  private readonly oauth: HttpClient;
+  constructor(
+    private readonly config: QuickBooksConfig,
+    private readonly o: { connectionId: string; allowedPrivateHosts?: string[]; redisUrl?: string; keyPrefix?: string; onRefreshToken?: (t: string) => Promise<void>; minBackoffMs?: number },
+  ) {
+    const common = { allowedPrivateHosts: o.allowedPrivateHosts, redisUrl: o.redisUrl, keyPrefix: o.keyPrefix, minBackoffMs: o.minBackoffMs };
+    this.oauth = new HttpClient({
+      ...common, baseUrl: config.baseUrl ?? 'https://oauth.platform.intuit.com', baseUrlField: 'config.baseUrl',
+      rateKey: `qbo-oauth:${config.clientId}`, bucket: { capacity: 10, refillPerSecond: 1 }, label: 'quickbooks', retries: 3,
+    });
+    this.api = new HttpClient({
+      ...common, baseUrl: config.baseUrl ?? 'https://quickbooks.api.intuit.com', baseUrlField: 'config.baseUrl',
+      rateKey: `qbo:${config.realmId}`, bucket: { capacity: 10, refillPerSecond: 10 }, label: 'quickbooks', retries: 5,
+      auth: async () => ({ authorization: `Bearer ${await this.token()}` }),
+      onUnauthorized: () => {
+        tokenCache.invalidate(`qbo:${o.connectionId}`);
+        return true;
+      },
+    });
+  }
+
+  private token(): Promise<string> {
+    return tokenCache.get(`qbo:${this.o.connectionId}`, async () => {
+      const basic = Buffer.from(`${this.config.clientId}:${this.config.clientSecret}`).toString('base64');
+      const res = await this.oauth.request({
+        method: 'POST', path: '/oauth2/v1/tokens/bearer', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.config.refreshToken }).toString(),
+      });
+      const t = res.json<{ access_token: string; expires_in?: number; refresh_token?: string }>();
+      if (t.refresh_token && t.refresh_token !== this.config.refreshToken) {
+        this.config.refreshToken = t.refresh_token;
+        await this.o.onRefreshToken?.(t.refresh_token);
+      }
+      return { accessToken: t.access_token, expiresInSeconds: t.expires_in };
+    });
+  }
+
+  async createJournalEntry(j: AccountingJournal, requestId: string): Promise<string> {
+    const body = {
+      TxnDate: j.date, PrivateNote: j.narration, CurrencyRef: { value: j.currency },
+      Line: j.lines.map((l) => ({
+        DetailType: 'JournalEntryLineDetail', Description: l.description, Amount: Number(l.debit ?? l.credit),
+        JournalEntryLineDetail: { PostingType: l.debit !== null ? 'Debit' : 'Credit', AccountRef: { value: l.accountCode } },
+      })),
+    };
+    const res = await this.api.request({
+      method: 'POST', path: `/v3/company/${encodeURIComponent(this.config.realmId)}/journalentry`,
+      query: { minorversion: 75, requestid: requestId }, body,
+    });
+    const id = res.json<{ JournalEntry?: { Id?: string } }>().JournalEntry?.Id;
+    if (!id) throw new Error('quickbooks: the answer names no JournalEntry Id');
+    return id;
+  }
+}

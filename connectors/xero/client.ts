@@ -1,0 +1,81 @@
+import { HttpClient } from '../kit/http';
+import { tokenCache } from '../kit/oauth';
+import { KeyedSemaphore } from './concurrency';
+import type { XeroConfig } from './index';
+
+export interface AccountingJournal {
+  id: string;
+  date: string;
+  narration: string;
+  currency: string;
+  lines: Array<{ accountCode: string; description: string; debit: string | null; credit: string | null }>;
+}
+
+const concurrent = new KeyedSemaphore(5);
+
+/**
+ * Xero Accounting API: ManualJournals with an Idempotency-Key, per-tenant throttling (60 calls a
+ * minute, 5 at once) and OAuth2 refresh tokens refreshed once however many jobs need a token.
+ * Xero rotates refresh tokens: `onRefreshToken` stores the new one.
+ */
+export class XeroClient {
+  private readonly api: HttpClient;
+  private readonly identity: HttpClient;
+  constructor(
+    private readonly config: XeroConfig,
+    private readonly o: { connectionId: string; allowedPrivateHosts?: string[]; redisUrl?: string; keyPrefix?: string; onRefreshToken?: (t: string) => Promise<void>; minBackoffMs?: number },
+  ) {
+    const common = { allowedPrivateHosts: o.allowedPrivateHosts, redisUrl: o.redisUrl, keyPrefix: o.keyPrefix, minBackoffMs: o.minBackoffMs };
+    this.identity = new HttpClient({
+      ...common, baseUrl: config.baseUrl ?? 'https://identity.xero.com', baseUrlField: 'config.baseUrl',
+      rateKey: `xero-identity:${config.clientId}`, bucket: { capacity: 10, refillPerSecond: 1 }, label: 'xero', retries: 3,
+    });
+    this.api = new HttpClient({
+      ...common, baseUrl: config.baseUrl ?? 'https://api.xero.com', baseUrlField: 'config.baseUrl',
+      // 60 calls per minute per tenant: one a second, small bursts.
+      rateKey: `xero:${config.tenantId}`, bucket: { capacity: 5, refillPerSecond: 1 }, label: 'xero', retries: 5,
+      auth: async () => ({ authorization: `Bearer ${await this.token()}`, 'xero-tenant-id': config.tenantId }),
+      onUnauthorized: () => {
+        tokenCache.invalidate(this.tokenKey);
+        return true;
+      },
+    });
+  }
+
+  private get tokenKey(): string {
+    return `xero:${this.o.connectionId}`;
+  }
+
+  private token(): Promise<string> {
+    return tokenCache.get(this.tokenKey, async () => {
+      const basic = Buffer.from(`${this.config.clientId}:${this.config.clientSecret}`).toString('base64');
+      const res = await this.identity.request({
+        method: 'POST', path: '/connect/token', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.config.refreshToken }).toString(),
+      });
+      const t = res.json<{ access_token: string; expires_in?: number; refresh_token?: string }>();
+      if (t.refresh_token && t.refresh_token !== this.config.refreshToken) {
+        this.config.refreshToken = t.refresh_token;
+        await this.o.onRefreshToken?.(t.refresh_token);
+      }
+      return { accessToken: t.access_token, expiresInSeconds: t.expires_in };
+    });
+  }
+
+  /** Posts one manual journal; the same idempotency key never creates a second one at Xero. */
+  async createManualJournal(j: AccountingJournal, idempotencyKey: string): Promise<string> {
+    const body = {
+      ManualJournals: [{
+        Narration: j.narration, Date: j.date, Status: 'POSTED', LineAmountTypes: 'NoTax',
+        // Xero: positive LineAmount is a debit, negative a credit.
+        JournalLines: j.lines.map((l) => ({ AccountCode: l.accountCode, Description: l.description, LineAmount: l.debit !== null ? Number(l.debit) : -Number(l.credit) })),
+      }],
+    };
+    const res = await concurrent.run(this.config.tenantId, () =>
+      this.api.request({ method: 'POST', path: '/api.xro/2.0/ManualJournals', headers: { 'idempotency-key': idempotencyKey }, body }));
+    const out = res.json<{ ManualJournals?: Array<{ ManualJournalID?: string }> }>();
+    const id = out.ManualJournals?.[0]?.ManualJournalID;
+    if (!id) throw new Error('xero: the answer names no ManualJournalID');
+    return id;
+  }
+}

@@ -1,0 +1,55 @@
+import { ShopifyPayoutsClient, type ShopifyPayoutsConfig } from '../../connectors/shopify/payouts-client';
+import { shopifyPayoutToInput, shopifyTransactionToLine } from '../../connectors/shopify/payouts-transform';
+import { StripeClient } from '../../connectors/stripe/client';
+import { StripeConfig } from '../../connectors/stripe/index';
+import { stripePayoutToInput, stripeTransactionToLine } from '../../connectors/stripe/transform';
+import { openConfig } from '../connections/connection-config';
+import { getConnectionRow } from '../connections/manage-connections';
+import type { Ctx } from '../context';
+import { ValidationError } from '../errors';
+import { ingestPayout } from './ingest-payout';
+import type { PayoutLineInput } from './payout-input';
+
+/**
+ * Pulls a payments connection's payouts with their balance transactions and stores them; each new
+ * or changed payout queues its reconciliation. Re-pulling the same payouts changes nothing.
+ */
+export async function pullPayouts(ctx: Ctx, input: { connectionId: string; since?: string }): Promise<{ payouts: number; changed: number }> {
+  const row = await getConnectionRow(ctx, input.connectionId);
+  const connector = ctx.connectors(row.type);
+  const config = connector ? openConfig(connector, row.config, ctx.secrets) : row.config;
+  const kit = { allowedPrivateHosts: ctx.config.allowedPrivateHosts, redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix };
+  let payouts = 0;
+  let changed = 0;
+  if (row.type === 'stripe') {
+    const client = new StripeClient(StripeConfig.parse(config), { connectionId: row.id, ...kit });
+    const since = input.since ? Math.floor(Date.parse(input.since) / 1000) : undefined;
+    for await (const page of client.payouts(since)) {
+      for (const p of page) {
+        const lines: PayoutLineInput[] = [];
+        const payout = stripePayoutToInput(p);
+        // Manual payouts are not linked to balance transactions (Stripe answers an error for them).
+        if (!payout.manual) for await (const tp of client.balanceTransactions(p.id)) lines.push(...tp.map(stripeTransactionToLine));
+        const r = await ingestPayout(ctx, { connectionId: row.id, source: 'stripe', payout, lines });
+        payouts++;
+        if (r.changed) changed++;
+      }
+    }
+  } else if (row.type === 'shopify') {
+    const client = new ShopifyPayoutsClient(config as unknown as ShopifyPayoutsConfig, kit);
+    for await (const page of client.payouts(input.since?.slice(0, 10))) {
+      for (const p of page) {
+        const lines: PayoutLineInput[] = [];
+        for await (const tp of client.transactions(String(p.id))) {
+          lines.push(...tp.filter((t) => t.payout_id === undefined || t.payout_id === null || String(t.payout_id) === String(p.id)).map(shopifyTransactionToLine));
+        }
+        const r = await ingestPayout(ctx, { connectionId: row.id, source: 'shopify_payments', payout: shopifyPayoutToInput(p), lines });
+        payouts++;
+        if (r.changed) changed++;
+      }
+    }
+  } else {
+    throw new ValidationError([{ path: 'connectionId', message: `connections of type ${row.type} have no payouts to pull` }]);
+  }
+  return { payouts, changed };
+}

@@ -1,0 +1,78 @@
+import { sql } from 'drizzle-orm';
+import { QuickBooksClient } from '../../connectors/quickbooks/client';
+import { QuickBooksConfig } from '../../connectors/quickbooks/index';
+import { XeroClient, type AccountingJournal } from '../../connectors/xero/client';
+import { XeroConfig } from '../../connectors/xero/index';
+import { openConfig } from '../connections/connection-config';
+import { getConnectionRow, updateConnection } from '../connections/manage-connections';
+import type { Ctx } from '../context';
+import { q } from '../db/transaction';
+import { fromMinor } from '../domain/money';
+import { AppError, NotFoundError, RemoteError } from '../errors';
+
+/** The journal as accounting systems want it: decimals, account codes from the user's mapping. */
+export async function accountingJournal(ctx: Ctx, journalId: string, target: 'xero' | 'quickbooks'): Promise<AccountingJournal> {
+  const er = await q(ctx).execute(sql`select id, entry_date, memo from journal_entries where id = ${journalId}`);
+  const e = er.rows[0] as { id: string; entry_date: string; memo: string } | undefined;
+  if (!e) throw new NotFoundError('journal', journalId);
+  const lr = await q(ctx).execute(sql`
+    select l.debit_minor, l.credit_minor, l.currency, l.memo, a.code, a.external_refs
+    from journal_lines l join ledger_accounts a on a.id = l.account_id where l.entry_id = ${journalId} order by l.position`);
+  const rows = lr.rows as Array<{ debit_minor: number; credit_minor: number; currency: string; memo: string | null; code: string; external_refs: Record<string, string> | string }>;
+  return {
+    id: e.id, date: String(e.entry_date), narration: e.memo, currency: rows[0]?.currency ?? 'USD',
+    lines: rows.map((r) => {
+      const refs = typeof r.external_refs === 'string' ? (JSON.parse(r.external_refs) as Record<string, string>) : r.external_refs;
+      const d = Number(r.debit_minor);
+      const c = Number(r.credit_minor);
+      return {
+        accountCode: refs?.[target] ?? r.code, description: r.memo ?? '',
+        debit: d > 0 ? fromMinor(d, r.currency) : null, credit: d > 0 ? null : fromMinor(c, r.currency),
+      };
+    }),
+  };
+}
+
+/**
+ * Sends one outbox row. Claimed with a guarded UPDATE (a synced row is never sent again; a row left
+ * `sending` by a crashed worker may be re-sent, which the idempotency key makes harmless).
+ */
+export async function syncOutboxRow(ctx: Ctx, outboxId: string): Promise<{ status: string; remoteId: string | null }> {
+  const claimed = await q(ctx).execute(sql`
+    update accounting_outbox set status = 'sending', attempts = attempts + 1, updated_at = now()
+    where id = ${outboxId} and status in ('pending', 'failed', 'sending')
+    returning id, journal_id, target, connection_id, idempotency_key`);
+  const row = claimed.rows[0] as { journal_id: string; target: 'xero' | 'quickbooks'; connection_id: string; idempotency_key: string } | undefined;
+  if (!row) {
+    const cur = await q(ctx).execute(sql`select status, remote_id from accounting_outbox where id = ${outboxId}`);
+    const c = cur.rows[0] as { status: string; remote_id: string | null } | undefined;
+    if (!c) throw new NotFoundError('outbox row', outboxId);
+    return { status: c.status, remoteId: c.remote_id };
+  }
+  try {
+    const conn = await getConnectionRow(ctx, row.connection_id);
+    const connector = ctx.connectors(conn.type);
+    if (!connector) throw new AppError('unknown_connector', `no connector for ${conn.type}`);
+    const config = openConfig(connector, conn.config, ctx.secrets);
+    const journal = await accountingJournal(ctx, row.journal_id, row.target);
+    const common = {
+      connectionId: conn.id, allowedPrivateHosts: ctx.config.allowedPrivateHosts, redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix,
+      onRefreshToken: async (t: string) => {
+        await updateConnection(ctx, conn.id, { config: { refreshToken: t } });
+      },
+    };
+    let remoteId: string;
+    if (row.target === 'xero') remoteId = await new XeroClient(XeroConfig.parse(config), common).createManualJournal(journal, row.idempotency_key);
+    else remoteId = await new QuickBooksClient(QuickBooksConfig.parse(config), common).createJournalEntry(journal, row.idempotency_key);
+    await q(ctx).execute(sql`
+      update accounting_outbox set status = 'synced', remote_id = ${remoteId}, last_error = null, synced_at = now(), updated_at = now()
+      where id = ${outboxId}`);
+    return { status: 'synced', remoteId };
+  } catch (err) {
+    const retryable = err instanceof RemoteError ? err.retryable : !(err instanceof AppError) || err.retryable;
+    await q(ctx).execute(sql`
+      update accounting_outbox set status = ${retryable ? 'pending' : 'failed'}, last_error = ${(err as Error).message.slice(0, 1000)}, updated_at = now()
+      where id = ${outboxId}`);
+    throw err;
+  }
+}
