@@ -54,7 +54,7 @@ export async function openHub(config: Config, opts: OpenHubOptions = {}): Promis
     opts.database ??
     (await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), poolSize: 20 }));
   if (!opts.skipMigrate) await migrate(database);
-  const queue = opts.queue ?? (config.redisUrl ? new BullQueue(config.redisUrl, config.queuePrefix) : new EmbeddedQueue(database.db));
+  const queue = opts.queue ?? (config.redisUrl ? new BullQueue(config.redisUrl, config.queuePrefix) : new EmbeddedQueue(database.db, { exclusive: database.kind === 'pglite' }));
   const ctx: Ctx = {
     db: database.db,
     config,

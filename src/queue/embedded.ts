@@ -27,7 +27,21 @@ export class EmbeddedQueue implements JobQueue {
   private loop?: Promise<void>;
   private scheduler?: NodeJS.Timeout;
 
-  constructor(private readonly db: Db, private readonly opts: { pollMs?: number; policies?: PolicyOverrides } = {}) {
+  constructor(
+    private readonly db: Db,
+    private readonly opts: {
+      pollMs?: number;
+      policies?: PolicyOverrides;
+      /**
+       * True when no other process can use this database (PGlite): jobs still marked active at start
+       * were held by this process's previous life and go back to waiting at once. On a shared
+       * PostgreSQL another hub may be running them, so only jobs whose lock expired are taken back.
+       */
+      exclusive?: boolean;
+      /** How long a claimed job stays locked without a heartbeat (default 60 s; renewed every third of it). */
+      lockMs?: number;
+    } = {},
+  ) {
     this.wake.setMaxListeners(0);
   }
 
@@ -59,8 +73,11 @@ export class EmbeddedQueue implements JobQueue {
   async work(dispatch: Dispatch, opts: { concurrency?: number; only?: JobName[] } = {}): Promise<void> {
     if (this.running) return;
     this.running = true;
-    // A previous process died with jobs in hand: they go back to waiting (single process, so none is really running).
-    await this.db.execute(sql`update queue_jobs set status = 'waiting', locked_until = null where status = 'active'`);
+    // A previous life of this process died with jobs in hand: they go back to waiting. On a shared
+    // database, a job another live process holds keeps its lock (its heartbeat renews it).
+    if (this.opts.exclusive) {
+      await this.db.execute(sql`update queue_jobs set status = 'waiting', locked_until = null where status = 'active'`);
+    }
     const concurrency = opts.concurrency ?? 8;
     const names = opts.only ?? jobNames;
     this.scheduler = setInterval(() => void this.fireSchedules().catch(() => {}), 500);
@@ -103,10 +120,13 @@ export class EmbeddedQueue implements JobQueue {
 
   private async claim(limit: number, names: JobName[]): Promise<ClaimedRow[]> {
     const res = await this.db.execute(sql`
-      update queue_jobs set status = 'active', attempts = attempts + 1, locked_until = now() + interval '5 minutes'
+      update queue_jobs set status = 'active', attempts = attempts + 1,
+        locked_until = now() + (${this.lockMs} || ' milliseconds')::interval
       where id in (
         select id from queue_jobs
-        where status = 'waiting' and run_at <= now() and name = any(${pgArray(names, 'text')})
+        -- An active job whose lock lapsed belongs to a process that died: run it again.
+        where ((status = 'waiting' and run_at <= now()) or (status = 'active' and locked_until < now()))
+          and name = any(${pgArray(names, 'text')})
         order by priority, run_at, id
         limit ${limit}
         for update skip locked)
@@ -114,7 +134,26 @@ export class EmbeddedQueue implements JobQueue {
     return res.rows as unknown as ClaimedRow[];
   }
 
+  private get lockMs(): number {
+    return this.opts.lockMs ?? 60_000;
+  }
+
   private async execute(dispatch: Dispatch, row: ClaimedRow): Promise<void> {
+    // Heartbeat: a long job keeps its lock, so no other process takes it for a dead one's.
+    const heartbeat = setInterval(() => {
+      void this.db
+        .execute(sql`update queue_jobs set locked_until = now() + (${this.lockMs} || ' milliseconds')::interval
+                     where id = ${row.id} and status = 'active'`)
+        .catch(() => {});
+    }, Math.max(50, Math.floor(this.lockMs / 3)));
+    try {
+      await this.runJob(dispatch, row);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async runJob(dispatch: Dispatch, row: ClaimedRow): Promise<void> {
     try {
       await dispatch(row.name as JobName, row.payload, {
         id: String(row.id),

@@ -83,7 +83,7 @@ export async function createTestHub(opts: TestHubOptions = {}): Promise<TestHub>
     ...(REDIS_URL && opts.queue !== 'embedded' ? { REDIS_URL } : {}),
     ...opts.env,
   });
-  const queue: JobQueue = config.redisUrl ? new BullQueue(config.redisUrl, queuePrefix) : new EmbeddedQueue(database.db, { pollMs: 20 });
+  const queue: JobQueue = config.redisUrl ? new BullQueue(config.redisUrl, queuePrefix) : new EmbeddedQueue(database.db, { pollMs: 20, exclusive: database.kind === 'pglite' });
   const hub = await openHub(config, { database, queue, skipMigrate: true, log: createLogger('silent') });
   const { key } = await createApiKey(hub.ctx, { name: 'test admin', role: 'admin' });
   const app = createApp(hub.ctx);

@@ -10,8 +10,8 @@ import { BullQueue } from '../../src/queue/bullmq';
 import type { PolicyOverrides } from '../../src/queue/catalogue';
 import { EmbeddedQueue } from '../../src/queue/embedded';
 import { PermanentJobError, type Dispatch, type JobMeta, type JobQueue } from '../../src/queue/port';
-import { waitFor } from '../helpers/hub';
-import { REDIS_URL, skipNote } from '../helpers/servers';
+import { createTestDatabase, waitFor } from '../helpers/hub';
+import { DATABASE_URL, REDIS_URL, skipNote } from '../helpers/servers';
 
 /** Short back-offs so retries happen within a test; the catalogue's real ones are seconds. */
 const POLICIES: PolicyOverrides = {
@@ -256,7 +256,8 @@ describe('embedded queue: jobs survive a restart of the hub', () => {
     await q1.close();
 
     const second = await openAt(dataDir);
-    const q2 = new EmbeddedQueue(second.db, { pollMs: 20, policies: POLICIES });
+    // PGlite: nobody else can hold the job, so it is taken back at once.
+    const q2 = new EmbeddedQueue(second.db, { pollMs: 20, policies: POLICIES, exclusive: true });
     const r2 = recorder();
     await q2.work(r2.dispatch);
     await waitFor(async () => r2.of('interrupted').length === 1, 10_000, 'the job to run again');
@@ -264,5 +265,49 @@ describe('embedded queue: jobs survive a restart of the hub', () => {
     await waitFor(async () => ((await second.db.execute(sql`select count(*)::int as n from queue_jobs`)).rows[0] as { n: number }).n === 0, 5000, 'the job row to go');
     await q2.close();
     await second.close();
+  });
+});
+
+describe.skipIf(!DATABASE_URL)(skipNote('embedded queue on a shared PostgreSQL: two processes'), () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let other: Database;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    other = await openDatabase({ url: db.url!, poolSize: 4 });
+  });
+  afterAll(async () => {
+    await other?.close();
+    await db?.drop();
+  });
+
+  it('does not run again a job another live process is running, but takes back one whose lock lapsed', async () => {
+    const qa = new EmbeddedQueue(db.database.db, { pollMs: 20, policies: POLICIES, lockMs: 300 });
+    let release!: () => void;
+    const hang = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const ra = recorder(() => hang);
+    await qa.work(ra.dispatch);
+    await qa.enqueue('inbox.drain', { reason: 'held' });
+    await waitFor(async () => ra.of('held').length === 1, 10_000, 'A to start the job');
+
+    // B starts on the same database while A works (and heartbeats) for longer than the lock time.
+    const qb = new EmbeddedQueue(other.db, { pollMs: 20, policies: POLICIES, lockMs: 300 });
+    const rb = recorder();
+    await qb.work(rb.dispatch);
+    await sleep(1000);
+    expect(rb.of('held')).toHaveLength(0);
+    release();
+    await waitFor(async () => ((await other.db.execute(sql`select count(*)::int as n from queue_jobs`)).rows[0] as { n: number }).n === 0, 5000, 'A to finish');
+    expect(ra.of('held')).toHaveLength(1);
+
+    // A job left active by a process that died (lock in the past) is run again.
+    await other.db.execute(sql`insert into queue_jobs (name, payload, status, attempts, max_attempts, backoff_ms, locked_until)
+      values ('inbox.drain', '{"reason":"orphan"}'::jsonb, 'active', 1, 3, 60, now() - interval '1 second')`);
+    await waitFor(async () => rb.of('orphan').length + ra.of('orphan').length === 1, 10_000, 'the orphan to run');
+    await sleep(300);
+    expect(rb.of('orphan').length + ra.of('orphan').length).toBe(1);
+    await qa.close();
+    await qb.close();
   });
 });
