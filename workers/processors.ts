@@ -1,6 +1,10 @@
 import { runSync } from '../src/connections/run-sync';
 import { kickDrain } from '../src/inbox/kick-drain';
 import { drainRawEvents, pendingEventStats } from '../src/inbox/process-raw-events';
+import { runAllocationJob, sweepPendingAllocations } from '../src/inventory/allocation-jobs';
+import { pushListingStock } from '../src/inventory/push-stock';
+import { reconcileStock } from '../src/inventory/reconcile-stock';
+import { requestAllocation } from '../src/inventory/request-allocation';
 import type { ProcessorMap } from './base';
 
 /** Every job name → the verb that runs it. Thin on purpose: the logic lives in src/. */
@@ -8,6 +12,7 @@ export const processors: ProcessorMap = {
   'inbox.drain': async (ctx) => {
     const s = await drainRawEvents(ctx);
     if (s.events > 0) ctx.log.debug({ events: s.events, failed: s.failed, orders: s.orders.length }, 'drained');
+    await requestAllocation(ctx, s.orders.filter((o) => o.outcome === 'created' || o.outcome === 'updated').map((o) => o.id));
   },
   'inbox.sweep': async (ctx) => {
     const { pending, oldestAgeMs } = await pendingEventStats(ctx);
@@ -19,5 +24,17 @@ export const processors: ProcessorMap = {
   },
   'sandbox.tick': async (ctx, p) => {
     await runSync(ctx, { connectionId: p.connectionId, kind: 'incremental' });
+  },
+  'order.allocate': async (ctx, p) => {
+    await runAllocationJob(ctx, p);
+  },
+  'inventory.sweep': async (ctx) => {
+    await sweepPendingAllocations(ctx);
+  },
+  'stock.reconcile': async (ctx, p) => {
+    await reconcileStock(ctx, p);
+  },
+  'stock.push': async (ctx, p) => {
+    await pushListingStock(ctx, p);
   },
 };

@@ -9,6 +9,7 @@ import type { AppEnv } from './env';
 import { problem, sendProblem, toProblem } from './problem';
 import { connectionRoutes } from './routes/connections';
 import { eventRoutes } from './routes/events';
+import { inventoryRoutes } from './routes/inventory';
 import { keyRoutes } from './routes/keys';
 import { orderRoutes } from './routes/orders';
 import { systemRoutes } from './routes/system';
@@ -53,6 +54,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
   orderRoutes(app);
   eventRoutes(app);
   keyRoutes(app);
+  inventoryRoutes(app);
   webhookRoutes(app);
   opts.extend?.(app);
 

@@ -8,6 +8,7 @@ import {
 } from '../domain/order';
 import { ValidationError, zodFieldErrors } from '../errors';
 import { runOnce } from '../idempotency/run-once';
+import { requestAllocation } from '../inventory/request-allocation';
 import { getOrder, type OrderDetail } from './get-order';
 import { insertRawEvents } from './insert-raw-events';
 import { processEventsById } from './process-raw-events';
@@ -82,10 +83,11 @@ export function manualToUnified(input: z.output<typeof ManualOrderInput>, now: D
 export async function createManualOrder(ctx: Ctx, input: unknown, idempotencyKey?: string): Promise<{ status: number; body: OrderDetail; replayed: boolean }> {
   const parsed = ManualOrderInput.safeParse(input);
   if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
-  return runOnce(ctx, 'POST /api/v1/orders', idempotencyKey, input, async (c) =>
+  const result = await runOnce(ctx, 'POST /api/v1/orders', idempotencyKey, input, async (c) =>
     withTransaction(c, async (tx) => {
       const unified = manualToUnified(parsed.data, c.now());
-      const connectionId = await manualConnectionId(c);
+      // Through the transaction: on PGlite a query beside an open transaction waits forever.
+      const connectionId = await manualConnectionId({ ...c, tx });
       const ids = await insertRawEvents(tx, [{
         connectionId, deliveryId: `manual:${unified.externalId}`, path: 'manual', topic: parsed.data.source,
         headers: null, body: JSON.stringify(unified),
@@ -98,4 +100,7 @@ export async function createManualOrder(ctx: Ctx, input: unknown, idempotencyKey
       return { status: 201, body: await getOrder({ ...c, tx }, id) };
     }),
   );
+  // After the commit: the allocator must see the order.
+  if (!result.replayed) await requestAllocation(ctx, [result.body.id]);
+  return result;
 }

@@ -1,0 +1,243 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { inTx, type Ctx } from '../context';
+import { pgArray } from '../db/sql-array';
+import { withTransaction, type Tx } from '../db/transaction';
+import {
+  planOrder, stockKey, type Holding, type OrderPlan, type RuleOrder, type RuleSettings, type RuleWarehouse,
+} from '../domain/allocation-rules';
+import { ValidationError, zodFieldErrors } from '../errors';
+import { insertOrderEvents } from '../inbox/upsert-orders';
+import {
+  fulfilGuarded, insertMovements, lockStockRows, releaseGuarded, reserveGuarded, stockLockTimeout, type Delta, type MovementRow,
+} from './stock-writes';
+
+export const AllocateInput = z.object({
+  /** Allocate these orders (whatever their allocation state). */
+  orderIds: z.array(z.string().uuid()).max(1000).optional(),
+  /** Or: the oldest orders waiting for allocation that need this SKU (the hot-SKU batch). */
+  sku: z.string().min(1).max(200).optional(),
+  /** With `sku`: also retry backordered / partial orders (stock arrived). */
+  includeBackordered: z.boolean().default(false),
+  limit: z.number().int().min(1).max(5000).default(500),
+});
+export type AllocateInput = z.input<typeof AllocateInput>;
+
+export interface AllocateResult {
+  orders: number;
+  reservedUnits: number;
+  releasedUnits: number;
+  plans: OrderPlan[];
+  /** SKUs whose availability changed (stock pushes, re-allocation of backorders after a release). */
+  changedSkus: string[];
+  releasedSkus: string[];
+}
+
+interface OrderRow {
+  id: string;
+  connection_id: string;
+  status: string;
+  fulfillment_status: string;
+  allocation_status: string;
+  exceptions: string[];
+}
+
+/** Test-only hook: lets a crash test kill the process after the guarded UPDATE, before commit. */
+export interface AllocateHooks {
+  afterReserve?: (tx: Tx) => Promise<void>;
+}
+
+const ACTIVE = ['open', 'on_hold'];
+
+/**
+ * Allocates orders in one transaction: locks the orders (skipping ones another allocator holds),
+ * then their stock rows in sorted order, plans with the pure rules and applies the plan with one
+ * guarded UPDATE per kind of change plus bulk inserts of reservations, ledger rows and timeline
+ * entries. A crash anywhere rolls back everything; a rerun computes the same plan from the same state.
+ */
+export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: AllocateHooks = {}): Promise<AllocateResult> {
+  const parsed = AllocateInput.safeParse(input);
+  if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
+  const p = parsed.data;
+  const empty: AllocateResult = { orders: 0, reservedUnits: 0, releasedUnits: 0, plans: [], changedSkus: [], releasedSkus: [] };
+  if (!p.orderIds && !p.sku) return empty;
+
+  return withTransaction(ctx, async (tx) => {
+    await stockLockTimeout(tx);
+    let ordersRes;
+    if (p.orderIds) {
+      // One named order may wait for its lock (nothing that holds an order lock waits on us); several are skip-locked
+      // so two callers naming overlapping sets in different orders cannot deadlock.
+      ordersRes = await tx.execute(sql`
+        select id, connection_id, status, fulfillment_status, allocation_status, exceptions from orders
+        where id = any(${pgArray(p.orderIds, 'uuid')}) order by placed_at, id
+        for update ${p.orderIds.length > 1 ? sql`skip locked` : sql``}`);
+    } else {
+      const states = p.includeBackordered ? ['pending', 'backordered', 'partial'] : ['pending'];
+      ordersRes = await tx.execute(sql`
+        select id, connection_id, status, fulfillment_status, allocation_status, exceptions from orders
+        where skus @> array[${p.sku!}]::text[] and allocation_status = any(${pgArray(states, 'text')})
+          and (status = any(${pgArray(ACTIVE, 'text')}) or allocation_status = 'pending')
+        order by placed_at, id limit ${p.limit}
+        for update skip locked`);
+    }
+    const orders = ordersRes.rows as unknown as OrderRow[];
+    if (orders.length === 0) return empty;
+    const ids = orders.map((o) => o.id);
+
+    const linesRes = await tx.execute(sql`select order_id, sku, quantity from order_lines where order_id = any(${pgArray(ids, 'uuid')}) order by order_id, position`);
+    const holdRes = await tx.execute(sql`select order_id, sku, warehouse_id, quantity, fulfilled_quantity from reservations where order_id = any(${pgArray(ids, 'uuid')})`);
+    const lines = new Map<string, RuleOrder['lines']>();
+    const skus = new Set<string>();
+    for (const r of linesRes.rows as Array<{ order_id: string; sku: string | null; quantity: number }>) {
+      lines.set(r.order_id, [...(lines.get(r.order_id) ?? []), { sku: r.sku, quantity: Number(r.quantity) }]);
+      if (r.sku) skus.add(r.sku);
+    }
+    const holdings = new Map<string, Holding[]>();
+    for (const r of holdRes.rows as Array<{ order_id: string; sku: string; warehouse_id: string; quantity: number; fulfilled_quantity: number }>) {
+      holdings.set(r.order_id, [...(holdings.get(r.order_id) ?? []), { sku: r.sku, warehouseId: r.warehouse_id, quantity: Number(r.quantity), fulfilled: Number(r.fulfilled_quantity) }]);
+      skus.add(r.sku);
+    }
+    const skuList = [...skus].sort();
+    const known = new Set<string>();
+    if (skuList.length) {
+      const kr = await tx.execute(sql`select sku from products where active and sku = any(${pgArray(skuList, 'text')})`);
+      for (const r of kr.rows as Array<{ sku: string }>) known.add(r.sku);
+    }
+    const { warehouses, settingsFor } = await loadRules(tx, [...new Set(orders.map((o) => o.connection_id))]);
+    const stock = await lockStockRows(tx, skuList);
+    const activeWh = new Set(warehouses.map((w) => w.id));
+    const available = new Map<string, number>();
+    for (const s of stock) if (activeWh.has(s.warehouse_id)) available.set(stockKey(s.sku, s.warehouse_id), s.on_hand - s.reserved);
+
+    const plans = orders.map((o) =>
+      planOrder(
+        { id: o.id, connectionId: o.connection_id, status: o.status, fulfillmentStatus: o.fulfillment_status, lines: lines.get(o.id) ?? [], holdings: holdings.get(o.id) ?? [] },
+        { warehouses, settings: settingsFor(o.connection_id), available, known: (s) => known.has(s) },
+      ),
+    );
+
+    const reserve: Delta[] = [];
+    const release: Delta[] = [];
+    const fulfil: Delta[] = [];
+    const resRows: Array<{ order_id: string; sku: string; warehouse_id: string; dq: number; df: number; kind: string }> = [];
+    for (const pl of plans) {
+      for (const m of pl.release) {
+        release.push({ sku: m.sku, warehouse_id: m.warehouseId, q: m.quantity });
+        resRows.push({ order_id: pl.orderId, sku: m.sku, warehouse_id: m.warehouseId, dq: -m.quantity, df: 0, kind: 'release' });
+      }
+      for (const m of pl.fulfil) {
+        fulfil.push({ sku: m.sku, warehouse_id: m.warehouseId, q: m.quantity });
+        resRows.push({ order_id: pl.orderId, sku: m.sku, warehouse_id: m.warehouseId, dq: -m.quantity, df: m.quantity, kind: 'fulfilment' });
+      }
+      for (const m of pl.reserve) {
+        reserve.push({ sku: m.sku, warehouse_id: m.warehouseId, q: m.quantity });
+        resRows.push({ order_id: pl.orderId, sku: m.sku, warehouse_id: m.warehouseId, dq: m.quantity, df: 0, kind: 'reservation' });
+      }
+    }
+    // Give back before taking, so units released by one order in this batch can go to the next.
+    await releaseGuarded(tx, release);
+    await fulfilGuarded(tx, fulfil);
+    await reserveGuarded(tx, reserve);
+    await hooks.afterReserve?.(tx);
+
+    if (resRows.length) {
+      // Existing rows change in place, missing ones are inserted; the order rows are locked by us, so no one
+      // else can insert the same (order, sku, warehouse) meanwhile. (INSERT … ON CONFLICT would CHECK the
+      // proposed row, and a release's proposed quantity is negative.)
+      const up = await tx.execute(sql`
+        with d as (
+          select * from jsonb_to_recordset(${JSON.stringify(resRows)}::jsonb) as r(order_id uuid, sku text, warehouse_id uuid, dq int, df int)),
+        changed as (
+          update reservations r set quantity = r.quantity + d.dq, fulfilled_quantity = r.fulfilled_quantity + d.df,
+            version = r.version + 1, updated_at = now()
+          from d where r.order_id = d.order_id and r.sku = d.sku and r.warehouse_id = d.warehouse_id
+          returning r.order_id, r.sku, r.warehouse_id, r.version),
+        added as (
+          insert into reservations (order_id, sku, warehouse_id, quantity, fulfilled_quantity, version)
+          select d.order_id, d.sku, d.warehouse_id, d.dq, d.df, 1 from d
+          where not exists (select 1 from reservations r where r.order_id = d.order_id and r.sku = d.sku and r.warehouse_id = d.warehouse_id)
+          returning order_id, sku, warehouse_id, version)
+        select * from changed union all select * from added`);
+      const versions = new Map<string, number>();
+      for (const r of up.rows as Array<{ order_id: string; sku: string; warehouse_id: string; version: number }>) {
+        versions.set(`${r.order_id}|${r.sku}|${r.warehouse_id}`, Number(r.version));
+      }
+      const actor = ctx.actor ?? 'allocator';
+      const movements: MovementRow[] = resRows.map((r) => {
+        const q = Math.abs(r.dq);
+        return {
+          sku: r.sku, warehouse_id: r.warehouse_id, kind: r.kind, quantity: q,
+          on_hand_delta: r.kind === 'fulfilment' ? -q : 0,
+          reserved_delta: r.dq,
+          incoming_delta: 0,
+          order_id: r.order_id, actor,
+          // One ledger row per version of a reservation: a replayed write of the same change collides here.
+          idempotency_key: `${r.kind}:${r.order_id}:${r.sku}:${r.warehouse_id}:v${versions.get(`${r.order_id}|${r.sku}|${r.warehouse_id}`) ?? 0}`,
+        };
+      });
+      await insertMovements(tx, movements);
+    }
+
+    const byId = new Map(orders.map((o) => [o.id, o]));
+    const updates = plans.map((pl) => ({ id: pl.orderId, status: pl.status, unknown: pl.unknownSkus.length > 0 }));
+    await tx.execute(sql`
+      update orders o set allocation_status = x.status,
+        exceptions = case when x.unknown and not ('unknown_sku' = any(o.exceptions))
+                          then (select array_agg(e order by e) from unnest(o.exceptions || array['unknown_sku']) e)
+                          else o.exceptions end,
+        updated_at = now()
+      from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as x(id uuid, status text, unknown boolean)
+      where o.id = x.id`);
+
+    const events = plans
+      .filter((pl) => pl.reserve.length || pl.release.length || pl.fulfil.length || byId.get(pl.orderId)?.allocation_status !== pl.status)
+      .map((pl) => ({
+        order_id: pl.orderId, kind: 'allocation',
+        message: `Allocation ${pl.status}${pl.reasons.length ? `: ${pl.reasons.join('. ')}` : ''}`,
+        data: { status: pl.status, reserve: pl.reserve, release: pl.release, fulfil: pl.fulfil, unknownSkus: pl.unknownSkus },
+        raw_event_id: null, actor: ctx.actor ?? 'allocator',
+      }));
+    if (events.length) await insertOrderEvents(tx, events);
+
+    const changed = new Set([...reserve, ...release, ...fulfil].map((d) => d.sku));
+    return {
+      orders: orders.length,
+      reservedUnits: reserve.reduce((s, d) => s + d.q, 0),
+      releasedUnits: release.reduce((s, d) => s + d.q, 0),
+      plans,
+      changedSkus: [...changed].sort(),
+      releasedSkus: [...new Set(release.map((d) => d.sku))].sort(),
+    };
+  });
+}
+
+/** Active warehouses and the allocation settings (per connection, else global, else defaults). */
+export async function loadRules(tx: Tx, connectionIds: string[]): Promise<{ warehouses: RuleWarehouse[]; settingsFor: (connectionId: string) => RuleSettings }> {
+  const whRes = await tx.execute(sql`select id, code, priority, allowed_connection_ids from warehouses where active order by priority, code`);
+  const setRes = await tx.execute(sql`select connection_id, warehouse_order, allow_split, ship_complete from allocation_settings
+      where connection_id is null or connection_id = any(${pgArray(connectionIds.length ? connectionIds : ['00000000-0000-0000-0000-000000000000'], 'uuid')})`);
+  const warehouses = (whRes.rows as Array<{ id: string; code: string; priority: number; allowed_connection_ids: string[] | null }>).map((w) => ({
+    id: w.id, code: w.code, priority: Number(w.priority), allowedConnectionIds: parsePgArray(w.allowed_connection_ids),
+  }));
+  const rows = setRes.rows as Array<{ connection_id: string | null; warehouse_order: string[] | null; allow_split: boolean; ship_complete: boolean }>;
+  const toSettings = (r: (typeof rows)[number]): RuleSettings => ({ warehouseOrder: parsePgArray(r.warehouse_order), allowSplit: r.allow_split, shipComplete: r.ship_complete });
+  const global = rows.find((r) => r.connection_id === null);
+  const defaults: RuleSettings = global ? toSettings(global) : { warehouseOrder: null, allowSplit: true, shipComplete: true };
+  const per = new Map(rows.filter((r) => r.connection_id).map((r) => [r.connection_id!, toSettings(r)]));
+  return { warehouses, settingsFor: (c) => per.get(c) ?? defaults };
+}
+
+/** uuid[] comes back as a JS array from node-postgres and as `{a,b}` text in some PGlite paths. */
+export function parsePgArray(v: unknown): string[] | null {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map(String);
+  const s = String(v);
+  if (s === '{}') return [];
+  return s.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+}
+
+/** Convenience for verbs that already hold a transaction. */
+export function allocateInTx(ctx: Ctx, tx: Tx, orderIds: string[]): Promise<AllocateResult> {
+  return allocateOrders(inTx(ctx, tx), { orderIds });
+}
