@@ -123,17 +123,14 @@ ALTER TABLE "allocation_settings" ADD CONSTRAINT "allocation_settings_connection
 ALTER TABLE "channel_listings" ADD CONSTRAINT "channel_listings_sku_products_sku_fk" FOREIGN KEY ("sku") REFERENCES "public"."products"("sku") ON DELETE cascade ON UPDATE cascade;--> statement-breakpoint
 ALTER TABLE "channel_listings" ADD CONSTRAINT "channel_listings_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reservations" ADD CONSTRAINT "reservations_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "public"."orders"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "reservations" ADD CONSTRAINT "reservations_warehouse_id_warehouses_id_fk" FOREIGN KEY ("warehouse_id") REFERENCES "public"."warehouses"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stock_levels" ADD CONSTRAINT "stock_levels_sku_products_sku_fk" FOREIGN KEY ("sku") REFERENCES "public"."products"("sku") ON DELETE restrict ON UPDATE cascade;--> statement-breakpoint
 ALTER TABLE "stock_levels" ADD CONSTRAINT "stock_levels_warehouse_id_warehouses_id_fk" FOREIGN KEY ("warehouse_id") REFERENCES "public"."warehouses"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "stock_movements" ADD CONSTRAINT "stock_movements_warehouse_id_warehouses_id_fk" FOREIGN KEY ("warehouse_id") REFERENCES "public"."warehouses"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stock_transfers" ADD CONSTRAINT "stock_transfers_from_warehouse_id_warehouses_id_fk" FOREIGN KEY ("from_warehouse_id") REFERENCES "public"."warehouses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stock_transfers" ADD CONSTRAINT "stock_transfers_to_warehouse_id_warehouses_id_fk" FOREIGN KEY ("to_warehouse_id") REFERENCES "public"."warehouses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "allocation_settings_conn_uq" ON "allocation_settings" USING btree (coalesce("connection_id", '00000000-0000-0000-0000-000000000000'::uuid));--> statement-breakpoint
 CREATE UNIQUE INDEX "channel_listings_sku_conn_uq" ON "channel_listings" USING btree ("sku","connection_id");--> statement-breakpoint
 CREATE INDEX "channel_listings_conn_idx" ON "channel_listings" USING btree ("connection_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "reservations_line_wh_uq" ON "reservations" USING btree ("order_id","sku","warehouse_id");--> statement-breakpoint
-CREATE INDEX "reservations_sku_wh_idx" ON "reservations" USING btree ("sku","warehouse_id");--> statement-breakpoint
 CREATE INDEX "stock_levels_wh_idx" ON "stock_levels" USING btree ("warehouse_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "stock_movements_idem_uq" ON "stock_movements" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "stock_movements_sku_idx" ON "stock_movements" USING btree ("sku","warehouse_id","id");--> statement-breakpoint

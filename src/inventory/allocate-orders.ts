@@ -6,7 +6,7 @@ import { withTransaction, type Tx } from '../db/transaction';
 import {
   planOrder, stockKey, type Holding, type OrderPlan, type RuleOrder, type RuleSettings, type RuleWarehouse,
 } from '../domain/allocation-rules';
-import { ValidationError, zodFieldErrors } from '../errors';
+import { AppError, ValidationError, zodFieldErrors } from '../errors';
 import { insertOrderEvents } from '../inbox/upsert-orders';
 import {
   fulfilGuarded, insertMovements, lockStockRows, releaseGuarded, reserveGuarded, stockLockTimeout, type Delta, type MovementRow,
@@ -19,6 +19,8 @@ export const AllocateInput = z.object({
   sku: z.string().min(1).max(200).optional(),
   /** With `sku`: also retry backordered / partial orders (stock arrived). */
   includeBackordered: z.boolean().default(false),
+  /** Or: the oldest orders waiting for allocation, whatever their SKUs (sweeps, bulk imports). */
+  pending: z.boolean().default(false),
   limit: z.number().int().min(1).max(5000).default(500),
 });
 export type AllocateInput = z.input<typeof AllocateInput>;
@@ -60,7 +62,7 @@ export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: Allo
   if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
   const p = parsed.data;
   const empty: AllocateResult = { orders: 0, reservedUnits: 0, releasedUnits: 0, plans: [], changedSkus: [], releasedSkus: [] };
-  if (!p.orderIds && !p.sku) return empty;
+  if (!p.orderIds && !p.sku && !p.pending) return empty;
 
   return withTransaction(ctx, async (tx) => {
     await stockLockTimeout(tx);
@@ -72,6 +74,12 @@ export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: Allo
         select id, connection_id, status, fulfillment_status, allocation_status, exceptions from orders
         where id = any(${pgArray(p.orderIds, 'uuid')}) order by placed_at, id
         for update ${p.orderIds.length > 1 ? sql`skip locked` : sql``}`);
+    } else if (!p.sku) {
+      ordersRes = await tx.execute(sql`
+        select id, connection_id, status, fulfillment_status, allocation_status, exceptions from orders
+        where allocation_status = 'pending'
+        order by placed_at, id limit ${p.limit}
+        for update skip locked`);
     } else {
       const states = p.includeBackordered ? ['pending', 'backordered', 'partial'] : ['pending'];
       ordersRes = await tx.execute(sql`
@@ -142,23 +150,31 @@ export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: Allo
     await hooks.afterReserve?.(tx);
 
     if (resRows.length) {
-      // Existing rows change in place, missing ones are inserted; the order rows are locked by us, so no one
-      // else can insert the same (order, sku, warehouse) meanwhile. (INSERT … ON CONFLICT would CHECK the
-      // proposed row, and a release's proposed quantity is negative.)
-      const up = await tx.execute(sql`
-        with d as (
-          select * from jsonb_to_recordset(${JSON.stringify(resRows)}::jsonb) as r(order_id uuid, sku text, warehouse_id uuid, dq int, df int)),
-        changed as (
+      // Rows the orders already hold change in place; new ones are a plain bulk INSERT (the order rows are
+      // locked by us, so nobody else can insert the same (order, sku, warehouse) meanwhile).
+      const heldKeys = new Set([...holdings.values()].flat().map((h) => `${h.sku}|${h.warehouseId}`));
+      const isHeld = (r: (typeof resRows)[number]) => holdings.get(r.order_id)?.some((h) => h.sku === r.sku && h.warehouseId === r.warehouse_id) ?? false;
+      const toUpdate = heldKeys.size ? resRows.filter(isHeld) : [];
+      const toInsert = heldKeys.size ? resRows.filter((r) => !isHeld(r)) : resRows;
+      const rowsOut: Array<{ order_id: string; sku: string; warehouse_id: string; version: number }> = [];
+      if (toUpdate.length) {
+        const u = await tx.execute(sql`
           update reservations r set quantity = r.quantity + d.dq, fulfilled_quantity = r.fulfilled_quantity + d.df,
             version = r.version + 1, updated_at = now()
-          from d where r.order_id = d.order_id and r.sku = d.sku and r.warehouse_id = d.warehouse_id
-          returning r.order_id, r.sku, r.warehouse_id, r.version),
-        added as (
+          from jsonb_to_recordset(${JSON.stringify(toUpdate)}::jsonb) as d(order_id uuid, sku text, warehouse_id uuid, dq int, df int)
+          where r.order_id = d.order_id and r.sku = d.sku and r.warehouse_id = d.warehouse_id
+          returning r.order_id, r.sku, r.warehouse_id, r.version`);
+        rowsOut.push(...(u.rows as typeof rowsOut));
+      }
+      if (toInsert.length) {
+        await tx.execute(sql`
           insert into reservations (order_id, sku, warehouse_id, quantity, fulfilled_quantity, version)
-          select d.order_id, d.sku, d.warehouse_id, d.dq, d.df, 1 from d
-          where not exists (select 1 from reservations r where r.order_id = d.order_id and r.sku = d.sku and r.warehouse_id = d.warehouse_id)
-          returning order_id, sku, warehouse_id, version)
-        select * from changed union all select * from added`);
+          select order_id, sku, warehouse_id, dq, df, 1
+          from jsonb_to_recordset(${JSON.stringify(toInsert)}::jsonb) as d(order_id uuid, sku text, warehouse_id uuid, dq int, df int)`);
+        rowsOut.push(...toInsert.map((r) => ({ order_id: r.order_id, sku: r.sku, warehouse_id: r.warehouse_id, version: 1 })));
+      }
+      if (rowsOut.length !== resRows.length) throw new AppError('reservation_mismatch', 'Reservations changed during allocation; retrying.', { status: 409, retryable: true });
+      const up = { rows: rowsOut };
       const versions = new Map<string, number>();
       for (const r of up.rows as Array<{ order_id: string; sku: string; warehouse_id: string; version: number }>) {
         versions.set(`${r.order_id}|${r.sku}|${r.warehouse_id}`, Number(r.version));

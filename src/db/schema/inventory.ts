@@ -92,7 +92,9 @@ export const stockMovements = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     sku: text('sku').notNull(),
-    warehouseId: uuid('warehouse_id').notNull().references(() => warehouses.id, { onDelete: 'restrict' }),
+    // No FK here or on reservations.warehouse_id: every row accompanies a guarded update of an existing
+    // stock_levels row, whose FK already guarantees the warehouse; the check per row would cost on the hot path.
+    warehouseId: uuid('warehouse_id').notNull(),
     kind: text('kind').notNull(),
     quantity: integer('quantity').notNull(),
     onHandDelta: integer('on_hand_delta').notNull().default(0),
@@ -125,7 +127,7 @@ export const reservations = pgTable(
     id: id(),
     orderId: uuid('order_id').notNull().references(() => orders.id, { onDelete: 'restrict' }),
     sku: text('sku').notNull(),
-    warehouseId: uuid('warehouse_id').notNull().references(() => warehouses.id, { onDelete: 'restrict' }),
+    warehouseId: uuid('warehouse_id').notNull(),
     /** Units still held (reserved, not yet shipped). */
     quantity: integer('quantity').notNull().default(0),
     /** Units shipped from this reservation (already taken off on_hand). */
@@ -137,7 +139,6 @@ export const reservations = pgTable(
   },
   (t) => [
     uniqueIndex('reservations_line_wh_uq').on(t.orderId, t.sku, t.warehouseId),
-    index('reservations_sku_wh_idx').on(t.sku, t.warehouseId),
     check('reservations_qty_nonneg', sql`${t.quantity} >= 0 and ${t.fulfilledQuantity} >= 0`),
   ],
 );
