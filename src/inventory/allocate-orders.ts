@@ -9,7 +9,7 @@ import {
 import { AppError, ValidationError, zodFieldErrors } from '../errors';
 import { insertOrderEvents } from '../inbox/upsert-orders';
 import {
-  fulfilGuarded, insertMovements, lockStockRows, releaseGuarded, reserveGuarded, stockLockTimeout, type Delta, type MovementRow,
+  fulfilGuarded, insertMovements, lockStockRows, readStockRows, releaseGuarded, reserveGuarded, stockLockTimeout, type Delta, type MovementRow,
 } from './stock-writes';
 
 export const AllocateInput = z.object({
@@ -113,108 +113,139 @@ export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: Allo
       for (const r of kr.rows as Array<{ sku: string }>) known.add(r.sku);
     }
     const { warehouses, settingsFor } = await loadRules(tx, [...new Set(orders.map((o) => o.connection_id))]);
-    const stock = await lockStockRows(tx, skuList);
     const activeWh = new Set(warehouses.map((w) => w.id));
-    const available = new Map<string, number>();
-    for (const s of stock) if (activeWh.has(s.warehouse_id)) available.set(stockKey(s.sku, s.warehouse_id), s.on_hand - s.reserved);
+    /**
+     * One attempt. Pessimistic: lock the stock rows (sorted) first, plan, write. Optimistic (batches):
+     * plan from an unlocked read, write the bookkeeping, and only then lock the stock rows and run the
+     * guarded UPDATEs, so the hot row is held for milliseconds instead of the whole batch. If the
+     * guard finds the units gone, the savepoint is rolled back and the pessimistic attempt runs.
+     * Either way the guarded UPDATE decides: nothing is reserved that is not there.
+     */
+    const attempt = async (tx: Tx, optimistic: boolean) => {
+      const stock = optimistic ? await readStockRows(tx, skuList) : await lockStockRows(tx, skuList);
+      const available = new Map<string, number>();
+      for (const s of stock) if (activeWh.has(s.warehouse_id)) available.set(stockKey(s.sku, s.warehouse_id), s.on_hand - s.reserved);
 
-    const plans = orders.map((o) =>
-      planOrder(
-        { id: o.id, connectionId: o.connection_id, status: o.status, fulfillmentStatus: o.fulfillment_status, lines: lines.get(o.id) ?? [], holdings: holdings.get(o.id) ?? [] },
-        { warehouses, settings: settingsFor(o.connection_id), available, known: (s) => known.has(s) },
-      ),
-    );
+      const plans = orders.map((o) =>
+        planOrder(
+          { id: o.id, connectionId: o.connection_id, status: o.status, fulfillmentStatus: o.fulfillment_status, lines: lines.get(o.id) ?? [], holdings: holdings.get(o.id) ?? [] },
+          { warehouses, settings: settingsFor(o.connection_id), available, known: (s) => known.has(s) },
+        ),
+      );
 
-    const reserve: Delta[] = [];
-    const release: Delta[] = [];
-    const fulfil: Delta[] = [];
-    const resRows: Array<{ order_id: string; sku: string; warehouse_id: string; dq: number; df: number; kind: string }> = [];
-    for (const pl of plans) {
-      for (const m of pl.release) {
-        release.push({ sku: m.sku, warehouse_id: m.warehouseId, q: m.quantity });
-        resRows.push({ order_id: pl.orderId, sku: m.sku, warehouse_id: m.warehouseId, dq: -m.quantity, df: 0, kind: 'release' });
+      const reserve: Delta[] = [];
+      const release: Delta[] = [];
+      const fulfil: Delta[] = [];
+      const resRows: Array<{ order_id: string; sku: string; warehouse_id: string; dq: number; df: number; kind: string }> = [];
+      for (const pl of plans) {
+        for (const m of pl.release) {
+          release.push({ sku: m.sku, warehouse_id: m.warehouseId, q: m.quantity });
+          resRows.push({ order_id: pl.orderId, sku: m.sku, warehouse_id: m.warehouseId, dq: -m.quantity, df: 0, kind: 'release' });
+        }
+        for (const m of pl.fulfil) {
+          fulfil.push({ sku: m.sku, warehouse_id: m.warehouseId, q: m.quantity });
+          resRows.push({ order_id: pl.orderId, sku: m.sku, warehouse_id: m.warehouseId, dq: -m.quantity, df: m.quantity, kind: 'fulfilment' });
+        }
+        for (const m of pl.reserve) {
+          reserve.push({ sku: m.sku, warehouse_id: m.warehouseId, q: m.quantity });
+          resRows.push({ order_id: pl.orderId, sku: m.sku, warehouse_id: m.warehouseId, dq: m.quantity, df: 0, kind: 'reservation' });
+        }
       }
-      for (const m of pl.fulfil) {
-        fulfil.push({ sku: m.sku, warehouse_id: m.warehouseId, q: m.quantity });
-        resRows.push({ order_id: pl.orderId, sku: m.sku, warehouse_id: m.warehouseId, dq: -m.quantity, df: m.quantity, kind: 'fulfilment' });
+      const applyStock = async () => {
+        // Give back before taking, so units released by one order in this batch can go to the next.
+        await releaseGuarded(tx, release);
+        await fulfilGuarded(tx, fulfil);
+        await reserveGuarded(tx, reserve);
+        await hooks.afterReserve?.(tx);
+
+      };
+      if (!optimistic) await applyStock();
+      if (resRows.length) {
+        // Rows the orders already hold change in place; new ones are a plain bulk INSERT (the order rows are
+        // locked by us, so nobody else can insert the same (order, sku, warehouse) meanwhile).
+        const heldKeys = new Set([...holdings.values()].flat().map((h) => `${h.sku}|${h.warehouseId}`));
+        const isHeld = (r: (typeof resRows)[number]) => holdings.get(r.order_id)?.some((h) => h.sku === r.sku && h.warehouseId === r.warehouse_id) ?? false;
+        const toUpdate = heldKeys.size ? resRows.filter(isHeld) : [];
+        const toInsert = heldKeys.size ? resRows.filter((r) => !isHeld(r)) : resRows;
+        const rowsOut: Array<{ order_id: string; sku: string; warehouse_id: string; version: number }> = [];
+        if (toUpdate.length) {
+          const u = await tx.execute(sql`
+            update reservations r set quantity = r.quantity + d.dq, fulfilled_quantity = r.fulfilled_quantity + d.df,
+              version = r.version + 1, updated_at = now()
+            from jsonb_to_recordset(${JSON.stringify(toUpdate)}::jsonb) as d(order_id uuid, sku text, warehouse_id uuid, dq int, df int)
+            where r.order_id = d.order_id and r.sku = d.sku and r.warehouse_id = d.warehouse_id
+            returning r.order_id, r.sku, r.warehouse_id, r.version`);
+          rowsOut.push(...(u.rows as typeof rowsOut));
+        }
+        if (toInsert.length) {
+          await tx.execute(sql`
+            insert into reservations (order_id, sku, warehouse_id, quantity, fulfilled_quantity, version)
+            select order_id, sku, warehouse_id, dq, df, 1
+            from jsonb_to_recordset(${JSON.stringify(toInsert)}::jsonb) as d(order_id uuid, sku text, warehouse_id uuid, dq int, df int)`);
+          rowsOut.push(...toInsert.map((r) => ({ order_id: r.order_id, sku: r.sku, warehouse_id: r.warehouse_id, version: 1 })));
+        }
+        if (rowsOut.length !== resRows.length) throw new AppError('reservation_mismatch', 'Reservations changed during allocation; retrying.', { status: 409, retryable: true });
+        const up = { rows: rowsOut };
+        const versions = new Map<string, number>();
+        for (const r of up.rows as Array<{ order_id: string; sku: string; warehouse_id: string; version: number }>) {
+          versions.set(`${r.order_id}|${r.sku}|${r.warehouse_id}`, Number(r.version));
+        }
+        const actor = ctx.actor ?? 'allocator';
+        const movements: MovementRow[] = resRows.map((r) => {
+          const q = Math.abs(r.dq);
+          return {
+            sku: r.sku, warehouse_id: r.warehouse_id, kind: r.kind, quantity: q,
+            on_hand_delta: r.kind === 'fulfilment' ? -q : 0,
+            reserved_delta: r.dq,
+            incoming_delta: 0,
+            order_id: r.order_id, actor,
+            // One ledger row per version of a reservation: a replayed write of the same change collides here.
+            idempotency_key: `${r.kind}:${r.order_id}:${r.sku}:${r.warehouse_id}:v${versions.get(`${r.order_id}|${r.sku}|${r.warehouse_id}`) ?? 0}`,
+          };
+        });
+        await insertMovements(tx, movements);
       }
-      for (const m of pl.reserve) {
-        reserve.push({ sku: m.sku, warehouse_id: m.warehouseId, q: m.quantity });
-        resRows.push({ order_id: pl.orderId, sku: m.sku, warehouse_id: m.warehouseId, dq: m.quantity, df: 0, kind: 'reservation' });
+
+      const byId = new Map(orders.map((o) => [o.id, o]));
+      const updates = plans.map((pl) => ({ id: pl.orderId, status: pl.status, unknown: pl.unknownSkus.length > 0 }));
+      await tx.execute(sql`
+        update orders o set allocation_status = x.status,
+          exceptions = case when x.unknown and not ('unknown_sku' = any(o.exceptions))
+                            then (select array_agg(e order by e) from unnest(o.exceptions || array['unknown_sku']) e)
+                            else o.exceptions end,
+          updated_at = now()
+        from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as x(id uuid, status text, unknown boolean)
+        where o.id = x.id`);
+
+      const events = plans
+        .filter((pl) => pl.reserve.length || pl.release.length || pl.fulfil.length || byId.get(pl.orderId)?.allocation_status !== pl.status)
+        .map((pl) => ({
+          order_id: pl.orderId, kind: 'allocation',
+          message: `Allocation ${pl.status}${pl.reasons.length ? `: ${pl.reasons.join('. ')}` : ''}`,
+          data: { status: pl.status, reserve: pl.reserve, release: pl.release, fulfil: pl.fulfil, unknownSkus: pl.unknownSkus },
+          raw_event_id: null, actor: ctx.actor ?? 'allocator',
+        }));
+      if (events.length) await insertOrderEvents(tx, events);
+
+      if (optimistic) {
+        await lockStockRows(tx, skuList);
+        await applyStock();
       }
+      return { plans, reserve, release, fulfil };
+    };
+
+    let out: Awaited<ReturnType<typeof attempt>>;
+    if (orders.length > 1) {
+      try {
+        out = await tx.transaction(async (sp) => attempt(sp as unknown as Tx, true));
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === 'stock_changed')) throw err;
+        out = await attempt(tx, false);
+      }
+    } else {
+      out = await attempt(tx, false);
     }
-    // Give back before taking, so units released by one order in this batch can go to the next.
-    await releaseGuarded(tx, release);
-    await fulfilGuarded(tx, fulfil);
-    await reserveGuarded(tx, reserve);
-    await hooks.afterReserve?.(tx);
-
-    if (resRows.length) {
-      // Rows the orders already hold change in place; new ones are a plain bulk INSERT (the order rows are
-      // locked by us, so nobody else can insert the same (order, sku, warehouse) meanwhile).
-      const heldKeys = new Set([...holdings.values()].flat().map((h) => `${h.sku}|${h.warehouseId}`));
-      const isHeld = (r: (typeof resRows)[number]) => holdings.get(r.order_id)?.some((h) => h.sku === r.sku && h.warehouseId === r.warehouse_id) ?? false;
-      const toUpdate = heldKeys.size ? resRows.filter(isHeld) : [];
-      const toInsert = heldKeys.size ? resRows.filter((r) => !isHeld(r)) : resRows;
-      const rowsOut: Array<{ order_id: string; sku: string; warehouse_id: string; version: number }> = [];
-      if (toUpdate.length) {
-        const u = await tx.execute(sql`
-          update reservations r set quantity = r.quantity + d.dq, fulfilled_quantity = r.fulfilled_quantity + d.df,
-            version = r.version + 1, updated_at = now()
-          from jsonb_to_recordset(${JSON.stringify(toUpdate)}::jsonb) as d(order_id uuid, sku text, warehouse_id uuid, dq int, df int)
-          where r.order_id = d.order_id and r.sku = d.sku and r.warehouse_id = d.warehouse_id
-          returning r.order_id, r.sku, r.warehouse_id, r.version`);
-        rowsOut.push(...(u.rows as typeof rowsOut));
-      }
-      if (toInsert.length) {
-        await tx.execute(sql`
-          insert into reservations (order_id, sku, warehouse_id, quantity, fulfilled_quantity, version)
-          select order_id, sku, warehouse_id, dq, df, 1
-          from jsonb_to_recordset(${JSON.stringify(toInsert)}::jsonb) as d(order_id uuid, sku text, warehouse_id uuid, dq int, df int)`);
-        rowsOut.push(...toInsert.map((r) => ({ order_id: r.order_id, sku: r.sku, warehouse_id: r.warehouse_id, version: 1 })));
-      }
-      if (rowsOut.length !== resRows.length) throw new AppError('reservation_mismatch', 'Reservations changed during allocation; retrying.', { status: 409, retryable: true });
-      const up = { rows: rowsOut };
-      const versions = new Map<string, number>();
-      for (const r of up.rows as Array<{ order_id: string; sku: string; warehouse_id: string; version: number }>) {
-        versions.set(`${r.order_id}|${r.sku}|${r.warehouse_id}`, Number(r.version));
-      }
-      const actor = ctx.actor ?? 'allocator';
-      const movements: MovementRow[] = resRows.map((r) => {
-        const q = Math.abs(r.dq);
-        return {
-          sku: r.sku, warehouse_id: r.warehouse_id, kind: r.kind, quantity: q,
-          on_hand_delta: r.kind === 'fulfilment' ? -q : 0,
-          reserved_delta: r.dq,
-          incoming_delta: 0,
-          order_id: r.order_id, actor,
-          // One ledger row per version of a reservation: a replayed write of the same change collides here.
-          idempotency_key: `${r.kind}:${r.order_id}:${r.sku}:${r.warehouse_id}:v${versions.get(`${r.order_id}|${r.sku}|${r.warehouse_id}`) ?? 0}`,
-        };
-      });
-      await insertMovements(tx, movements);
-    }
-
-    const byId = new Map(orders.map((o) => [o.id, o]));
-    const updates = plans.map((pl) => ({ id: pl.orderId, status: pl.status, unknown: pl.unknownSkus.length > 0 }));
-    await tx.execute(sql`
-      update orders o set allocation_status = x.status,
-        exceptions = case when x.unknown and not ('unknown_sku' = any(o.exceptions))
-                          then (select array_agg(e order by e) from unnest(o.exceptions || array['unknown_sku']) e)
-                          else o.exceptions end,
-        updated_at = now()
-      from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as x(id uuid, status text, unknown boolean)
-      where o.id = x.id`);
-
-    const events = plans
-      .filter((pl) => pl.reserve.length || pl.release.length || pl.fulfil.length || byId.get(pl.orderId)?.allocation_status !== pl.status)
-      .map((pl) => ({
-        order_id: pl.orderId, kind: 'allocation',
-        message: `Allocation ${pl.status}${pl.reasons.length ? `: ${pl.reasons.join('. ')}` : ''}`,
-        data: { status: pl.status, reserve: pl.reserve, release: pl.release, fulfil: pl.fulfil, unknownSkus: pl.unknownSkus },
-        raw_event_id: null, actor: ctx.actor ?? 'allocator',
-      }));
-    if (events.length) await insertOrderEvents(tx, events);
+    const { plans, reserve, release, fulfil } = out;
 
     const changed = new Set([...reserve, ...release, ...fulfil].map((d) => d.sku));
     return {

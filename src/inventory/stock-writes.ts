@@ -61,6 +61,17 @@ export async function lockStockRows(tx: Tx, skus: string[], warehouseIds?: strin
   }));
 }
 
+/** The same rows without locking (the optimistic plan's snapshot; the guarded UPDATE re-checks). */
+export async function readStockRows(tx: Tx, skus: string[]): Promise<StockRow[]> {
+  if (skus.length === 0) return [];
+  const res = await tx.execute(sql`
+    select sku, warehouse_id, on_hand, reserved, incoming from stock_levels
+    where sku in (select jsonb_array_elements_text(${JSON.stringify([...new Set(skus)])}::jsonb))`);
+  return (res.rows as unknown as StockRow[]).map((r) => ({
+    sku: r.sku, warehouse_id: r.warehouse_id, on_hand: Number(r.on_hand), reserved: Number(r.reserved), incoming: Number(r.incoming),
+  }));
+}
+
 export interface Delta {
   sku: string;
   warehouse_id: string;
