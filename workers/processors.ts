@@ -2,7 +2,7 @@ import { runSync } from '../src/connections/run-sync';
 import { kickDrain } from '../src/inbox/kick-drain';
 import { drainRawEvents, pendingEventStats } from '../src/inbox/process-raw-events';
 import { runAllocationJob, sweepPendingAllocations } from '../src/inventory/allocation-jobs';
-import { pushListingStock } from '../src/inventory/push-stock';
+import { enqueueFullPush, pushListingStock } from '../src/inventory/push-stock';
 import { reconcileStock } from '../src/inventory/reconcile-stock';
 import { requestAllocation } from '../src/inventory/request-allocation';
 import type { ProcessorMap } from './base';
@@ -36,5 +36,8 @@ export const processors: ProcessorMap = {
   },
   'stock.push': async (ctx, p) => {
     await pushListingStock(ctx, p);
+  },
+  'stock.push-all': async (ctx) => {
+    await enqueueFullPush(ctx);
   },
 };

@@ -73,6 +73,13 @@ export const jobCatalogue = {
     backoffMs: 2000,
     concurrency: 4,
   },
+  /** Periodic full push: queues every listing (drift on the channel side gets corrected). */
+  'stock.push-all': {
+    payload: z.object({}),
+    attempts: 2,
+    backoffMs: 5000,
+    concurrency: 1,
+  },
 } as const;
 
 export type JobName = keyof typeof jobCatalogue;
