@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAllocationJob } from '../../src/inventory/allocation-jobs';
 import { reconcileStock } from '../../src/inventory/reconcile-stock';
+import { signSandboxBody } from '../../connectors/sandbox/index';
+import { sandboxOrder } from '../../connectors/sandbox/generate';
+import { processors } from '../../workers/processors';
 import { createTestHub, type TestHub } from '../helpers/hub';
 
 let t: TestHub;
@@ -158,6 +161,35 @@ describe('allocation', () => {
     expect(tooMuch.status).toBe(409);
     const moves = await t.api('GET', '/api/v1/stock/movements?sku=SKU-1');
     expect(moves.body.items.map((m: { kind: string }) => m.kind)).toEqual(expect.arrayContaining(['transfer_in', 'transfer_out', 'incoming', 'fulfilment', 'reservation']));
+  });
+
+  it('re-allocates the difference when the channel edits a line (drain → allocation hook)', async () => {
+    const c = await t.api('POST', '/api/v1/connections', { type: 'sandbox', name: 'Edits', config: { webhookSecret: 'edit-secret-1', pollIntervalSeconds: 0 } });
+    await t.api('POST', '/api/v1/products', { sku: 'EDIT-1', title: 'Edit' });
+    await adjust('EDIT-1', 'WH-A', 5);
+    const base = sandboxOrder('edit', 1);
+    const send = async (qty: number, rev: number) => {
+      const body = JSON.stringify({ ...base, items: [{ id: '1-0', sku: 'EDIT-1', title: 'Edit', qty, price: '1.00' }], updated_at: new Date(Date.parse(base.updated_at) + rev * 60_000).toISOString() });
+      const r = await t.app.request(`/webhooks/${c.body.id}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-sandbox-signature': signSandboxBody('edit-secret-1', body), 'x-sandbox-delivery-id': `edit-${rev}`, 'x-sandbox-topic': 'order.updated' } });
+      expect(r.status).toBe(202);
+      await t.hub.ctx.rawEvents.drain();
+      // The drain job's processor: normalise, then hand created/updated orders to allocation.
+      await processors['inbox.drain'](t.hub.ctx, {}, { id: 'test', attempt: 1 });
+      await allocate('EDIT-1');
+    };
+    const reservedAtA = async () => (await stock('EDIT-1')).find((s) => s.warehouse === 'WH-A')!.reserved;
+    await send(4, 0);
+    expect(await reservedAtA()).toBe(4);
+    await send(1, 1);
+    expect(await reservedAtA()).toBe(1);
+    await send(3, 2);
+    expect(await reservedAtA()).toBe(3);
+    const list = await t.api('GET', `/api/v1/orders?q=${base.id}`);
+    expect(list.body.items[0].allocationStatus).toBe('allocated');
+    const moves = await t.api('GET', '/api/v1/stock/movements?sku=EDIT-1');
+    expect(moves.body.items.map((m: { kind: string; reservedDelta: number }) => [m.kind, m.reservedDelta])).toEqual([
+      ['reservation', 2], ['release', -3], ['reservation', 4], ['adjustment', 0],
+    ]);
   });
 
   it('finds no drift between stored totals and the ledger, and reports drift when a total is tampered with', async () => {
