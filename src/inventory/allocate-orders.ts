@@ -235,16 +235,16 @@ export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: Allo
     };
 
     let out: Awaited<ReturnType<typeof attempt>>;
-    if (orders.length > 1) {
+    let done: typeof out | undefined;
+    // A few optimistic tries, each from a fresh snapshot (another batch took the units meanwhile), then the locked path.
+    for (let i = 0; orders.length > 1 && i < 3 && !done; i++) {
       try {
-        out = await tx.transaction(async (sp) => attempt(sp as unknown as Tx, true));
+        done = await tx.transaction(async (sp) => attempt(sp as unknown as Tx, true));
       } catch (err) {
         if (!(err instanceof AppError && err.code === 'stock_changed')) throw err;
-        out = await attempt(tx, false);
       }
-    } else {
-      out = await attempt(tx, false);
     }
+    out = done ?? (await attempt(tx, false));
     const { plans, reserve, release, fulfil } = out;
 
     const changed = new Set([...reserve, ...release, ...fulfil].map((d) => d.sku));
