@@ -27,6 +27,10 @@ export interface RunningHub {
 /** Schedules the housekeeping jobs every deployment needs. */
 export async function scheduleHousekeeping(hub: Hub): Promise<void> {
   await hub.queue.schedule('inbox-sweep', 'inbox.sweep', {}, 2000);
+  // Inventory: orders left waiting for allocation, ledger drift (report only), full stock push.
+  await hub.queue.schedule('inventory-sweep', 'inventory.sweep', {}, 5000);
+  await hub.queue.schedule('stock-reconcile', 'stock.reconcile', { repair: false }, 3_600_000);
+  await hub.queue.schedule('stock-push-all', 'stock.push-all', {}, 900_000);
 }
 
 /** Starts workers on this process's queue. */

@@ -5,6 +5,10 @@ import { syncOutboxRow } from '../src/finance/sync-journal';
 import { pullPayouts } from '../src/finance/pull-payouts';
 import { reconcile } from '../src/finance/reconcile-payout';
 import { reconcileForLateOrders } from '../src/finance/late-orders';
+import { runAllocationJob, sweepPendingAllocations } from '../src/inventory/allocation-jobs';
+import { enqueueFullPush, pushListingStock } from '../src/inventory/push-stock';
+import { reconcileStock } from '../src/inventory/reconcile-stock';
+import { requestAllocation } from '../src/inventory/request-allocation';
 import type { ProcessorMap } from './base';
 
 /** Every job name → the verb that runs it. Thin on purpose: the logic lives in src/. */
@@ -14,6 +18,7 @@ export const processors: ProcessorMap = {
     if (s.events > 0) ctx.log.debug({ events: s.events, failed: s.failed, orders: s.orders.length }, 'drained');
     const created = s.orders.filter((o) => o.outcome === 'created').map((o) => o.externalId);
     if (created.length > 0) await ctx.queue.enqueue('finance.late-orders', { externalIds: created.slice(0, 10_000) });
+    await requestAllocation(ctx, s.orders.filter((o) => o.outcome === 'created' || o.outcome === 'updated').map((o) => o.id));
   },
   'inbox.sweep': async (ctx) => {
     const { pending, oldestAgeMs } = await pendingEventStats(ctx);
@@ -37,5 +42,20 @@ export const processors: ProcessorMap = {
   },
   'accounting.sync': async (ctx, p) => {
     await syncOutboxRow(ctx, p.outboxId);
+  },
+  'order.allocate': async (ctx, p) => {
+    await runAllocationJob(ctx, p);
+  },
+  'inventory.sweep': async (ctx) => {
+    await sweepPendingAllocations(ctx);
+  },
+  'stock.reconcile': async (ctx, p) => {
+    await reconcileStock(ctx, p);
+  },
+  'stock.push': async (ctx, p) => {
+    await pushListingStock(ctx, p);
+  },
+  'stock.push-all': async (ctx) => {
+    await enqueueFullPush(ctx);
   },
 };

@@ -89,4 +89,25 @@ export interface Connector<C = Record<string, unknown>> {
   normalize(record: unknown): UnifiedOrderInput;
   /** Incremental pull, one page at a time, resumable from the cursor. */
   pullOrders?(rt: ConnectorRuntime<C>, cursor: Record<string, unknown> | null, opts: PullOptions): AsyncGenerator<PullPage>;
+  /** Sets the channel's sellable quantity for these listings (where the channel supports it). Throw RemoteError on failure. */
+  pushStock?(rt: ConnectorRuntime<C>, listings: StockPushItem[]): Promise<StockPushResult[]>;
+}
+
+/** One listing's available-to-sell, as the hub wants the channel to show it. */
+export interface StockPushItem {
+  listingId: string;
+  sku: string;
+  /** The channel's ids for this listing (inventory item + location, variation id, seller SKU…). */
+  externalIds: Record<string, string>;
+  quantity: number;
+  /** The quantity last pushed, for compare-and-set APIs (Shopify `compareQuantity`); null when never pushed. */
+  previousQuantity: number | null;
+  /** Stable per (listing, quantity change): lets the channel drop a retried push. */
+  idempotencyKey: string;
+}
+
+export interface StockPushResult {
+  listingId: string;
+  ok: boolean;
+  error?: string;
 }

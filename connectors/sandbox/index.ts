@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hmacSha256, safeEqual } from '../kit/signatures';
-import type { Connector, PullPage } from '../kit/connector';
+import type { Connector, PullPage, StockPushItem } from '../kit/connector';
 import { sandboxOrder } from './generate';
 import { normalizeSandboxOrder } from './transform';
 
@@ -24,6 +24,9 @@ export function signSandboxBody(secret: string, body: string | Buffer): string {
  * A deterministic fake channel for demos and tests: each pull produces the next few orders and
  * a newer revision of an earlier one, so the inbox shows both new orders and updates.
  */
+/** Every stock push the sandbox channel received, per connection (tests and the demo read it). */
+export const sandboxStockPushes = new Map<string, Array<StockPushItem & { at: string }>>();
+
 export const sandboxConnector: Connector<SandboxConfig> = {
   type: 'sandbox',
   channel: 'sandbox',
@@ -47,6 +50,17 @@ export const sandboxConnector: Connector<SandboxConfig> = {
   },
 
   normalize: normalizeSandboxOrder,
+
+  async pushStock(rt, listings) {
+    const log = sandboxStockPushes.get(rt.connectionId) ?? [];
+    sandboxStockPushes.set(rt.connectionId, log);
+    return listings.map((l) => {
+      // A listing whose external ids say `fail` is refused, so tests can see a failed push recorded.
+      if (l.externalIds.fail) return { listingId: l.listingId, ok: false, error: `sandbox refused listing ${l.sku}` };
+      log.push({ ...l, at: rt.now().toISOString() });
+      return { listingId: l.listingId, ok: true };
+    });
+  },
 
   async *pullOrders(rt, cursor) {
     const next = typeof cursor?.next === 'number' ? cursor.next : 0;

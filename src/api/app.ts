@@ -11,6 +11,7 @@ import { connectionRoutes } from './routes/connections';
 import { distributorRoutes } from './routes/distributor';
 import { eventRoutes } from './routes/events';
 import { financeRoutes } from './routes/finance';
+import { inventoryRoutes } from './routes/inventory';
 import { keyRoutes } from './routes/keys';
 import { orderRoutes } from './routes/orders';
 import { systemRoutes } from './routes/system';
@@ -57,6 +58,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
   eventRoutes(app);
   keyRoutes(app);
   financeRoutes(app);
+  inventoryRoutes(app);
   webhookRoutes(app);
   opts.extend?.(app);
 

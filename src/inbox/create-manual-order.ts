@@ -8,6 +8,7 @@ import {
 } from '../domain/order';
 import { ValidationError, zodFieldErrors } from '../errors';
 import { runOnce } from '../idempotency/run-once';
+import { requestAllocation } from '../inventory/request-allocation';
 import { getOrder, type OrderDetail } from './get-order';
 import { insertRawEvents } from './insert-raw-events';
 import { processEventsById } from './process-raw-events';
@@ -82,7 +83,7 @@ export function manualToUnified(input: z.output<typeof ManualOrderInput>, now: D
 export async function createManualOrder(ctx: Ctx, input: unknown, idempotencyKey?: string): Promise<{ status: number; body: OrderDetail; replayed: boolean }> {
   const parsed = ManualOrderInput.safeParse(input);
   if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
-  return runOnce(ctx, 'POST /api/v1/orders', idempotencyKey, input, async (c) =>
+  const result = await runOnce(ctx, 'POST /api/v1/orders', idempotencyKey, input, async (c) =>
     withTransaction(c, async (t) => {
       // Everything through the transaction: on PGlite (one connection) a query beside it waits forever.
       const tc = inTx(c, t);
@@ -101,4 +102,7 @@ export async function createManualOrder(ctx: Ctx, input: unknown, idempotencyKey
       return { status: 201, body: await getOrder(tc, id) };
     }),
   );
+  // After the commit: the allocator must see the order.
+  if (!result.replayed) await requestAllocation(ctx, [result.body.id]);
+  return result;
 }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Ctx } from '../context';
 import { withTransaction } from '../db/transaction';
 import { ConflictError, NotFoundError, ValidationError, zodFieldErrors } from '../errors';
+import { allocateOrders } from '../inventory/allocate-orders';
+import { afterStockChange } from '../inventory/after-stock-change';
 import { insertOrderEvents } from './upsert-orders';
 
 export const OrderActionInput = z.object({ reason: z.string().trim().max(500).optional() }).default({});
@@ -29,7 +31,7 @@ export async function applyOrderAction(ctx: Ctx, id: string, action: OrderAction
   if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
   if (!z.string().uuid().safeParse(id).success) throw new NotFoundError('order', id);
   const def = ACTIONS[action];
-  return withTransaction(ctx, async (tx) => {
+  const result = await withTransaction(ctx, async (tx) => {
     const res = await tx.execute(sql`
       update orders set ${def.set}, updated_at = now()
       where id = ${id} and status = any(${pgArray(def.from, 'text')})
@@ -45,6 +47,10 @@ export async function applyOrderAction(ctx: Ctx, id: string, action: OrderAction
       order_id: id, kind: action, message: reason ? `${def.verb}: ${reason}` : def.verb,
       data: reason ? { reason } : {}, raw_event_id: null, actor: ctx.actor ?? 'system',
     }]);
-    return { id, status: (res.rows[0] as { status: string }).status };
+    // A cancellation gives its reserved units back in the same transaction (the allocator sees 'cancelled').
+    const released = action === 'cancel' ? await allocateOrders({ ...ctx, tx }, { orderIds: [id] }) : null;
+    return { id, status: (res.rows[0] as { status: string }).status, freedSkus: released?.releasedSkus ?? [] };
   });
+  if (result.freedSkus.length) await afterStockChange(ctx, { freedSkus: result.freedSkus });
+  return { id: result.id, status: result.status };
 }

@@ -66,6 +66,48 @@ export const jobCatalogue = {
     backoffMs: 5000,
     concurrency: 5,
   },
+  /**
+   * Allocation of orders: by SKU (the hot-SKU batch: every order waiting for that SKU, oldest first) or by id.
+   * Retried: a batch fails only on lock timeouts or database trouble, and a rerun recomputes from committed state.
+   */
+  'order.allocate': {
+    payload: z.object({
+      sku: z.string().min(1).max(200).optional(),
+      orderIds: z.array(z.string().uuid()).max(1000).optional(),
+      includeBackordered: z.boolean().default(false),
+    }),
+    attempts: 10,
+    backoffMs: 200,
+    concurrency: 4,
+  },
+  /** Safety net: orders left waiting for allocation (a lost enqueue, a crash) are queued again. */
+  'inventory.sweep': {
+    payload: z.object({}),
+    attempts: 1,
+    backoffMs: 1000,
+    concurrency: 1,
+  },
+  /** Compares stored stock totals with the ledger; `repair` fixes drift. Safe to rerun. */
+  'stock.reconcile': {
+    payload: z.object({ repair: z.boolean().default(false) }),
+    attempts: 3,
+    backoffMs: 5000,
+    concurrency: 1,
+  },
+  /** Pushes available-to-sell of one listing to its channel; debounced by job id. Remote 429/5xx retry with back-off. */
+  'stock.push': {
+    payload: z.object({ listingId: z.string().uuid(), full: z.boolean().default(false) }),
+    attempts: 6,
+    backoffMs: 2000,
+    concurrency: 4,
+  },
+  /** Periodic full push: queues every listing (drift on the channel side gets corrected). */
+  'stock.push-all': {
+    payload: z.object({}),
+    attempts: 2,
+    backoffMs: 5000,
+    concurrency: 1,
+  },
 } as const;
 
 export type JobName = keyof typeof jobCatalogue;

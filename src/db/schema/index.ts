@@ -3,3 +3,4 @@ export * from './connections';
 export * from './inbox';
 export * from './queue';
 export * from './finance';
+export * from './inventory';

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { demandStats, reorderSignal, serviceLevelZ } from './replenishment';
+
+describe('replenishment signals', () => {
+  it('computes mean and standard deviation of daily demand, empty days included', () => {
+    expect(demandStats([2, 4, 4, 4, 5, 5, 7, 9])).toEqual({ mean: 5, sigma: 2 });
+    expect(demandStats([])).toEqual({ mean: 0, sigma: 0 });
+  });
+  it('knows the normal quantiles of common service levels', () => {
+    expect(serviceLevelZ(0.5)).toBeCloseTo(0, 6);
+    expect(serviceLevelZ(0.95)).toBeCloseTo(1.6449, 3);
+    expect(serviceLevelZ(0.99)).toBeCloseTo(2.3263, 3);
+    expect(serviceLevelZ(0.01)).toBeCloseTo(-2.3263, 3);
+    expect(() => serviceLevelZ(1)).toThrow();
+  });
+  it('safety stock = z·σ·√L and reorder point = demand·L + safety stock, rounded up', () => {
+    // mean 5, σ 2, L 4 days, z(0.95) ≈ 1.645 → SS = 1.645 × 2 × 2 = 6.58 → 7; ROP = 20 + 7 = 27
+    const s = reorderSignal([2, 4, 4, 4, 5, 5, 7, 9], 4, 0.95);
+    expect(s.safetyStock).toBe(7);
+    expect(s.reorderPoint).toBe(27);
+    expect(reorderSignal([3, 3, 3], 5).safetyStock).toBe(0);
+    expect(reorderSignal([3, 3, 3], 5).reorderPoint).toBe(15);
+  });
+});
