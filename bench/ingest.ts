@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<void> {
   const bare = await startChild(['bench/bare-server.ts'], { PORT: String(barePort) }, `http://127.0.0.1:${barePort}/ready`);
 
   const port = await freePort();
-  const hub = await startChild(['src/cli.ts', 'start', '--port', String(port)], {
+  const hub = await startChild(['src/cli.ts', 'start', '--port', String(port), ...(process.env.BENCH_NO_WORKERS ? ['--no-workers'] : [])], {
     DATABASE_URL: db.url,
     REDIS_URL: process.env.REDIS_URL,
     OMNIHUB_QUEUE_PREFIX: `bench${Date.now()}`,
@@ -108,6 +108,12 @@ export async function run(argv: string[]): Promise<void> {
     const pgc = new pg.Client({ connectionString: db.url });
     await pgc.connect();
     const res = await load(`http://127.0.0.1:${port}`, `/webhooks/${connectionId}`, deliveries, clients);
+    console.log(`  (acks done in ${res.seconds.toFixed(2)} s: ${(total / res.seconds).toFixed(0)} req/s, p99 ${percentile(res.latencies, 99).toFixed(1)} ms)`);
+    // BENCH_NO_WORKERS=1 measures the acknowledgement path alone (the hub runs no drain).
+    if (process.env.BENCH_NO_WORKERS) {
+      await pgc.end();
+      return;
+    }
     // First send to the last order visible in the inbox.
     let count = 0;
     const deadline = Date.now() + 300_000;
