@@ -2,3 +2,4 @@ export * from './auth';
 export * from './connections';
 export * from './inbox';
 export * from './queue';
+export * from './ui';
