@@ -55,13 +55,14 @@ function dateFormat(locale: string, timeZone: string, opts: Intl.DateTimeFormatO
   return f;
 }
 
-/** Date and time in the business time zone, e.g. "2026年1月5日 14:03". */
+/** Date and time in the business time zone, e.g. "2026年1月5日 14:03" or "Jan 5, 2026, 14:03". */
 export function formatDateTime(locale: Locale, timeZone: string, iso: string | Date): string {
-  return dateFormat(locale, timeZone, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(new Date(iso));
+  // Explicit fields rather than dateStyle: zh-TW "medium" + time falls back to "2026/11/28", and people read 年月日.
+  return dateFormat(locale, timeZone, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
 }
 
 export function formatDate(locale: Locale, timeZone: string, iso: string | Date): string {
-  return dateFormat(locale, timeZone, { dateStyle: 'medium' }).format(new Date(iso));
+  return dateFormat(locale, timeZone, { year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(iso));
 }
 
 /** A calendar day (YYYY-MM-DD) in the business time zone, for grouping and date filters. */

@@ -59,7 +59,7 @@ const OrderRow: FC<{ v: View; o: OrderSummary }> = ({ v, o }) => {
         <Time v={v} at={o.placedAt} relative />
         <span class="sub">{t('inbox.imported')} <Time v={v} at={o.createdAt} relative /></span>
       </td>
-      <td>
+      <td class="cust">
         {o.customerName ?? <span class="muted">—</span>}
         <span class="sub">{[o.customerEmail, o.shipCountry].filter(Boolean).join(' · ')}</span>
       </td>
@@ -68,7 +68,7 @@ const OrderRow: FC<{ v: View; o: OrderSummary }> = ({ v, o }) => {
         <span class="sub mono">{skus}</span>
       </td>
       <td class="num" data-currency={o.currency}>{money(o.totalMinor, o.currency)}</td>
-      <td>
+      <td class="status-cell">
         <div class="badges">
           {o.status !== 'open' && <Badge v={v} kind="status" value={o.status} />}
           <Badge v={v} kind="financialStatus" value={o.financialStatus} />
@@ -219,7 +219,7 @@ const InboxPage: FC<{ v: View; state: InboxState; items: OrderSummary[]; nextCur
         <aside class="sidebar" aria-label={t('inbox.sidebar')}>
           <section class="panel" aria-label={t('inbox.counts')}>
             {/* Loaded by its own request so the table never waits for counting. */}
-            <div id="counts" hx-get={`/ui/inbox/counts${inboxHref(vals, {}, '')}`} hx-trigger="load, every 30s" hx-swap="innerHTML">
+            <div id="counts" hx-get={`/ui/inbox/counts${inboxHref(vals, {}, '')}`} hx-trigger="load, every 30s, htmx:afterSettle from:#results" hx-swap="innerHTML">
               <p class="muted small">{t('common.loading')}</p>
             </div>
           </section>

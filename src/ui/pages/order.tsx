@@ -25,7 +25,7 @@ function timelineText(v: View, o: OrderDetail, e: OrderDetail['timeline'][number
     case 'confirmed':
       return t('timeline.confirmed', { via });
     case 'updated': {
-      const changes = Object.entries(data.changes ?? {}).map(([f, [a, b]]) => `${tEnum('field', f)} ${value(f, a)} → ${value(f, b)}`);
+      const changes = Object.entries(data.changes ?? {}).map(([f, [a, b]]) => `${tEnum('field', f)}: ${value(f, a)} → ${value(f, b)}`);
       return changes.length ? t('timeline.updatedWith', { via, changes: changes.join(', ') }) : t('timeline.updated', { via });
     }
     case 'hold':
