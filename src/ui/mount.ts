@@ -11,7 +11,7 @@ import { dashboardRoutes } from './pages/dashboard';
 import { renderError } from './pages/error';
 import { eventRoutes } from './pages/events';
 import { inboxRoutes } from './pages/inbox';
-import { loginRoutes } from './pages/login';
+import { loginRoutes, logoutRoute } from './pages/login';
 import { orderRoutes } from './pages/order';
 
 let coreRegistered = false;
@@ -45,6 +45,7 @@ export function mountUi(app: OpenAPIHono<AppEnv>): void {
   loginRoutes(ui);
   ui.use('*', only(requireSession(), PUBLIC));
   ui.use('*', only(csrfProtection(), PUBLIC));
+  logoutRoute(ui);
   for (const m of uiModules()) m.routes?.(ui);
   ui.onError((err, c) => renderError(c as Context<UiEnv>, err, toProblem(err), isHtmx(c)));
   app.route('/', ui as unknown as Hono<AppEnv>);

@@ -160,7 +160,7 @@ const ConnectionDetail: FC<{ v: View; conn: ConnectionView; type?: ConnectorType
             {conn.supportsWebhooks && (
               <div class="field" style="margin-top:1rem">
                 <label for="webhook-url">{t('connections.webhookUrl')}</label>
-                <input id="webhook-url" readonly value={conn.webhookUrl} class="mono" style="width:100%" onfocus="this.select()" aria-describedby="webhook-hint" />
+                <input id="webhook-url" readonly value={new URL(conn.webhookUrl, v.url.origin).toString()} class="mono" style="width:100%" onfocus="this.select()" aria-describedby="webhook-hint" />
                 <p class="hint" id="webhook-hint">{t('connections.webhookHint')}</p>
               </div>
             )}

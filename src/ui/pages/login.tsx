@@ -67,18 +67,20 @@ export function loginRoutes(ui: Hono<UiEnv>): void {
     return c.redirect(next, 303);
   });
 
-  ui.post('/logout', async (c) => {
-    // Reached through the session + CSRF middleware (see mount.ts).
-    await endSession(c.get('ctx'), c.get('sessionToken'));
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    return c.redirect('/login', 303);
-  });
-
   ui.get('/ui/locale/:locale', (c) => {
     const locale = c.req.param('locale');
     if (isLocale(locale)) {
       setCookie(c, LOCALE_COOKIE, locale, { sameSite: 'Lax', secure: cookieSecure(c), path: '/', maxAge: 365 * 86400 });
     }
     return c.redirect(safeNext(c.req.query('next')), 303);
+  });
+}
+
+/** Logout: registered after the session and CSRF middleware, so it needs both like any other write. */
+export function logoutRoute(ui: Hono<UiEnv>): void {
+  ui.post('/logout', async (c) => {
+    await endSession(c.get('ctx'), c.get('sessionToken'));
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/login', 303);
   });
 }
