@@ -8,13 +8,14 @@ let hub: HubProcess;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-let webhookPath: string;
+let webhookUrl: string;
+let connectionPath: string;
 const WEBHOOK_SECRET = 'e2e-webhook-secret-value';
 
 /** Delivers a signed sandbox webhook, as the channel would. */
 async function deliverWebhook(order: Record<string, unknown>) {
   const body = JSON.stringify(order);
-  const res = await fetch(`${hub.url}${webhookPath}`, {
+  const res = await fetch(webhookUrl, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -82,9 +83,10 @@ describe('the web UI in Chromium', () => {
     await page.getByRole('button', { name: 'Connect' }).click();
     await settle(page);
     expect(await page.locator('h1').textContent()).toBe('E2E shop');
-    const webhookUrl = await page.getByLabel('Webhook URL').inputValue();
+    webhookUrl = await page.getByLabel('Webhook URL').inputValue();
+    expect(webhookUrl.startsWith(hub.url)).toBe(true);
     expect(webhookUrl).toMatch(/\/webhooks\/[0-9a-f-]{36}$/);
-    webhookPath = webhookUrl;
+    connectionPath = new URL(page.url()).pathname;
     const html = await page.content();
     expect(html).not.toContain(WEBHOOK_SECRET);
     expect(await page.getByLabel('Webhook secret').getAttribute('placeholder')).toContain('set');
@@ -105,9 +107,17 @@ describe('the web UI in Chromium', () => {
     await page.locator('#counts .counts').first().waitFor();
     expect(await page.locator('#counts').textContent()).toContain('All orders');
     await screenshot(page, '04-inbox');
+    // Pause the channel so the sandbox's later revisions do not change orders under the next steps.
+    await page.goto(`${hub.url}${connectionPath}`);
+    await settle(page);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await settle(page);
+    expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(1);
   });
 
   it('filters and searches, with the view in the URL', async () => {
+    await page.goto(`${hub.url}/`);
+    await settle(page);
     const firstNumber = (await rows().first().locator('a.order-no').textContent())!.trim();
     await page.getByLabel('Search').fill(firstNumber.replace('#', ''));
     await page.getByLabel('Search').press('Enter');
