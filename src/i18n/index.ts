@@ -26,6 +26,8 @@ export interface I18n {
   dateTime(iso: string | Date): string;
   date(iso: string | Date): string;
   relative(iso: string | Date): string;
+  /** A country or region name from its ISO 3166 code ("CN" → "中国"), the code when unknown. */
+  region(code: string): string;
 }
 
 /** A translator and formatter bound to one locale and the business time zone. */
@@ -45,5 +47,12 @@ export function createI18n(locale: Locale, timeZone: string, now: () => Date = (
     dateTime: (iso) => formatDateTime(locale, timeZone, iso),
     date: (iso) => formatDate(locale, timeZone, iso),
     relative: (iso) => formatRelative(locale, iso, now()),
+    region(code) {
+      try {
+        return new Intl.DisplayNames([locale], { type: 'region' }).of(code.toUpperCase()) ?? code;
+      } catch {
+        return code;
+      }
+    },
   };
 }

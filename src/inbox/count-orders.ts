@@ -27,6 +27,11 @@ export async function countOrders(ctx: Ctx, opts: { maxAgeMs?: number } = {}): P
   return value;
 }
 
+/** Forgets the cached counts, after an action that changed orders (the person who acted expects to see it). */
+export function invalidateOrderCounts(ctx: Ctx): void {
+  cache.delete(ctx.db);
+}
+
 async function compute(ctx: Ctx): Promise<OrderCounts> {
   const db = q(ctx);
   const [grouped, exceptions] = await Promise.all([

@@ -147,6 +147,8 @@ describe('the web UI in Chromium', () => {
     await page.getByLabel('Payment', { exact: true }).selectOption('pending');
     await settle(page);
     expect(new URL(page.url()).searchParams.get('financialStatus')).toBe('pending');
+    // Only the filters in use are in the URL.
+    expect([...new URL(page.url()).searchParams.keys()]).toEqual(['financialStatus']);
     const statuses = await page.locator('#results tbody td.status-cell').allTextContents();
     for (const s of statuses) expect(s).toContain('Payment pending');
     await screenshot(page, '05-inbox-filtered');

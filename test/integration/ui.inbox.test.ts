@@ -84,6 +84,8 @@ describe('the inbox page', () => {
     expect(msg).toContain('1 order failed:');
     expect(msg).toContain(`>${b!.number}</a>: not possible while the order is On hold`);
     expect(msg).not.toContain(`>${c!.number}</a>`);
+    const counts = await (await t.page('GET', '/ui/inbox/counts', { cookie })).text();
+    expect(counts).toMatch(/On hold<\/span><span class="n">3</);
     const held = rowsOf(await (await t.page('GET', '/?status=on_hold', { cookie })).text());
     expect(held.map((r) => r.id).sort()).toEqual([a!.id, b!.id, c!.id].sort());
     await t.page('POST', '/ui/orders/bulk', { cookie, form: { _csrf: csrf, action: 'release', ids: [a!.id, b!.id, c!.id] } });

@@ -89,6 +89,9 @@ describe('ICU messages', () => {
     expect(i.t('inbox.items', { count: 3 })).toBe('3 件商品');
     expect(i.tEnum('status', 'on_hold')).toBe('已暫停');
     expect(i.tEnum('channel', 'etsy')).toBe('etsy');
+    expect(i.region('TW')).toBe('台灣');
+    expect(createI18n('zh-CN', 'UTC').region('CN')).toBe('中国');
+    expect(i.region('??')).toBe('??');
   });
 });
 

@@ -28,6 +28,16 @@
   }
   document.addEventListener('DOMContentLoaded', function () { init(document); });
   document.addEventListener('htmx:afterSettle', function () { init(document); });
+  // Filter forms leave empty fields out of the request, so the URL holds only the filters in use.
+  document.addEventListener('htmx:configRequest', function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (!elt || !elt.closest || !elt.closest('[data-omit-empty]')) return;
+    var fd = e.detail.formData;
+    if (!fd || !fd.forEach) return;
+    var empty = [];
+    fd.forEach(function (v, k) { if (v === '') empty.push(k); });
+    empty.forEach(function (k) { fd.delete(k); });
+  });
   // Keyboard: "/" focuses the inbox search, as in most admin tools.
   document.addEventListener('keydown', function (e) {
     if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;

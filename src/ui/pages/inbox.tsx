@@ -3,7 +3,7 @@ import type { FC } from 'hono/jsx';
 import { listConnections } from '../../connections/manage-connections';
 import { allocationStatuses, financialStatuses, fulfillmentStatuses, orderExceptions, orderStatuses } from '../../domain/order';
 import { AppError } from '../../errors';
-import { countOrders, type OrderCounts } from '../../inbox/count-orders';
+import { countOrders, invalidateOrderCounts, type OrderCounts } from '../../inbox/count-orders';
 import { getOrder } from '../../inbox/get-order';
 import { listOrders, type OrderSummary } from '../../inbox/list-orders';
 import { applyOrderAction, type OrderAction } from '../../inbox/order-actions';
@@ -54,7 +54,7 @@ const OrderRow: FC<{ v: View; o: OrderSummary }> = ({ v, o }) => {
         <a class="order-no" href={`/orders/${o.id}`}>{o.number}</a>
         <span class="sub mono">{o.externalId}</span>
       </td>
-      <td>{v.i18n.tEnum('channel', o.channel)}</td>
+      <td class="nowrap">{v.i18n.tEnum('channel', o.channel)}</td>
       <td>
         <Time v={v} at={o.placedAt} relative />
         <span class="sub">{t('inbox.imported')} <Time v={v} at={o.createdAt} relative /></span>
@@ -366,6 +366,7 @@ export function inboxRoutes(ui: Hono<UiEnv>): void {
         failed.push({ id, number, reason: code === 'invalid_order_state' ? t('bulk.wrongState', { status: c.get('i18n').tEnum('status', status) }) : t('bulk.failedGeneric') });
       }
     }
+    if (ok > 0) invalidateOrderCounts(ctx);
     c.header('hx-trigger', 'inbox-refresh');
     return c.html(
       <div class={`notice ${failed.length ? 'bad' : 'ok'}`} role="status">

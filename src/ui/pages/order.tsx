@@ -3,6 +3,7 @@ import type { FC } from 'hono/jsx';
 import type { Address } from '../../domain/order';
 import { getOrder, type OrderDetail } from '../../inbox/get-order';
 import { applyOrderAction, type OrderAction } from '../../inbox/order-actions';
+import { invalidateOrderCounts } from '../../inbox/count-orders';
 import { getRawEvent } from '../../inbox/raw-event-queries';
 import { AppError, NotFoundError } from '../../errors';
 import { Badge, Csrf, Layout, Time } from '../components/layout';
@@ -39,7 +40,7 @@ function timelineText(v: View, o: OrderDetail, e: OrderDetail['timeline'][number
 
 const AddressBlock: FC<{ a: Address | null | undefined; v: View }> = ({ a, v }) => {
   if (!a) return <p class="muted">{v.i18n.t('order.noAddress')}</p>;
-  const lines = [a.name, a.company, a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(' '), a.region, a.country, a.phone].filter(Boolean);
+  const lines = [a.name, a.company, a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(' '), a.region, a.country ? v.i18n.region(a.country) : null, a.phone].filter(Boolean);
   return <address>{lines.map((l) => <div>{l}</div>)}</address>;
 };
 
@@ -183,6 +184,7 @@ export function orderRoutes(ui: Hono<UiEnv>): void {
       const o = await getOrder(c.get('ctx'), id);
       return c.html(<OrderPage v={v} o={o} notice={{ tone: 'bad', text: v.i18n.t('bulk.wrongState', { status: v.i18n.tEnum('status', o.status) }) }} />, 409);
     }
+    invalidateOrderCounts(c.get('ctx'));
     return c.redirect(`/orders/${id}?done=${action}`, 303);
   });
 
