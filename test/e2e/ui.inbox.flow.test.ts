@@ -191,7 +191,7 @@ describe('the web UI in Chromium', () => {
     await page.getByRole('button', { name: 'Hold', exact: true }).click();
     await settle(page);
     const result = await page.locator('#bulk-result').textContent();
-    expect(result).toContain('2 orders failed');
+    expect(result).toContain('Hold: no order changed. 2 orders failed');
     expect(result).toContain(numbers[0]);
     expect(result).toContain(numbers[1]);
     expect(result).toContain('not possible while the order is On hold');

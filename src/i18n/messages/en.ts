@@ -63,7 +63,7 @@ export const en = {
   'views.delete': 'Delete view {name}',
 
   'bulk.nothingSelected': 'Select at least one order first.',
-  'bulk.done': '{action}: {ok, plural, one {# order done.} other {# orders done.}}',
+  'bulk.done': '{action}: {ok, plural, =0 {no order changed.} one {# order done.} other {# orders done.}}',
   'bulk.failed': '{count, plural, one {# order failed:} other {# orders failed:}}',
   'bulk.wrongState': 'not possible while the order is {status}',
   'bulk.failedGeneric': 'failed; try again',

@@ -62,7 +62,7 @@ export const zhCN: Record<MessageKey, string> = {
   'views.delete': '删除视图 {name}',
 
   'bulk.nothingSelected': '请先选择至少一个订单。',
-  'bulk.done': '{action}：已完成 {ok, plural, other {# 个订单}}。',
+  'bulk.done': '{action}：{ok, plural, =0 {没有订单被更改。} other {已完成 # 个订单。}}',
   'bulk.failed': '{count, plural, other {# 个订单失败：}}',
   'bulk.wrongState': '订单状态为“{status}”时无法执行',
   'bulk.failedGeneric': '失败，请重试',

@@ -62,7 +62,7 @@ export const zhTW: Record<MessageKey, string> = {
   'views.delete': '刪除檢視 {name}',
 
   'bulk.nothingSelected': '請先選取至少一筆訂單。',
-  'bulk.done': '{action}：已完成 {ok, plural, other {# 筆訂單}}。',
+  'bulk.done': '{action}：{ok, plural, =0 {沒有訂單被變更。} other {已完成 # 筆訂單。}}',
   'bulk.failed': '{count, plural, other {# 筆訂單失敗：}}',
   'bulk.wrongState': '訂單狀態為「{status}」時無法執行',
   'bulk.failedGeneric': '失敗，請再試一次',
