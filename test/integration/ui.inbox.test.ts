@@ -128,7 +128,11 @@ describe('the inbox page', () => {
     const raw = /hx-get="\/ui\/raw-events\/(\d+)"/.exec(html)![1];
     const payload = await (await t.page('GET', `/ui/raw-events/${raw}`, { cookie })).text();
     expect(payload).toContain('陳大文');
-    expect((await t.page('GET', '/orders/00000000-0000-4000-8000-00000000dead', { cookie })).status).toBe(404);
+    const missing = await t.page('GET', '/orders/00000000-0000-4000-8000-00000000dead', { cookie, headers: { 'accept-language': 'zh-CN' } });
+    expect(missing.status).toBe(404);
+    const missingHtml = await missing.text();
+    expect(missingHtml).toContain('<h1>未找到</h1>');
+    expect(missingHtml).toContain('找不到请求的资源。');
   });
 
   it('holds and releases from the order page', async () => {

@@ -131,6 +131,8 @@ export const en = {
   'syncStatus.running': 'Running',
   'syncStatus.succeeded': 'Succeeded',
   'syncStatus.failed': 'Failed',
+  'syncStatus.skipped': 'Skipped',
+  'syncStatus.retrying': 'Retrying',
   'syncKind.incremental': 'Incremental',
   'syncKind.backfill': 'Backfill',
   'eventStatus.pending': 'Pending',

@@ -130,6 +130,8 @@ export const zhCN: Record<MessageKey, string> = {
   'syncStatus.running': '进行中',
   'syncStatus.succeeded': '成功',
   'syncStatus.failed': '失败',
+  'syncStatus.skipped': '已跳过',
+  'syncStatus.retrying': '重试中',
   'syncKind.incremental': '增量',
   'syncKind.backfill': '回填',
   'eventStatus.pending': '待处理',

@@ -130,6 +130,8 @@ export const zhTW: Record<MessageKey, string> = {
   'syncStatus.running': '進行中',
   'syncStatus.succeeded': '成功',
   'syncStatus.failed': '失敗',
+  'syncStatus.skipped': '已略過',
+  'syncStatus.retrying': '重試中',
   'syncKind.incremental': '增量',
   'syncKind.backfill': '回補',
   'eventStatus.pending': '待處理',

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { Problem } from '../../api/problem';
+import { localizeProblem, type Problem } from '../../api/problem';
 import { createI18n } from '../../i18n/index';
 import { Layout } from '../components/layout';
 import type { UiEnv } from '../env';
@@ -14,7 +14,8 @@ export function renderError(c: Context<UiEnv>, err: unknown, p: Problem, fragmen
   const v = view(c);
   const { t } = v.i18n;
   const title = p.status === 404 ? t('error.notFound') : p.status === 403 ? t('error.forbidden') : p.status >= 500 ? t('error.server') : t('error.badRequest');
-  const detail = p.status >= 500 ? t('error.serverDetail', { requestId: c.get('requestId') ?? '' }) : p.detail;
+  // The same stable codes as the API; the detail in the reader's language where the catalogue has one.
+  const detail = p.status >= 500 ? t('error.serverDetail', { requestId: c.get('requestId') ?? '' }) : localizeProblem(p, v.i18n.locale).detail;
   const status = p.status as 400;
   if (fragment) {
     // htmx swaps only 2xx by default; the message goes to the page's live region as an error notice.
