@@ -399,6 +399,26 @@ CREATE TABLE "warehouses" (
 	CONSTRAINT "warehouses_lead_time_pos" CHECK ("warehouses"."lead_time_days" >= 0)
 );
 --> statement-breakpoint
+CREATE TABLE "ui_saved_views" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"key_id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"query" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "ui_saved_views_name_ck" CHECK (length("ui_saved_views"."name") between 1 and 100),
+	CONSTRAINT "ui_saved_views_query_ck" CHECK (length("ui_saved_views"."query") <= 2000)
+);
+--> statement-breakpoint
+CREATE TABLE "ui_sessions" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"key_id" uuid NOT NULL,
+	"csrf_token" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "ui_sessions_expiry_ck" CHECK ("ui_sessions"."expires_at" > "ui_sessions"."created_at")
+);
+--> statement-breakpoint
 ALTER TABLE "sync_runs" ADD CONSTRAINT "sync_runs_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "order_events" ADD CONSTRAINT "order_events_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "public"."orders"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "order_lines" ADD CONSTRAINT "order_lines_order_id_orders_id_fk" FOREIGN KEY ("order_id") REFERENCES "public"."orders"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -425,6 +445,8 @@ ALTER TABLE "stock_levels" ADD CONSTRAINT "stock_levels_sku_products_sku_fk" FOR
 ALTER TABLE "stock_levels" ADD CONSTRAINT "stock_levels_warehouse_id_warehouses_id_fk" FOREIGN KEY ("warehouse_id") REFERENCES "public"."warehouses"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stock_transfers" ADD CONSTRAINT "stock_transfers_from_warehouse_id_warehouses_id_fk" FOREIGN KEY ("from_warehouse_id") REFERENCES "public"."warehouses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stock_transfers" ADD CONSTRAINT "stock_transfers_to_warehouse_id_warehouses_id_fk" FOREIGN KEY ("to_warehouse_id") REFERENCES "public"."warehouses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ui_saved_views" ADD CONSTRAINT "ui_saved_views_key_id_api_keys_id_fk" FOREIGN KEY ("key_id") REFERENCES "public"."api_keys"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ui_sessions" ADD CONSTRAINT "ui_sessions_key_id_api_keys_id_fk" FOREIGN KEY ("key_id") REFERENCES "public"."api_keys"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "api_keys_prefix_uq" ON "api_keys" USING btree ("prefix");--> statement-breakpoint
 CREATE INDEX "api_keys_role_idx" ON "api_keys" USING btree ("role");--> statement-breakpoint
 CREATE INDEX "sync_runs_connection_idx" ON "sync_runs" USING btree ("connection_id","created_at");--> statement-breakpoint
@@ -466,4 +488,6 @@ CREATE INDEX "stock_levels_wh_idx" ON "stock_levels" USING btree ("warehouse_id"
 CREATE UNIQUE INDEX "stock_movements_idem_uq" ON "stock_movements" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "stock_movements_sku_idx" ON "stock_movements" USING btree ("sku","warehouse_id","id");--> statement-breakpoint
 CREATE INDEX "stock_movements_order_idx" ON "stock_movements" USING btree ("order_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "warehouses_code_uq" ON "warehouses" USING btree ("code");
+CREATE UNIQUE INDEX "warehouses_code_uq" ON "warehouses" USING btree ("code");--> statement-breakpoint
+CREATE UNIQUE INDEX "ui_saved_views_name_uq" ON "ui_saved_views" USING btree ("key_id","name");--> statement-breakpoint
+CREATE INDEX "ui_sessions_key_idx" ON "ui_sessions" USING btree ("key_id");

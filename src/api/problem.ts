@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { AppError, ValidationError, zodFieldErrors, type FieldError } from '../errors';
+import { catalogues, fromAcceptLanguage, type MessageKey } from '../i18n/index';
 
 export interface Problem {
   type: string;
@@ -24,13 +25,27 @@ export function problem(status: number, code: string, detail: string, extra: Par
   return { type: `urn:omnihub:problem:${code}`, code, title: TITLES[status] ?? 'Error', status, detail, ...extra };
 }
 
-/** Writes a problem as `application/problem+json`. */
+/**
+ * The problem in the language Accept-Language asks for: `title` (and `detail`, when the catalogue
+ * has a generic text for the code) translated; `type`, `code`, `status` and field paths never change,
+ * so clients keep matching on them. English keeps the specific detail written where the error arose.
+ */
+export function localizeProblem(p: Problem, acceptLanguage: string | null | undefined): Problem & { lang?: string } {
+  const locale = fromAcceptLanguage(acceptLanguage);
+  if (!locale || locale === 'en') return p;
+  const cat = catalogues[locale];
+  const title = cat[`problem.title.${p.status}` as MessageKey];
+  const detail = cat[`problem.detail.${p.code}` as MessageKey];
+  return { ...p, title: title ?? p.title, detail: detail ?? p.detail, lang: locale };
+}
+
+/** Writes a problem as `application/problem+json`, localised by Accept-Language. */
 export function sendProblem(c: Context, p: Problem): Response {
   const requestId = (c.get('requestId' as never) as string | undefined) ?? undefined;
-  return new Response(JSON.stringify({ ...p, requestId }), {
-    status: p.status,
-    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
-  });
+  const { lang, ...body } = localizeProblem(p, c.req.header('accept-language'));
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8', vary: 'Accept-Language' };
+  if (lang) headers['content-language'] = lang;
+  return new Response(JSON.stringify({ ...body, requestId }), { status: p.status, headers });
 }
 
 /** Maps any error to a problem: typed errors keep their status; anything unknown is a 500 without internals. */

@@ -1,7 +1,52 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../api/env';
+import { toProblem } from '../api/problem';
+import { assetRoutes } from './assets';
+import type { UiEnv } from './env';
+import { csrfProtection, isHtmx, localeMiddleware, requireSession } from './middleware';
+import { navItems, registerUiModule, uiModules } from './nav';
+import { connectionRoutes } from './pages/connections';
+import { dashboardRoutes } from './pages/dashboard';
+import { renderError } from './pages/error';
+import { eventRoutes } from './pages/events';
+import { inboxRoutes } from './pages/inbox';
+import { loginRoutes, logoutRoute } from './pages/login';
+import { orderRoutes } from './pages/order';
 
-/** Mounts the web UI on the app. (The inbox screens grow here; until then `/` points at the API docs.) */
+let coreRegistered = false;
+/** The screens of this module; stock and finance register theirs the same way (see nav.ts). */
+function registerCore(): void {
+  if (coreRegistered) return;
+  coreRegistered = true;
+  registerUiModule({ nav: { href: '/', label: 'nav.inbox', order: 10 }, routes: (ui) => { inboxRoutes(ui); orderRoutes(ui); } });
+  registerUiModule({ nav: { href: '/dashboard', label: 'nav.dashboard', order: 20 }, routes: dashboardRoutes });
+  registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
+  registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });
+}
+
+/** Paths the UI answers; everything else (API, webhooks, docs) never runs the UI middleware. */
+function isUiPath(path: string): boolean {
+  if (path === '/' || path === '/login' || path === '/logout' || path.startsWith('/ui/') || path.startsWith('/orders/')) return true;
+  return navItems().some((n) => n.href !== '/' && (path === n.href || path.startsWith(`${n.href}/`)));
+}
+
+const only = (mw: MiddlewareHandler<UiEnv>, skip: (path: string) => boolean = () => false): MiddlewareHandler<UiEnv> =>
+  async (c, next) => (isUiPath(c.req.path) && !skip(c.req.path) ? mw(c, next) : next());
+
+const PUBLIC = (path: string) => path === '/login' || path.startsWith('/ui/assets/') || path.startsWith('/ui/locale/');
+
+/** Mounts the web UI on the app: login, inbox, order detail, connections, dead letters, dashboard. */
 export function mountUi(app: OpenAPIHono<AppEnv>): void {
-  app.get('/', (c) => c.redirect('/docs'));
+  registerCore();
+  const ui = new Hono<UiEnv>();
+  assetRoutes(ui);
+  ui.use('*', only(localeMiddleware(), (p) => p.startsWith('/ui/assets/')));
+  loginRoutes(ui);
+  ui.use('*', only(requireSession(), PUBLIC));
+  ui.use('*', only(csrfProtection(), PUBLIC));
+  logoutRoute(ui);
+  for (const m of uiModules()) m.routes?.(ui);
+  ui.onError((err, c) => renderError(c as Context<UiEnv>, err, toProblem(err), isHtmx(c)));
+  app.route('/', ui as unknown as Hono<AppEnv>);
 }

@@ -4,3 +4,4 @@ export * from './inbox';
 export * from './queue';
 export * from './finance';
 export * from './inventory';
+export * from './ui';

@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import { check, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { apiKeys } from './auth';
+import { createdAt, id, tsz } from './columns';
+
+/**
+ * Web UI sessions, kept server-side so logout and key revocation end them at once (a signed cookie
+ * could not be taken back). The cookie holds a random token; only its SHA-256 is stored here.
+ */
+export const uiSessions = pgTable(
+  'ui_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    keyId: uuid('key_id').notNull().references(() => apiKeys.id, { onDelete: 'cascade' }),
+    /** Per-session CSRF token, sent back in every form and htmx request. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: tsz('last_seen_at').notNull().defaultNow(),
+    expiresAt: tsz('expires_at').notNull(),
+  },
+  (t) => [index('ui_sessions_key_idx').on(t.keyId), check('ui_sessions_expiry_ck', sql`${t.expiresAt} > ${t.createdAt}`)],
+);
+
+/** Saved inbox views: a name for a URL query (filters + search), per API key. */
+export const uiSavedViews = pgTable(
+  'ui_saved_views',
+  {
+    id: id(),
+    keyId: uuid('key_id').notNull().references(() => apiKeys.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    query: text('query').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('ui_saved_views_name_uq').on(t.keyId, t.name),
+    check('ui_saved_views_name_ck', sql`length(${t.name}) between 1 and 100`),
+    check('ui_saved_views_query_ck', sql`length(${t.query}) <= 2000`),
+  ],
+);

@@ -1,0 +1,111 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
+import { allowed } from '../api/auth';
+import { ForbiddenError } from '../errors';
+import { createI18n, negotiateLocale } from '../i18n/index';
+import type { UiEnv, View } from './env';
+import { resolveSession } from './session/sessions';
+
+export const SESSION_COOKIE = 'omnihub_session';
+export const LOCALE_COOKIE = 'omnihub_locale';
+export const LOGIN_CSRF_COOKIE = 'omnihub_login_csrf';
+
+/** Cookies are Secure when the hub is served over https (OMNIHUB_PUBLIC_URL says so). */
+export function cookieSecure(c: Context<UiEnv>): boolean {
+  return c.get('ctx').config.publicUrl?.startsWith('https://') ?? false;
+}
+
+/** Only relative paths on this site are followed after login or a language switch (no open redirect). */
+export function safeNext(next: string | undefined | null, fallback = '/'): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : fallback;
+}
+
+export const isHtmx = (c: Context) => c.req.header('hx-request') === 'true';
+
+/** Locale for this request: cookie (the person's choice), else Accept-Language, else the business default. */
+export function localeMiddleware(): MiddlewareHandler<UiEnv> {
+  return async (c, next) => {
+    const ctx = c.get('ctx');
+    const locale = negotiateLocale({
+      preference: getCookie(c, LOCALE_COOKIE),
+      acceptLanguage: c.req.header('accept-language'),
+      fallback: ctx.config.defaultLocale,
+    });
+    c.set('i18n', createI18n(locale, ctx.config.timezone, ctx.now));
+    c.set('csrf', '');
+    c.header('content-language', locale);
+    c.header('vary', 'Cookie, Accept-Language');
+    await next();
+  };
+}
+
+/** Pages need a session: without one, a page goes to the login form (htmx requests get HX-Redirect). */
+export function requireSession(): MiddlewareHandler<UiEnv> {
+  return async (c, next) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    const session = await resolveSession(c.get('ctx'), token);
+    if (!session) {
+      const back = new URL(c.req.url);
+      const to = `/login?next=${encodeURIComponent(c.req.method === 'GET' && !isHtmx(c) ? `${back.pathname}${back.search}` : '/')}`;
+      if (isHtmx(c)) return c.body(null, 401, { 'hx-redirect': to });
+      return c.redirect(to, 303);
+    }
+    c.set('principal', session.principal);
+    c.set('csrf', session.csrfToken);
+    c.set('sessionToken', token);
+    c.set('ctx', { ...c.get('ctx'), actor: `key:${session.principal.keyId}` });
+    await next();
+  };
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+/** The CSRF token a request carries: the htmx header, else the `_csrf` form field. */
+export async function submittedCsrf(c: Context<UiEnv>): Promise<string> {
+  const header = c.req.header('x-csrf-token');
+  if (header) return header;
+  const ct = c.req.header('content-type') ?? '';
+  if (ct.includes('application/x-www-form-urlencoded') || ct.includes('multipart/form-data')) {
+    const body = await c.req.parseBody({ all: true });
+    const v = body._csrf;
+    return typeof v === 'string' ? v : '';
+  }
+  return '';
+}
+
+/**
+ * Two CSRF defences on every state-changing request: the Origin / Sec-Fetch-Site check of
+ * hono/csrf (a browser cannot fake these) and the session's token in the form or header.
+ */
+export function csrfProtection(): MiddlewareHandler<UiEnv> {
+  const originCheck = csrf({
+    origin: (origin, c) => {
+      if (origin === new URL(c.req.url).origin) return true;
+      const pub = (c as Context<UiEnv>).get('ctx').config.publicUrl;
+      return !!pub && origin === new URL(pub).origin;
+    },
+  });
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    return originCheck(c, async () => {
+      if (!sameToken(await submittedCsrf(c), c.get('csrf'))) throw new ForbiddenError('The form has expired; reload the page and try again.');
+      await next();
+    });
+  };
+}
+
+/** Writing (orders, connections, replays) follows the API's role rules: admins and operators. */
+export function assertMayWrite(c: Context<UiEnv>, apiPath: string): void {
+  const p = c.get('principal');
+  if (!p || !allowed(p.role, 'POST', apiPath)) throw new ForbiddenError(`The ${p?.role ?? 'anonymous'} role may not do this.`);
+}
+
+export function view(c: Context<UiEnv>): View {
+  return { i18n: c.get('i18n'), csrf: c.get('csrf'), principal: c.get('principal'), url: new URL(c.req.url) };
+}

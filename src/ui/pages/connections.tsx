@@ -1,0 +1,285 @@
+import type { Context, Hono } from 'hono';
+import type { FC } from 'hono/jsx';
+import { z } from 'zod';
+import type { Connector } from '../../../connectors/kit/connector';
+import {
+  archiveConnection, createConnection, getConnection, listConnections, listSyncRuns, requestSync, updateConnection, type ConnectionView,
+} from '../../connections/manage-connections';
+import { ValidationError } from '../../errors';
+import { listRawEvents } from '../../inbox/raw-event-queries';
+import { Badge, Csrf, Layout, Time } from '../components/layout';
+import { readSchemaForm, SchemaFields, type JsonSchemaObject } from '../components/schema-form';
+import type { UiEnv, View } from '../env';
+import { assertMayWrite, view } from '../middleware';
+import { DeadLetterTable } from './events';
+
+/** Connector types people can add, with their config schema as JSON Schema (what GET /api/v1/connectors serves). */
+function connectorTypes(c: Context<UiEnv>) {
+  return c.get('ctx').connectorList()
+    .filter((k) => k.type !== 'manual')
+    .map((k: Connector<any>) => ({
+      type: k.type, label: k.label, channel: k.channel, secretFields: [...k.secretFields],
+      schema: z.toJSONSchema(k.configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaObject,
+      webhooks: !!k.verifyWebhook, pull: !!k.pullOrders,
+    }));
+}
+type ConnectorType = ReturnType<typeof connectorTypes>[number];
+
+/** Validation errors keyed by form field (`config.x` → x, `name` → name). */
+function fieldErrors(err: ValidationError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of err.errors) out[e.path.replace(/^config\./, '')] ??= e.message;
+  return out;
+}
+
+const ConnectionsList: FC<{ v: View; items: ConnectionView[]; failed: Map<string, number>; types: ConnectorType[] }> = ({ v, items, failed, types }) => {
+  const { t } = v.i18n;
+  const label = (type: string) => types.find((x) => x.type === type)?.label ?? type;
+  return (
+    <Layout v={v} title={t('connections.title')}>
+      <div class="row">
+        <h1>{t('connections.title')}</h1>
+        <span class="spacer"></span>
+        <a class="btn primary" href="/connections/new">{t('connections.add')}</a>
+      </div>
+      <div class="table-wrap">
+        {items.length === 0 ? <p class="empty">{t('connections.empty')}</p> : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('connections.name')}</th><th scope="col">{t('connections.type')}</th>
+                <th scope="col">{t('field.status')}</th><th scope="col">{t('connections.lastSync')}</th>
+                <th scope="col">{t('connections.problems')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((x) => (
+                <tr>
+                  <td><a class="order-no" href={`/connections/${x.id}`}>{x.name}</a></td>
+                  <td>{label(x.type)}</td>
+                  <td><Badge v={v} kind="connectionStatus" value={x.status} /></td>
+                  <td>{x.lastSyncAt ? <Time v={v} at={x.lastSyncAt} relative /> : <span class="muted">{t('connections.never')}</span>}</td>
+                  <td>
+                    {x.statusReason && <div class="small" style="color:var(--bad)">{x.statusReason}</div>}
+                    {(failed.get(x.id) ?? 0) > 0
+                      ? <a href={`/connections/${x.id}#dead-letters`}>{t('connections.deadLetters', { count: failed.get(x.id) ?? 0 })}</a>
+                      : !x.statusReason && <span class="muted">—</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </Layout>
+  );
+};
+
+const TypeChooser: FC<{ v: View; types: ConnectorType[] }> = ({ v, types }) => {
+  const { t } = v.i18n;
+  return (
+    <Layout v={v} title={t('connections.add')}>
+      <p class="small"><a href="/connections">← {t('connections.title')}</a></p>
+      <h1>{t('connections.chooseType')}</h1>
+      <ul class="counts" style="max-width:30rem">
+        {types.map((k) => (
+          <li class="panel" style="margin-bottom:.5rem">
+            <a href={`/connections/new?type=${encodeURIComponent(k.type)}`}><strong>{k.label}</strong></a>
+            <div class="small muted">{[k.webhooks && t('connections.supportsWebhooks'), k.pull && t('connections.supportsPull')].filter(Boolean).join(' · ')}</div>
+          </li>
+        ))}
+      </ul>
+    </Layout>
+  );
+};
+
+const ConnectionForm: FC<{ v: View; type: ConnectorType; action: string; name?: string; conn?: ConnectionView; errors?: Record<string, string>; values?: Record<string, unknown> }> = ({ v, type, action, name, conn, errors = {}, values }) => {
+  const { t } = v.i18n;
+  return (
+    <form method="post" action={action} class="panel" novalidate={false}>
+      <Csrf v={v} />
+      <input type="hidden" name="type" value={type.type} />
+      {Object.keys(errors).length > 0 && <p class="notice bad" role="alert">{t('connections.fixErrors')}</p>}
+      <div class="field">
+        <label for="name">{t('connections.name')} *</label>
+        <input id="name" name="name" required maxlength={200} value={name ?? conn?.name ?? ''} aria-invalid={errors.name ? 'true' : undefined} />
+        {errors.name && <p class="error" role="alert">{errors.name}</p>}
+      </div>
+      <SchemaFields v={v} schema={type.schema} secretFields={type.secretFields} values={values ?? conn?.config} secretsSet={conn?.secretsSet} errors={errors} />
+      <button type="submit" class="btn primary">{conn ? t('connections.save') : t('connections.create')}</button>
+    </form>
+  );
+};
+
+const NewConnection: FC<{ v: View; type: ConnectorType; errors?: Record<string, string>; name?: string; values?: Record<string, unknown> }> = ({ v, type, errors, name, values }) => {
+  const { t } = v.i18n;
+  return (
+    <Layout v={v} title={t('connections.addType', { label: type.label })}>
+      <p class="small"><a href="/connections/new">← {t('connections.chooseType')}</a></p>
+      <h1>{t('connections.addType', { label: type.label })}</h1>
+      <div style="max-width:36rem"><ConnectionForm v={v} type={type} action="/connections" errors={errors} name={name} values={values} /></div>
+    </Layout>
+  );
+};
+
+type SyncRun = Awaited<ReturnType<typeof listSyncRuns>>[number];
+type RawEventItem = Awaited<ReturnType<typeof listRawEvents>>['items'][number];
+
+const ConnectionDetail: FC<{ v: View; conn: ConnectionView; type?: ConnectorType; runs: SyncRun[]; dead: RawEventItem[]; errors?: Record<string, string>; notice?: string; values?: Record<string, unknown> }> = ({ v, conn, type, runs, dead, errors, notice, values }) => {
+  const { t } = v.i18n;
+  const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
+  return (
+    <Layout v={v} title={conn.name}>
+      <p class="small"><a href="/connections">← {t('connections.title')}</a></p>
+      <div class="row">
+        <h1>{conn.name}</h1>
+        <Badge v={v} kind="connectionStatus" value={conn.status} />
+        <span class="spacer"></span>
+        {canWrite && conn.supportsPull && (
+          <form method="post" action={`/connections/${conn.id}/sync`}><Csrf v={v} /><button class="btn primary" type="submit">{t('connections.syncNow')}</button></form>
+        )}
+        {canWrite && conn.status !== 'archived' && (
+          <form method="post" action={`/connections/${conn.id}/status`}>
+            <Csrf v={v} />
+            <input type="hidden" name="status" value={conn.status === 'active' ? 'paused' : 'active'} />
+            <button class="btn" type="submit">{conn.status === 'active' ? t('connections.pause') : t('connections.resume')}</button>
+          </form>
+        )}
+      </div>
+      {notice && <p class="notice ok" role="status">{notice}</p>}
+      {conn.statusReason && <p class="notice bad" role="alert">{conn.statusReason}</p>}
+      <div class="detail">
+        <div>
+          <section class="panel">
+            <h2 style="margin-top:0">{t('connections.health')}</h2>
+            <dl class="kv">
+              <dt>{t('field.status')}</dt><dd><Badge v={v} kind="connectionStatus" value={conn.status} /></dd>
+              <dt>{t('connections.lastSync')}</dt><dd>{conn.lastSyncAt ? <Time v={v} at={conn.lastSyncAt} relative /> : t('connections.never')}</dd>
+              <dt>{t('connections.deadLettersTitle')}</dt><dd>{v.i18n.number(dead.length)}</dd>
+            </dl>
+            {conn.supportsWebhooks && (
+              <div class="field" style="margin-top:1rem">
+                <label for="webhook-url">{t('connections.webhookUrl')}</label>
+                <input id="webhook-url" readonly value={new URL(conn.webhookUrl, v.url.origin).toString()} class="mono" style="width:100%" onfocus="this.select()" aria-describedby="webhook-hint" />
+                <p class="hint" id="webhook-hint">{t('connections.webhookHint')}</p>
+              </div>
+            )}
+            <h2>{t('connections.syncRuns')}</h2>
+            {runs.length === 0 ? <p class="muted">{t('connections.noRuns')}</p> : (
+              <div class="table-wrap">
+                <table>
+                  <thead><tr><th scope="col">{t('connections.started')}</th><th scope="col">{t('connections.kind')}</th><th scope="col">{t('field.status')}</th><th scope="col" class="num">{t('connections.records')}</th><th scope="col">{t('connections.error')}</th></tr></thead>
+                  <tbody>
+                    {runs.slice(0, 10).map((r) => (
+                      <tr>
+                        <td><Time v={v} at={r.startedAt ?? r.createdAt} relative /></td>
+                        <td>{v.i18n.tEnum('syncKind', r.kind)}</td>
+                        <td><Badge v={v} kind="syncStatus" value={r.status} /></td>
+                        <td class="num">{v.i18n.number(r.ordersSeen)}</td>
+                        <td class="small">{r.error ?? ''}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+          <section class="panel" id="dead-letters" style="margin-top:1rem">
+            <h2 style="margin-top:0">{t('connections.deadLettersTitle')}</h2>
+            <DeadLetterTable v={v} items={dead} canWrite={canWrite} />
+          </section>
+        </div>
+        <div>
+          <h2 style="margin-top:0">{t('connections.settings')}</h2>
+          {type ? (canWrite ? <ConnectionForm v={v} type={type} action={`/connections/${conn.id}`} conn={conn} errors={errors} values={values} /> : <p class="muted">{t('common.readOnly')}</p>) : <p class="muted">{conn.type}</p>}
+        </div>
+      </div>
+    </Layout>
+  );
+};
+
+async function detail(c: Context<UiEnv>, id: string, extra: { errors?: Record<string, string>; notice?: string; values?: Record<string, unknown> } = {}, status: 200 | 400 = 200) {
+  const ctx = c.get('ctx');
+  const conn = await getConnection(ctx, id);
+  const [runs, dead] = await Promise.all([listSyncRuns(ctx, id, 10), listRawEvents(ctx, { status: 'failed', connectionId: id, limit: 50 })]);
+  const type = connectorTypes(c).find((x) => x.type === conn.type);
+  return c.html(<ConnectionDetail v={view(c)} conn={conn} type={type} runs={runs} dead={dead.items} {...extra} />, status);
+}
+
+export function connectionRoutes(ui: Hono<UiEnv>): void {
+  ui.get('/connections', async (c) => {
+    const ctx = c.get('ctx');
+    const [items, dead] = await Promise.all([listConnections(ctx), listRawEvents(ctx, { status: 'failed', limit: 200 })]);
+    const failed = new Map<string, number>();
+    for (const e of dead.items) failed.set(e.connectionId, (failed.get(e.connectionId) ?? 0) + 1);
+    return c.html(<ConnectionsList v={view(c)} items={items} failed={failed} types={connectorTypes(c)} />);
+  });
+
+  ui.get('/connections/new', (c) => {
+    const types = connectorTypes(c);
+    const type = types.find((x) => x.type === c.req.query('type'));
+    if (!type) return c.html(<TypeChooser v={view(c)} types={types} />);
+    return c.html(<NewConnection v={view(c)} type={type} />);
+  });
+
+  ui.post('/connections', async (c) => {
+    assertMayWrite(c, '/api/v1/connections');
+    const form = await c.req.parseBody();
+    const type = connectorTypes(c).find((x) => x.type === form.type);
+    if (!type) return c.redirect('/connections/new', 303);
+    const config = readSchemaForm(type.schema, form);
+    const name = typeof form.name === 'string' ? form.name : '';
+    try {
+      const created = await createConnection(c.get('ctx'), { type: type.type, name, config });
+      return c.redirect(`/connections/${created.id}?created=1`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      // Secrets are not echoed back into the form, even after a failed attempt.
+      const values = Object.fromEntries(Object.entries(config).filter(([k]) => !type.secretFields.includes(k)));
+      return c.html(<NewConnection v={view(c)} type={type} errors={fieldErrors(err)} name={name} values={values} />, 400);
+    }
+  });
+
+  ui.get('/connections/:id', async (c) => {
+    const { t } = c.get('i18n');
+    const notice = c.req.query('created') ? t('connections.created') : c.req.query('synced') ? t('connections.syncQueued') : c.req.query('saved') ? t('connections.saved') : undefined;
+    return detail(c, c.req.param('id'), { notice });
+  });
+
+  ui.post('/connections/:id', async (c) => {
+    assertMayWrite(c, '/api/v1/connections');
+    const id = c.req.param('id');
+    const conn = await getConnection(c.get('ctx'), id);
+    const type = connectorTypes(c).find((x) => x.type === conn.type);
+    const form = await c.req.parseBody();
+    const config = type ? readSchemaForm(type.schema, form) : undefined;
+    try {
+      await updateConnection(c.get('ctx'), id, { name: typeof form.name === 'string' ? form.name : undefined, config });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const values = Object.fromEntries(Object.entries(config ?? {}).filter(([k]) => !type?.secretFields.includes(k)));
+      return detail(c, id, { errors: fieldErrors(err), values }, 400);
+    }
+    return c.redirect(`/connections/${id}?saved=1`, 303);
+  });
+
+  ui.post('/connections/:id/status', async (c) => {
+    assertMayWrite(c, '/api/v1/connections');
+    const form = await c.req.parseBody();
+    const status = form.status === 'paused' ? 'paused' : 'active';
+    await updateConnection(c.get('ctx'), c.req.param('id'), { status });
+    return c.redirect(`/connections/${c.req.param('id')}?saved=1`, 303);
+  });
+
+  ui.post('/connections/:id/sync', async (c) => {
+    assertMayWrite(c, '/api/v1/connections');
+    await requestSync(c.get('ctx'), c.req.param('id'), { kind: 'incremental' });
+    return c.redirect(`/connections/${c.req.param('id')}?synced=1`, 303);
+  });
+
+  ui.post('/connections/:id/archive', async (c) => {
+    assertMayWrite(c, '/api/v1/connections');
+    await archiveConnection(c.get('ctx'), c.req.param('id'));
+    return c.redirect('/connections', 303);
+  });
+}

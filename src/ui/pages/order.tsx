@@ -1,0 +1,214 @@
+import type { Hono } from 'hono';
+import type { FC } from 'hono/jsx';
+import type { Address } from '../../domain/order';
+import { getOrder, type OrderDetail } from '../../inbox/get-order';
+import { applyOrderAction, type OrderAction } from '../../inbox/order-actions';
+import { invalidateOrderCounts } from '../../inbox/count-orders';
+import { getRawEvent } from '../../inbox/raw-event-queries';
+import { AppError, NotFoundError } from '../../errors';
+import { Badge, Csrf, Layout, Time } from '../components/layout';
+import type { UiEnv, View } from '../env';
+import { assertMayWrite, view } from '../middleware';
+
+const MONEY_FIELDS: Record<string, true> = { totalMinor: true };
+const ENUM_FIELDS: Record<string, string> = { status: 'status', financialStatus: 'financialStatus', fulfillmentStatus: 'fulfillmentStatus' };
+
+/** One timeline entry in the reader's language, built from the event's data (the stored English message is the fallback). */
+function timelineText(v: View, o: OrderDetail, e: OrderDetail['timeline'][number]): string {
+  const { t, tEnum } = v.i18n;
+  const data = (e.data ?? {}) as { paths?: string[]; changes?: Record<string, [unknown, unknown]>; reason?: string };
+  const via = (data.paths ?? []).map((p) => tEnum('ingestPath', p)).join(' + ');
+  const value = (field: string, x: unknown) =>
+    MONEY_FIELDS[field] ? v.i18n.money(Number(x), o.currency) : ENUM_FIELDS[field] ? tEnum(ENUM_FIELDS[field]!, String(x)) : String(x);
+  switch (e.kind) {
+    case 'received':
+      return t('timeline.received', { via });
+    case 'confirmed':
+      return t('timeline.confirmed', { via });
+    case 'updated': {
+      const changes = Object.entries(data.changes ?? {}).map(([f, [a, b]]) => `${tEnum('field', f)}: ${value(f, a)} → ${value(f, b)}`);
+      return changes.length ? t('timeline.updatedWith', { via, changes: changes.join(', ') }) : t('timeline.updated', { via });
+    }
+    case 'hold':
+    case 'release':
+    case 'cancel':
+      return data.reason ? t('timeline.actionWithReason', { action: t(`timeline.action.${e.kind}`), reason: data.reason }) : t(`timeline.action.${e.kind}`);
+    default:
+      return e.message;
+  }
+}
+
+const AddressBlock: FC<{ a: Address | null | undefined; v: View }> = ({ a, v }) => {
+  if (!a) return <p class="muted">{v.i18n.t('order.noAddress')}</p>;
+  const lines = [a.name, a.company, a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(' '), a.region, a.country ? v.i18n.region(a.country) : null, a.phone].filter(Boolean);
+  return <address>{lines.map((l) => <div>{l}</div>)}</address>;
+};
+
+const OrderPage: FC<{ v: View; o: OrderDetail; notice?: { tone: 'ok' | 'bad'; text: string } }> = ({ v, o, notice }) => {
+  const { t, money } = v.i18n;
+  const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
+  const customer = (o.customer ?? {}) as { name?: string | null; email?: string | null; phone?: string | null };
+  const actions: Array<{ action: OrderAction; when: string[] }> = [
+    { action: 'hold', when: ['open'] }, { action: 'release', when: ['on_hold'] }, { action: 'cancel', when: ['open', 'on_hold'] },
+  ];
+  return (
+    <Layout v={v} title={t('order.title', { number: o.number })}>
+      <p class="small"><a href="/">← {t('order.backToInbox')}</a></p>
+      <div class="row">
+        <h1>{t('order.title', { number: o.number })}</h1>
+        <div class="badges">
+          <Badge v={v} kind="status" value={o.status} />
+          <Badge v={v} kind="financialStatus" value={o.financialStatus} />
+          <Badge v={v} kind="fulfillmentStatus" value={o.fulfillmentStatus} />
+          <Badge v={v} kind="allocationStatus" value={o.allocationStatus} />
+          {o.exceptions.map((e) => <Badge v={v} kind="exception" value={e} />)}
+        </div>
+        <span class="spacer"></span>
+        {canWrite && actions.filter((a) => a.when.includes(o.status)).map((a) => (
+          <form method="post" action={`/orders/${o.id}/${a.action}`}>
+            <Csrf v={v} />
+            <button type="submit" class={`btn ${a.action === 'cancel' ? 'danger' : ''}`}>{t(`action.${a.action}`)}</button>
+          </form>
+        ))}
+      </div>
+      {notice && <p class={`notice ${notice.tone}`} role="status">{notice.text}</p>}
+      <div class="detail">
+        <div>
+          <section class="panel" aria-labelledby="lines-h">
+            <h2 id="lines-h" style="margin-top:0">{t('order.lines')}</h2>
+            <div class="table-wrap" style="border:0">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('field.sku')}</th><th scope="col">{t('order.item')}</th>
+                    <th scope="col" class="num">{t('order.quantity')}</th><th scope="col" class="num">{t('order.unitPrice')}</th>
+                    <th scope="col" class="num">{t('order.lineTotal')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {o.lines.map((l) => (
+                    <tr>
+                      <td class="mono">{l.sku ?? '—'}</td>
+                      <td>{l.title}</td>
+                      <td class="num">{v.i18n.number(l.quantity)}</td>
+                      <td class="num">{money(l.unitPriceMinor, o.currency)}</td>
+                      <td class="num">{money(l.unitPriceMinor * l.quantity - l.discountMinor, o.currency)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <table class="money" style="width:auto;margin-left:auto" aria-label={t('order.moneyBreakdown')}>
+              <tbody>
+                <tr><td>{t('order.subtotal')}</td><td class="num">{money(o.subtotalMinor, o.currency)}</td></tr>
+                {o.discountMinor > 0 && <tr><td>{t('order.discount')}</td><td class="num">−{money(o.discountMinor, o.currency)}</td></tr>}
+                <tr><td>{t('order.shipping')}</td><td class="num">{money(o.shippingMinor, o.currency)}</td></tr>
+                <tr><td>{t('order.tax')}</td><td class="num">{money(o.taxMinor, o.currency)}</td></tr>
+                <tr class="total"><td>{t('order.total')}</td><td class="num" data-testid="order-total">{money(o.totalMinor, o.currency)}</td></tr>
+              </tbody>
+            </table>
+          </section>
+          <section class="panel" aria-labelledby="timeline-h" style="margin-top:1rem">
+            <h2 id="timeline-h" style="margin-top:0">{t('order.timeline')}</h2>
+            <ol class="timeline">
+              {o.timeline.map((e) => (
+                <li data-kind={e.kind}>
+                  <div>{timelineText(v, o, e)}</div>
+                  <div class="when"><Time v={v} at={e.at} /> {e.actor && e.actor !== 'system' ? `· ${e.actor}` : ''}</div>
+                </li>
+              ))}
+            </ol>
+          </section>
+          <section class="panel" aria-labelledby="raw-h" style="margin-top:1rem">
+            <h2 id="raw-h" style="margin-top:0">{t('order.rawPayloads')}</h2>
+            {o.sourceEvents.length === 0 ? <p class="muted">{t('order.noRawPayloads')}</p> : o.sourceEvents.map((r) => (
+              <details>
+                <summary>
+                  {t('order.rawEvent', { id: r.id, path: v.i18n.tEnum('ingestPath', r.path) })} · <Time v={v} at={r.receivedAt} />{r.topic ? ` · ${r.topic}` : ''}
+                </summary>
+                <div hx-get={`/ui/raw-events/${r.id}`} hx-trigger="toggle from:closest details once" hx-swap="innerHTML">
+                  <p class="muted small">{t('common.loading')}</p>
+                </div>
+              </details>
+            ))}
+          </section>
+        </div>
+        <div>
+          <section class="panel">
+            <h2 style="margin-top:0">{t('order.summary')}</h2>
+            <dl class="kv">
+              <dt>{t('field.channel')}</dt><dd>{v.i18n.tEnum('channel', o.channel)} · <a href={`/connections/${o.connectionId}`}>{t('order.connection')}</a></dd>
+              <dt>{t('order.externalId')}</dt><dd class="mono">{o.externalId}</dd>
+              <dt>{t('order.placedAt')}</dt><dd><Time v={v} at={o.placedAt} /></dd>
+              <dt>{t('order.importedAt')}</dt><dd><Time v={v} at={o.createdAt} /></dd>
+              <dt>{t('order.updatedAt')}</dt><dd><Time v={v} at={o.sourceUpdatedAt} /></dd>
+              <dt>{t('order.receivedVia')}</dt><dd>{o.ingestPaths.map((p) => v.i18n.tEnum('ingestPath', p)).join(', ')}</dd>
+            </dl>
+          </section>
+          <section class="panel" style="margin-top:1rem">
+            <h2 style="margin-top:0">{t('order.customer')}</h2>
+            <dl class="kv">
+              <dt>{t('order.name')}</dt><dd>{customer.name ?? '—'}</dd>
+              <dt>{t('order.email')}</dt><dd>{customer.email ? <a href={`mailto:${customer.email}`}>{customer.email}</a> : '—'}</dd>
+              {customer.phone && <><dt>{t('order.phone')}</dt><dd>{customer.phone}</dd></>}
+            </dl>
+            <h2>{t('order.shippingAddress')}</h2>
+            <AddressBlock a={o.shippingAddress as Address | null} v={v} />
+            <h2>{t('order.billingAddress')}</h2>
+            <AddressBlock a={o.billingAddress as Address | null} v={v} />
+          </section>
+        </div>
+      </div>
+    </Layout>
+  );
+};
+
+export function orderRoutes(ui: Hono<UiEnv>): void {
+  ui.get('/orders/:id', async (c) => {
+    const o = await getOrder(c.get('ctx'), c.req.param('id'));
+    const done = c.req.query('done');
+    const v = view(c);
+    const notice = done && ['hold', 'release', 'cancel'].includes(done) ? { tone: 'ok' as const, text: v.i18n.t('order.actionDone', { action: v.i18n.t(`action.${done as OrderAction}`) }) } : undefined;
+    return c.html(<OrderPage v={v} o={o} notice={notice} />);
+  });
+
+  ui.post('/orders/:id/:action{hold|release|cancel}', async (c) => {
+    assertMayWrite(c, '/api/v1/orders/x/hold');
+    const id = c.req.param('id');
+    const action = c.req.param('action') as OrderAction;
+    try {
+      await applyOrderAction(c.get('ctx'), id, action, {});
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'invalid_order_state') throw err;
+      const v = view(c);
+      const o = await getOrder(c.get('ctx'), id);
+      return c.html(<OrderPage v={v} o={o} notice={{ tone: 'bad', text: v.i18n.t('bulk.wrongState', { status: v.i18n.tEnum('status', o.status) }) }} />, 409);
+    }
+    invalidateOrderCounts(c.get('ctx'));
+    return c.redirect(`/orders/${id}?done=${action}`, 303);
+  });
+
+  // The stored payload, exactly as the channel sent it (pretty-printed when it is JSON).
+  ui.get('/ui/raw-events/:id', async (c) => {
+    const id = Number(c.req.param('id'));
+    if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundError('event', String(c.req.param('id')));
+    const e = await getRawEvent(c.get('ctx'), id);
+    let text = e.body ?? '';
+    try {
+      text = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      /* not JSON: shown as received */
+    }
+    const { t } = c.get('i18n');
+    return c.html(
+      <>
+        <p class="small muted">{t('order.deliveryId')}: <span class="mono">{e.deliveryId}</span> · {v_status(c.get('i18n'), e.status)}</p>
+        <pre class="payload" tabindex={0}>{text}</pre>
+      </>,
+    );
+  });
+}
+
+function v_status(i18n: View['i18n'], s: string): string {
+  return i18n.tEnum('eventStatus', s);
+}

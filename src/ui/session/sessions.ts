@@ -1,0 +1,63 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Ctx } from '../../context';
+import { authenticate, type Principal, type Role } from '../../auth/api-keys';
+import { uiSessions } from '../../db/schema/index';
+import { q } from '../../db/transaction';
+
+/** How long a session lives without use. */
+export const SESSION_TTL_MS = 12 * 3600_000;
+
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface UiSession {
+  principal: Principal;
+  csrfToken: string;
+}
+
+/**
+ * Logs in with an API key: checks it like the API does and opens a server-side session.
+ * Returns the cookie token (random, 256 bits) or null when the key is not valid.
+ */
+export async function createSession(ctx: Ctx, apiKey: string): Promise<{ token: string; session: UiSession } | null> {
+  const principal = await authenticate(ctx, apiKey.trim());
+  if (!principal) return null;
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const now = ctx.now();
+  await q(ctx).insert(uiSessions).values({
+    tokenHash: digest(token), keyId: principal.keyId, csrfToken, createdAt: now, lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+  });
+  // Old sessions are swept at each login; nothing else needs them.
+  await q(ctx).delete(uiSessions).where(lt(uiSessions.expiresAt, now));
+  return { token, session: { principal, csrfToken } };
+}
+
+/**
+ * The session behind a cookie token, or null. The key is re-checked on every request (revoked or
+ * expired keys end their sessions), and the expiry slides forward at most once a minute.
+ */
+export async function resolveSession(ctx: Ctx, token: string | undefined): Promise<UiSession | null> {
+  if (!token || token.length > 100) return null;
+  const res = await q(ctx).execute(sql`
+    select s.token_hash, s.csrf_token, s.last_seen_at, k.id as key_id, k.name, k.role
+    from ui_sessions s join api_keys k on k.id = s.key_id
+    where s.token_hash = ${digest(token)} and s.expires_at > now()
+      and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())`);
+  const row = res.rows[0] as { token_hash: string; csrf_token: string; last_seen_at: string | Date; key_id: string; name: string; role: Role } | undefined;
+  if (!row) return null;
+  const now = ctx.now();
+  if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000) {
+    await q(ctx).update(uiSessions)
+      .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) })
+      .where(eq(uiSessions.tokenHash, row.token_hash));
+  }
+  return { principal: { keyId: row.key_id, name: row.name, role: row.role }, csrfToken: row.csrf_token };
+}
+
+/** Logout: the row goes, so the cookie is worthless even if it was copied. */
+export async function endSession(ctx: Ctx, token: string | undefined): Promise<void> {
+  if (!token) return;
+  await q(ctx).delete(uiSessions).where(and(eq(uiSessions.tokenHash, digest(token))));
+}

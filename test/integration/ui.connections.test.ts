@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signSandboxBody } from '../../connectors/sandbox/index';
+import { sandboxOrder } from '../../connectors/sandbox/generate';
+import { createUiHub, type UiHub } from './ui.support';
+
+let t: UiHub;
+let cookie: string;
+let csrf: string;
+const SECRET = 'form-secret-value-123';
+
+beforeAll(async () => {
+  t = await createUiHub({ queue: 'embedded' });
+  ({ cookie, csrf } = await t.login());
+});
+afterAll(() => t.close());
+
+async function webhookStatus(id: string, secret: string) {
+  const body = JSON.stringify(sandboxOrder('conn', 1));
+  const res = await t.app.request(`/webhooks/${id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-sandbox-signature': signSandboxBody(secret, body), 'x-sandbox-delivery-id': `d-${Math.random()}` },
+    body,
+  });
+  return res.status;
+}
+
+describe('connections in the UI', () => {
+  it('renders the add form from the connector config schema, secrets as write-only password fields', async () => {
+    const chooser = await (await t.page('GET', '/connections/new', { cookie })).text();
+    expect(chooser).toContain('href="/connections/new?type=sandbox"');
+    expect(chooser).not.toContain('type=manual');
+    const form = await (await t.page('GET', '/connections/new?type=sandbox', { cookie })).text();
+    expect(form).toMatch(/<input id="cfg-ordersPerPull" name="cfg.ordersPerPull"[^>]*type="number"[^>]*min="1" max="1000" value="3"/);
+    expect(form).toMatch(/<input id="cfg-webhookSecret" name="cfg.webhookSecret"[^>]*type="password"/);
+    expect(form).toContain('<label for="cfg-pollIntervalSeconds">Poll interval (seconds)</label>');
+  });
+
+  it('shows validation errors next to the field, without echoing the secret', async () => {
+    const res = await t.page('POST', '/connections', {
+      cookie, form: { _csrf: csrf, type: 'sandbox', name: 'Bad', 'cfg.ordersPerPull': '0', 'cfg.webhookSecret': SECRET },
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/id="cfg-ordersPerPull"[^>]*aria-invalid="true"/);
+    expect(html).toContain('class="error" role="alert"');
+    expect(html).not.toContain(SECRET);
+  });
+
+  it('creates a connection from the form; the secret works for webhooks, is never rendered, and survives a blank edit', async () => {
+    const res = await t.page('POST', '/connections', {
+      cookie, form: { _csrf: csrf, type: 'sandbox', name: '台北店', 'cfg.seed': 'tp', 'cfg.ordersPerPull': '2', 'cfg.pollIntervalSeconds': '0', 'cfg.webhookSecret': SECRET },
+    });
+    expect(res.status).toBe(303);
+    const location = res.headers.get('location')!;
+    const id = /\/connections\/([0-9a-f-]{36})/.exec(location)![1]!;
+    const page = await (await t.page('GET', location, { cookie })).text();
+    expect(page).toContain('<h1>台北店</h1>');
+    expect(page).not.toContain(SECRET);
+    expect(page).toContain(`value="http://localhost/webhooks/${id}"`);
+    expect(page).toContain('placeholder="set — leave blank to keep"');
+    expect(await webhookStatus(id, SECRET)).toBe(202);
+
+    const edit = await t.page('POST', `/connections/${id}`, { cookie, form: { _csrf: csrf, name: '台北旗艦店', 'cfg.seed': 'tp', 'cfg.ordersPerPull': '5', 'cfg.pollIntervalSeconds': '0', 'cfg.webhookSecret': '' } });
+    expect(edit.status).toBe(303);
+    const api = await t.api('GET', `/api/v1/connections/${id}`);
+    expect(api.body).toMatchObject({ name: '台北旗艦店', config: { ordersPerPull: 5 }, secretsSet: ['webhookSecret'] });
+    expect(await webhookStatus(id, SECRET)).toBe(202);
+
+    const list = await (await t.page('GET', '/connections', { cookie, headers: { 'accept-language': 'zh-CN' } })).text();
+    expect(list).toContain('台北旗艦店');
+    expect(list).toContain('运行中');
+  });
+
+  it('queues a sync now and lists the run', async () => {
+    const created = await t.api('POST', '/api/v1/connections', { type: 'sandbox', name: 'Sync me', config: { pollIntervalSeconds: 0 } });
+    const res = await t.page('POST', `/connections/${created.body.id}/sync`, { cookie, form: { _csrf: csrf } });
+    expect(res.status).toBe(303);
+    const page = await (await t.page('GET', res.headers.get('location')!, { cookie })).text();
+    expect(page).toContain('Sync queued.');
+    expect(page).toMatch(/Incremental<\/td><td><span class="badge/);
+  });
+
+  it('lists dead letters and replays one from its stored payload', async () => {
+    const created = await t.api('POST', '/api/v1/connections', { type: 'sandbox', name: 'Broken feed', config: { pollIntervalSeconds: 0, webhookSecret: SECRET } });
+    const id = created.body.id as string;
+    const body = JSON.stringify({ id: 'BROKEN-1', not: 'an order' });
+    await t.app.request(`/webhooks/${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-sandbox-signature': signSandboxBody(SECRET, body), 'x-sandbox-delivery-id': 'broken-1', 'x-sandbox-topic': 'order.created' },
+      body,
+    });
+    await t.hub.ctx.rawEvents.drain();
+    const { drainRawEvents } = await import('../../src/inbox/process-raw-events');
+    await drainRawEvents(t.hub.ctx);
+    const events = await (await t.page('GET', '/events', { cookie })).text();
+    const eventId = /id="event-(\d+)"/.exec(events)![1];
+    expect(events).toContain('Broken feed');
+    const conn = await (await t.page('GET', `/connections/${id}`, { cookie })).text();
+    expect(conn).toContain(`id="event-${eventId}"`);
+    const replay = await t.page('POST', `/events/${eventId}/replay`, { cookie, form: { _csrf: csrf }, headers: { 'hx-request': 'true' } });
+    expect(replay.status).toBe(200);
+    const row = await replay.text();
+    expect(row).toContain(`id="event-${eventId}"`);
+    expect(row).toContain('Replayed, but it failed again.');
+  });
+});
