@@ -8,6 +8,10 @@ import type { Config } from './config';
 import { createConnection } from './connections/manage-connections';
 import { connections } from './db/schema/index';
 import { openHub, type Hub } from './hub';
+import { adjustStock } from './inventory/adjust-stock';
+import { createProduct } from './inventory/products';
+import { createWarehouse, listWarehouses } from './inventory/warehouses';
+import { SANDBOX_CATALOG } from '../connectors/sandbox/generate';
 
 export interface StartOptions {
   demo?: boolean;
@@ -38,8 +42,26 @@ export async function startWorkers(hub: Hub): Promise<void> {
   await hub.queue.work(createDispatch(hub.ctx, processors), { concurrency: hub.ctx.config.workerConcurrency });
 }
 
-/** Creates the demo's sandbox channel once (idempotent across restarts). */
+/**
+ * The demo's catalogue: the sandbox products in two warehouses, with little enough stock that some
+ * orders backorder after a while (and one SKU never stocked), so every allocation state shows.
+ */
+async function seedDemoStock(hub: Hub): Promise<void> {
+  const { items } = await listWarehouses(hub.ctx);
+  if (items.length > 0) return;
+  await createWarehouse(hub.ctx, { code: 'WH-A', name: 'Berlin warehouse', priority: 1, region: 'EU' });
+  await createWarehouse(hub.ctx, { code: 'WH-B', name: 'Austin warehouse', priority: 2, region: 'US' });
+  for (const [i, p] of SANDBOX_CATALOG.entries()) {
+    await createProduct(hub.ctx, { sku: p.sku, title: p.title, unitCostMinor: Math.round(p.price * 0.4), currency: 'USD' }).catch(() => {});
+    if (p.sku === 'SOCK-3PK') continue;
+    await adjustStock(hub.ctx, { sku: p.sku, warehouse: 'WH-A', delta: 4 + i * 3, reason: 'demo opening stock' }, `demo-seed-${p.sku}-A`);
+    await adjustStock(hub.ctx, { sku: p.sku, warehouse: 'WH-B', delta: 10, reason: 'demo opening stock' }, `demo-seed-${p.sku}-B`);
+  }
+}
+
+/** Creates the demo's sandbox channel and stock once (idempotent across restarts). */
 export async function ensureDemoConnection(hub: Hub): Promise<string> {
+  await seedDemoStock(hub);
   const [found] = await hub.ctx.db.select().from(connections).where(eq(connections.name, 'Demo shop (sandbox)'));
   if (found) return found.id;
   const created = await createConnection(hub.ctx, {
