@@ -6,6 +6,7 @@ export {};
 const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<void> }>> = {
   ingest: () => import('./ingest'),
   pull: () => import('./pull'),
+  allocate: () => import('./allocate'),
   reconcile: () => import('./reconcile'),
 };
 
