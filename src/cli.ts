@@ -11,7 +11,8 @@ Commands:
   worker     Start a worker process (needs DATABASE_URL and REDIS_URL)
   migrate    Apply database migrations and exit
   keys       Manage API keys (keys create --role operator --name "..."; keys list; keys revoke <id>)
-  sync       Pull a connection now: sync <connectionId> [--backfill --since 2025-01-01]
+  sync       Pull a connection now: sync <connectionId>
+  backfill   Pull a connection's history, resumable: backfill <connectionId> --since 2025-01-01
 
 Run "omnihub <command> --help" for a command's options.
 Exit codes: 0 success, 1 failure, 2 wrong usage or configuration.`,
@@ -34,6 +35,10 @@ The created key is printed once; only a hash is stored.`,
   sync: `omnihub sync <connectionId> [--backfill] [--since ISO-DATE]
 
 Pulls the connection in this process with a progress line; resumable.`,
+  backfill: `omnihub backfill <connectionId> --since 2025-01-01
+
+Pulls every order updated since the date, page by page in constant memory, with a progress line.
+Interrupted? Run the same command again: it resumes from the last stored page.`,
 };
 
 class UsageError extends Error {}
@@ -71,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
       return cmdKeys(config, rest);
     case 'sync':
       return cmdSync(config, rest);
+    case 'backfill':
+      return cmdSync(config, [...rest, '--backfill']);
   }
   return 2;
 }
@@ -171,19 +178,43 @@ async function cmdKeys(config: Config, rest: string[]): Promise<number> {
 async function cmdSync(config: Config, rest: string[]): Promise<number> {
   const { values, positionals } = args(rest, { backfill: { type: 'boolean' }, since: { type: 'string' } });
   const [connectionId] = positionals;
-  if (!connectionId) throw new UsageError(HELP.sync!);
-  const { runSync } = await import('./connections/run-sync');
+  if (!connectionId) throw new UsageError(values.backfill ? HELP.backfill! : HELP.sync!);
+  let since: string | undefined;
+  if (values.since !== undefined) {
+    since = /^\d{4}-\d{2}-\d{2}$/.test(values.since) ? `${values.since}T00:00:00.000Z` : values.since;
+    if (Number.isNaN(Date.parse(since))) throw new UsageError(`--since: not a date: ${values.since}`);
+    since = new Date(since).toISOString();
+  }
+  if (values.backfill && !since) throw new UsageError('backfill needs --since DATE');
+  const { runSync, findResumableBackfill } = await import('./connections/run-sync');
   const { drainRawEvents } = await import('./inbox/process-raw-events');
   return withHub(config, async (hub) => {
     const started = Date.now();
-    const result = await runSync(hub.ctx, { connectionId, kind: values.backfill ? 'backfill' : 'incremental', since: values.since }, (p) => {
-      const rate = Math.round(p.ordersSeen / Math.max(0.001, (Date.now() - started) / 1000));
-      process.stderr.write(`\r  pages ${p.pages}  orders ${p.ordersSeen}  ${rate}/s   `);
-    });
-    const drained = await drainRawEvents(hub.ctx);
+    const resume = values.backfill && since ? await findResumableBackfill(hub.ctx, connectionId, since) : null;
+    if (resume) process.stderr.write(`resuming backfill ${resume} from its last stored page\n`);
+    const result = await runSync(
+      hub.ctx,
+      { connectionId, kind: values.backfill ? 'backfill' : 'incremental', since, syncRunId: resume ?? undefined },
+      (p) => {
+        const secs = (Date.now() - started) / 1000;
+        const rate = Math.round(p.ordersSeen / Math.max(0.001, secs));
+        process.stderr.write(`\r  pulled: ${p.pages} pages, ${p.ordersSeen} records, ${rate}/s, ${secs.toFixed(0)} s   `);
+      },
+    );
     process.stderr.write('\n');
-    process.stdout.write(`sync ${result.syncRunId}: ${result.pages} pages, ${result.ordersSeen} records, ${drained.orders.length} orders written, ${drained.failed} failed\n`);
-    return drained.failed > 0 ? 1 : 0;
+    let written = 0;
+    let failed = 0;
+    // Normalise what was pulled, batch by batch (constant memory), showing progress.
+    for (;;) {
+      const s = await drainRawEvents(hub.ctx, { maxBatches: 1 });
+      written += s.orders.length;
+      failed += s.failed;
+      process.stderr.write(`\r  into the inbox: ${written} orders, ${failed} dead letters   `);
+      if (s.events === 0) break;
+    }
+    process.stderr.write('\n');
+    process.stdout.write(`sync ${result.syncRunId}: ${result.pages} pages, ${result.ordersSeen} records, ${written} orders written, ${failed} failed\n`);
+    return failed > 0 ? 1 : 0;
   });
 }
 

@@ -115,3 +115,16 @@ export async function runSync(ctx: Ctx, input: SyncInput, onPage?: (p: { pages: 
   }
 }
 
+
+/**
+ * The unfinished backfill of a connection for the same start date, if there is one, so that running
+ * `omnihub backfill` again resumes from its stored cursor instead of starting over.
+ */
+export async function findResumableBackfill(ctx: Ctx, connectionId: string, since: string): Promise<string | null> {
+  const res = await ctx.db.execute(sql`
+    select id from sync_runs
+    where connection_id = ${connectionId} and kind = 'backfill' and status in ('queued', 'running', 'retrying', 'failed')
+      and params->>'since' = ${since}
+    order by created_at desc limit 1`);
+  return (res.rows[0] as { id: string } | undefined)?.id ?? null;
+}
