@@ -2,7 +2,10 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { ListAuditQuery, listAudit, recordAudit } from '../audit/record-audit';
+import { getConnection } from '../connections/manage-connections';
 import type { Ctx } from '../context';
+import { collectMetrics, HttpMetrics } from '../observability/collect-metrics';
 import { zodFieldErrors } from '../errors';
 import { enforceRoles, requireKey } from './auth';
 import type { AppEnv } from './env';
@@ -42,7 +45,32 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
     maxSize: ctx.config.bodyLimitBytes,
     onError: (c) => sendProblem(c, problem(413, 'payload_too_large', `The request body is larger than ${ctx.config.bodyLimitBytes} bytes.`)),
   }));
+  const http = new HttpMetrics();
+  app.use('*', async (c, next) => {
+    const t0 = performance.now();
+    await next();
+    // The matched route pattern, not the raw path, so ids do not explode the label set.
+    http.observe(c.req.method, c.req.routePath ?? 'unmatched', c.res.status, (performance.now() - t0) / 1000);
+  });
   app.use('/api/v1/*', requireKey(), enforceRoles());
+  // Every mutating request goes to the audit log (channel webhooks are kept as raw events instead).
+  app.use('*', async (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || c.req.path.startsWith('/webhooks/')) return next();
+    const details: Record<string, unknown> = {};
+    const connMatch = /^\/api\/v1\/connections\/([0-9a-f-]{36})$/i.exec(c.req.path);
+    if (connMatch && method === 'PATCH') details.before = await getConnection(c.get('ctx'), connMatch[1]!).catch(() => null);
+    if (!c.req.path.startsWith('/login') && (c.req.header('content-type') ?? '').includes('json')) {
+      details.body = await c.req.json().catch(() => undefined);
+    }
+    await next();
+    if (connMatch && method === 'PATCH' && c.res.status < 300) details.after = await getConnection(c.get('ctx'), connMatch[1]!).catch(() => null);
+    const principal = c.get('principal');
+    await recordAudit(c.get('ctx'), {
+      actor: principal ? `key:${principal.keyId}` : 'anonymous', method, path: c.req.path, status: c.res.status,
+      requestId: c.get('requestId'), details: Object.keys(details).length > 0 ? details : undefined,
+    });
+  });
 
   app.onError((err, c) => {
     const p = toProblem(err);
@@ -51,6 +79,8 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
   });
   app.notFound((c) => sendProblem(c, problem(404, 'route_not_found', `No route for ${c.req.method} ${c.req.path}.`)));
 
+  app.get('/metrics', async (c) => c.text(await collectMetrics(ctx, http), 200, { 'content-type': 'text/plain; version=0.0.4' }));
+  app.get('/api/v1/audit', async (c) => c.json(await listAudit(c.get('ctx'), ListAuditQuery.parse(c.req.query()))));
   systemRoutes(app);
   connectionRoutes(app);
   distributorRoutes(app);

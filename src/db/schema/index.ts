@@ -5,3 +5,4 @@ export * from './queue';
 export * from './finance';
 export * from './inventory';
 export * from './ui';
+export * from './audit';
