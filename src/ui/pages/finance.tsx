@@ -134,8 +134,7 @@ const PayoutPage: FC<{ v: View; p: PayoutDetail; notice?: Notice }> = ({ v, p, n
                         <form method="post" action={`/finance/breaks/${b.id}/resolve`} class="row">
                           <Csrf v={v} />
                           <input type="hidden" name="payoutId" value={p.id} />
-                          <label class="skip" for={`note-${b.id}`}>{t('finance.note')}</label>
-                          <input id={`note-${b.id}`} name="note" required maxlength={2000} placeholder={t('finance.notePlaceholder')} />
+                          <input id={`note-${b.id}`} name="note" aria-label={t('finance.note')} required maxlength={2000} placeholder={t('finance.notePlaceholder')} />
                           <button type="submit" name="status" value="resolved" class="btn primary">{t('finance.resolve')}</button>
                           <button type="submit" name="status" value="accepted" class="btn">{t('finance.accept')}</button>
                         </form>
@@ -204,7 +203,7 @@ const JournalsPage: FC<{ v: View; items: Journal[]; payoutId?: string; notice?: 
               <tr>
                 <th scope="col">{t('finance.entryDate')}</th><th scope="col">{t('finance.memo')}</th><th scope="col">{t('field.status')}</th>
                 <th scope="col" class="num">{t('finance.debits')}</th><th scope="col">{t('field.syncStatus')}</th>
-                <th scope="col"><span class="skip">{t('events.actions')}</span></th>
+                <th scope="col" aria-label={t('events.actions')}></th>
               </tr>
             </thead>
             <tbody>

@@ -201,7 +201,7 @@ const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, list
                   <th scope="col">{t('stock.when')}</th><th scope="col">{t('field.sku')}</th><th scope="col">{t('stock.warehouse')}</th>
                   <th scope="col">{t('stock.kind')}</th><th scope="col" class="num">{t('stock.onHand')}</th>
                   <th scope="col" class="num">{t('stock.reserved')}</th><th scope="col" class="num">{t('stock.incoming')}</th>
-                  <th scope="col">{t('stock.reason')}</th><th scope="col"><span class="skip">{t('events.actions')}</span></th>
+                  <th scope="col">{t('stock.reason')}</th><th scope="col" aria-label={t('events.actions')}></th>
                 </tr>
               </thead>
               <tbody>
