@@ -162,4 +162,22 @@ describe('stock and finance in Chromium', () => {
     expect(await page.locator('#journals tbody tr').count()).toBeGreaterThan(0);
     await screenshot(page, '25-journals');
   });
+
+  it('reads in Traditional Chinese and fits a phone', async () => {
+    await page.goto(`${hub.url}/finance`);
+    await settle(page);
+    await page.getByRole('link', { name: '繁體中文' }).click();
+    await page.waitForURL(`${hub.url}/finance`);
+    await settle(page);
+    expect(await page.locator('h1').textContent()).toBe('撥款');
+    expect(await page.locator('#payouts').textContent()).toContain('已對平');
+    await screenshot(page, '26-payouts-zh-TW');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${hub.url}/stock?sku=${SKU}`);
+    await settle(page);
+    expect(await page.locator('h1').textContent()).toBe('庫存');
+    await screenshot(page, '27-stock-phone-zh-TW');
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
 });
