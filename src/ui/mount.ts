@@ -10,9 +10,11 @@ import { connectionRoutes } from './pages/connections';
 import { dashboardRoutes } from './pages/dashboard';
 import { renderError } from './pages/error';
 import { eventRoutes } from './pages/events';
+import { financeRoutes } from './pages/finance';
 import { inboxRoutes } from './pages/inbox';
 import { loginRoutes, logoutRoute } from './pages/login';
 import { orderRoutes } from './pages/order';
+import { stockRoutes } from './pages/stock';
 
 let coreRegistered = false;
 /** The screens of this module; stock and finance register theirs the same way (see nav.ts). */
@@ -21,6 +23,8 @@ function registerCore(): void {
   coreRegistered = true;
   registerUiModule({ nav: { href: '/', label: 'nav.inbox', order: 10 }, routes: (ui) => { inboxRoutes(ui); orderRoutes(ui); } });
   registerUiModule({ nav: { href: '/dashboard', label: 'nav.dashboard', order: 20 }, routes: dashboardRoutes });
+  registerUiModule({ nav: { href: '/stock', label: 'nav.stock', order: 30 }, routes: stockRoutes });
+  registerUiModule({ nav: { href: '/finance', label: 'nav.finance', order: 40 }, routes: financeRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
   registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });
 }

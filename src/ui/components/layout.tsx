@@ -81,9 +81,9 @@ export const Badge: FC<{ v: View; kind: string; value: string }> = ({ v, kind, v
   </span>
 );
 
-const GOOD = new Set(['paid', 'allocated', 'fulfilled', 'active', 'processed', 'completed', 'succeeded', 'not_required']);
+const GOOD = new Set(['paid', 'allocated', 'fulfilled', 'active', 'processed', 'completed', 'succeeded', 'not_required', 'clean', 'resolved', 'accepted']);
 const WARN = new Set(['pending', 'partial', 'partially_paid', 'authorized', 'on_hold', 'paused', 'partially_refunded', 'queued', 'running', 'unfulfilled']);
-const BAD = new Set(['backordered', 'cancelled', 'voided', 'refunded', 'error', 'failed', 'returned']);
+const BAD = new Set(['backordered', 'cancelled', 'voided', 'refunded', 'error', 'failed', 'returned', 'not_reconcilable']);
 function tone(kind: string, value: string): string {
   if (kind === 'exception') return 'bad';
   if (GOOD.has(value)) return 'good';

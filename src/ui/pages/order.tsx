@@ -6,6 +6,9 @@ import { applyOrderAction, type OrderAction } from '../../inbox/order-actions';
 import { invalidateOrderCounts } from '../../inbox/count-orders';
 import { getRawEvent } from '../../inbox/raw-event-queries';
 import { AppError, NotFoundError } from '../../errors';
+import { afterStockChange } from '../../inventory/after-stock-change';
+import { allocateOrders } from '../../inventory/allocate-orders';
+import { getOrderAllocation } from '../../inventory/query-stock';
 import { Badge, Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
@@ -44,7 +47,56 @@ const AddressBlock: FC<{ a: Address | null | undefined; v: View }> = ({ a, v }) 
   return <address>{lines.map((l) => <div>{l}</div>)}</address>;
 };
 
-const OrderPage: FC<{ v: View; o: OrderDetail; notice?: { tone: 'ok' | 'bad'; text: string } }> = ({ v, o, notice }) => {
+type Allocation = Awaited<ReturnType<typeof getOrderAllocation>>;
+
+/** Where each line's units are reserved (or shipped from), per warehouse, and what is still backordered. */
+const AllocationPanel: FC<{ v: View; o: OrderDetail; a: Allocation; canWrite: boolean }> = ({ v, o, a, canWrite }) => {
+  const { t, number } = v.i18n;
+  return (
+    <section class="panel" aria-labelledby="alloc-h" style="margin-top:1rem" id="allocation">
+      <div class="row">
+        <h2 id="alloc-h" style="margin:0">{t('order.allocation')}</h2>
+        <Badge v={v} kind="allocationStatus" value={a.allocationStatus} />
+        <span class="spacer"></span>
+        {canWrite && o.status !== 'cancelled' && (
+          <form method="post" action={`/orders/${o.id}/allocate`}>
+            <Csrf v={v} />
+            <button type="submit" class="btn">{t('order.allocate')}</button>
+          </form>
+        )}
+      </div>
+      <div class="table-wrap" style="border:0">
+        <table id="allocations">
+          <thead>
+            <tr>
+              <th scope="col">{t('field.sku')}</th><th scope="col" class="num">{t('order.quantity')}</th>
+              <th scope="col">{t('order.allocatedFrom')}</th><th scope="col" class="num">{t('allocationStatus.backordered')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {a.lines.map((l) => (
+              <tr data-sku={l.sku ?? ''}>
+                <td class="mono">{l.sku ? <a href={`/stock?sku=${encodeURIComponent(l.sku)}`}>{l.sku}</a> : '—'}</td>
+                <td class="num">{number(l.quantity)}</td>
+                <td class="allocated-from">
+                  {l.allocations.length === 0 ? '—' : l.allocations.map((x) => (
+                    <div data-warehouse={x.warehouse}>
+                      {t('order.allocatedAt', { warehouse: x.warehouse, count: x.quantity })}
+                      {x.fulfilled > 0 && <span class="sub">{t('order.shippedCount', { count: x.fulfilled })}</span>}
+                    </div>
+                  ))}
+                </td>
+                <td class="num">{number(l.backordered)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+};
+
+const OrderPage: FC<{ v: View; o: OrderDetail; a: Allocation; notice?: { tone: 'ok' | 'bad'; text: string } }> = ({ v, o, a, notice }) => {
   const { t, money } = v.i18n;
   const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
   const customer = (o.customer ?? {}) as { name?: string | null; email?: string | null; phone?: string | null };
@@ -108,6 +160,7 @@ const OrderPage: FC<{ v: View; o: OrderDetail; notice?: { tone: 'ok' | 'bad'; te
               </tbody>
             </table>
           </section>
+          <AllocationPanel v={v} o={o} a={a} canWrite={canWrite} />
           <section class="panel" aria-labelledby="timeline-h" style="margin-top:1rem">
             <h2 id="timeline-h" style="margin-top:0">{t('order.timeline')}</h2>
             <ol class="timeline">
@@ -166,10 +219,22 @@ const OrderPage: FC<{ v: View; o: OrderDetail; notice?: { tone: 'ok' | 'bad'; te
 export function orderRoutes(ui: Hono<UiEnv>): void {
   ui.get('/orders/:id', async (c) => {
     const o = await getOrder(c.get('ctx'), c.req.param('id'));
+    const a = await getOrderAllocation(c.get('ctx'), o.id);
     const done = c.req.query('done');
     const v = view(c);
-    const notice = done && ['hold', 'release', 'cancel'].includes(done) ? { tone: 'ok' as const, text: v.i18n.t('order.actionDone', { action: v.i18n.t(`action.${done as OrderAction}`) }) } : undefined;
-    return c.html(<OrderPage v={v} o={o} notice={notice} />);
+    const notice = done && ['hold', 'release', 'cancel'].includes(done) ? { tone: 'ok' as const, text: v.i18n.t('order.actionDone', { action: v.i18n.t(`action.${done as OrderAction}`) }) }
+      : done === 'allocate' ? { tone: 'ok' as const, text: v.i18n.t('order.allocateDone', { status: v.i18n.tEnum('allocationStatus', a.allocationStatus) }) } : undefined;
+    return c.html(<OrderPage v={v} o={o} a={a} notice={notice} />);
+  });
+
+  // Re-runs allocation for this order now (as POST /api/v1/orders/{id}/allocate does), then queues the follow-ups.
+  ui.post('/orders/:id/allocate', async (c) => {
+    assertMayWrite(c, '/api/v1/orders/x/allocate');
+    const ctx = c.get('ctx');
+    const o = await getOrder(ctx, c.req.param('id'));
+    const r = await allocateOrders(ctx, { orderIds: [o.id] });
+    await afterStockChange(ctx, { freedSkus: r.releasedSkus, changedSkus: r.changedSkus });
+    return c.redirect(`/orders/${o.id}?done=allocate`, 303);
   });
 
   ui.post('/orders/:id/:action{hold|release|cancel}', async (c) => {
@@ -182,7 +247,8 @@ export function orderRoutes(ui: Hono<UiEnv>): void {
       if (!(err instanceof AppError) || err.code !== 'invalid_order_state') throw err;
       const v = view(c);
       const o = await getOrder(c.get('ctx'), id);
-      return c.html(<OrderPage v={v} o={o} notice={{ tone: 'bad', text: v.i18n.t('bulk.wrongState', { status: v.i18n.tEnum('status', o.status) }) }} />, 409);
+      const a = await getOrderAllocation(c.get('ctx'), id);
+      return c.html(<OrderPage v={v} o={o} a={a} notice={{ tone: 'bad', text: v.i18n.t('bulk.wrongState', { status: v.i18n.tEnum('status', o.status) }) }} />, 409);
     }
     invalidateOrderCounts(c.get('ctx'));
     return c.redirect(`/orders/${id}?done=${action}`, 303);

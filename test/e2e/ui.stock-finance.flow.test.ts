@@ -1,0 +1,183 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signSandboxBody } from '../../connectors/sandbox/index';
+import { amazonSettlement } from '../integration/amazon-settlement.sample';
+import { launchBrowser, screenshot, settle } from './support/browser';
+import { startHubProcess, type HubProcess } from './support/hub-process';
+
+let hub: HubProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let connectionId: string;
+const SECRET = 'e2e-stock-finance-secret';
+const SKU = 'E2E-MUG';
+
+/** The hub's API with the admin key (setup the person would do elsewhere: products, warehouses, uploads). */
+async function api(method: string, path: string, body?: unknown, contentType = 'application/json') {
+  const res = await fetch(`${hub.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${hub.adminKey}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** A paid order delivered as a signed sandbox webhook; resolves with its id once the inbox has it. */
+async function deliverOrder(externalId: string, items: Array<{ sku: string; qty: number; price: string }>): Promise<string> {
+  const now = new Date().toISOString();
+  const order = {
+    id: externalId, number: `#${externalId}`, state: 'open', paid: true, currency: 'USD', created_at: now, updated_at: now,
+    email: 'buyer@example.test', name: 'Ada Buyer', address: { line1: '1 Main St', city: 'Austin', postal: '73301', country: 'US' },
+    items: items.map((i, n) => ({ id: `${externalId}-${n}`, title: i.sku, ...i })), shipping: '0.00', tax: '0.00',
+  };
+  const body = JSON.stringify(order);
+  const res = await fetch(`${hub.url}/webhooks/${connectionId}`, {
+    method: 'POST', body,
+    headers: { 'content-type': 'application/json', 'x-sandbox-signature': signSandboxBody(SECRET, body), 'x-sandbox-delivery-id': `e2e-${externalId}`, 'x-sandbox-topic': 'order.created' },
+  });
+  expect(res.status).toBe(202);
+  let id: string | undefined;
+  await expect.poll(async () => {
+    const list = await api('GET', `/api/v1/orders?q=${encodeURIComponent(externalId)}`);
+    id = (list.body.items as Array<{ id: string; externalId: string }>).find((o) => o.externalId === externalId)?.id;
+    return !!id;
+  }, { timeout: 30_000 }).toBe(true);
+  return id!;
+}
+
+beforeAll(async () => {
+  hub = await startHubProcess();
+  browser = await launchBrowser();
+  context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+  const conn = await api('POST', '/api/v1/connections', { type: 'sandbox', name: 'E2E stock shop', config: { webhookSecret: SECRET, pollIntervalSeconds: 0 } });
+  expect(conn.status).toBe(201);
+  connectionId = conn.body.id;
+  expect((await api('POST', '/api/v1/products', { sku: SKU, title: 'Enamel mug' })).status).toBe(201);
+  expect((await api('POST', '/api/v1/warehouses', { code: 'WH-A', name: 'Warehouse A', priority: 10 })).status).toBe(201);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await hub?.stop();
+});
+
+describe('stock and finance in Chromium', () => {
+  it('logs in', async () => {
+    await page.goto(`${hub.url}/login`);
+    await settle(page);
+    await page.getByLabel('API key').fill(hub.adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${hub.url}/`);
+    await settle(page);
+  });
+
+  it("adjusts stock through the form and sees the order's allocation change", async () => {
+    const orderId = await deliverOrder('MUG-1', [{ sku: SKU, qty: 2, price: '12.00' }]);
+    await page.goto(`${hub.url}/orders/${orderId}`);
+    await settle(page);
+    const panel = page.locator('#allocation');
+    expect(await panel.locator('[data-warehouse]').count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Stock', exact: true }).click();
+    await page.waitForURL(`${hub.url}/stock`);
+    await settle(page);
+    await page.locator('#a-sku').fill(SKU);
+    await page.locator('#a-warehouse').selectOption('WH-A');
+    await page.locator('#a-delta').fill('5');
+    await page.locator('#a-kind').selectOption('receipt');
+    await page.locator('#a-reason').fill('Goods in, PO 17');
+    await page.getByRole('button', { name: 'Adjust', exact: true }).click();
+    await page.waitForURL(/done=adjusted/);
+    await settle(page);
+    expect(await page.getByRole('status').textContent()).toBe('Stock adjusted.');
+    const row = page.locator(`#stock-levels tr[data-sku="${SKU}"][data-warehouse="WH-A"]`);
+    expect(await row.locator('[data-col="onHand"]').textContent()).toBe('5');
+    expect(await page.locator('#stock-movements tr[data-kind="receipt"]').first().textContent()).toContain('Goods in, PO 17');
+    await screenshot(page, '20-stock');
+
+    await page.goto(`${hub.url}/orders/${orderId}`);
+    await settle(page);
+    await panel.getByRole('button', { name: 'Allocate' }).click();
+    await page.waitForURL(/done=allocate/);
+    await settle(page);
+    expect(await panel.locator('[data-warehouse="WH-A"]').textContent()).toBe('WH-A: 2 units');
+    expect(await page.getByRole('status').textContent()).toBe('Allocation ran: Allocated.');
+    await screenshot(page, '21-order-allocation');
+
+    // The stock screen now counts the units as reserved for the order.
+    await page.locator('#allocation a', { hasText: SKU }).click();
+    await page.waitForURL(/\/stock\?sku=/);
+    await settle(page);
+    expect(await row.locator('[data-col="reserved"]').textContent()).toBe('2');
+    expect(await row.locator('[data-col="available"]').textContent()).toBe('3');
+  });
+
+  it('opens a payout with breaks and resolves them', async () => {
+    await deliverOrder('114-E2E0000-0000001', [{ sku: 'TEE-BLK-M', qty: 1, price: '27.00' }]);
+    await deliverOrder('114-E2E0000-0000002', [{ sku: 'TEE-BLK-M', qty: 1, price: '30.00' }]);
+    const file = amazonSettlement('55443322', '114-E2E0000-0000001', '114-E2E0000-0000002');
+    const up = await api('POST', `/api/v1/settlements/amazon?connectionId=${connectionId}`, file, 'text/tab-separated-values');
+    expect(up.status).toBe(201);
+
+    await page.getByRole('link', { name: 'Finance', exact: true }).click();
+    await page.waitForURL(`${hub.url}/finance`);
+    await settle(page);
+    await screenshot(page, '22-payouts');
+    await page.getByRole('link', { name: '55443322' }).click();
+    await page.waitForURL(/\/finance\/payouts\//);
+    await settle(page);
+    // Reconcile now (the workers may already have; a second run finds the same breaks).
+    await page.getByRole('button', { name: 'Reconcile now' }).click();
+    await page.waitForURL(/done=reconciled/);
+    await settle(page);
+    const open = page.locator('#breaks tr[data-status="open"]');
+    expect(await open.count()).toBe(2);
+    expect(await page.locator('a.matched-order').first().textContent()).toBe('#114-E2E0000-0000001');
+    await screenshot(page, '23-payout-breaks');
+
+    await open.first().getByLabel('Note').fill('Refund entered by hand');
+    await open.first().getByRole('button', { name: 'Resolve' }).click();
+    await page.waitForURL(/done=resolved/);
+    await settle(page);
+    expect(await page.getByRole('status').textContent()).toBe('Break resolved.');
+    expect(await page.locator('#breaks tr[data-status="resolved"]').textContent()).toContain('Refund entered by hand');
+    await open.first().getByLabel('Note').fill('Liquidation income, accepted');
+    await open.first().getByRole('button', { name: 'Accept' }).click();
+    await page.waitForURL(/done=accepted/);
+    await settle(page);
+    expect(await open.count()).toBe(0);
+    expect(await page.locator('.row .badges').textContent()).toBe('Reconciled');
+    await screenshot(page, '24-payout-resolved');
+
+    await page.getByRole('link', { name: /journal entr/ }).click();
+    await page.waitForURL(/\/finance\/journals\?payoutId=/);
+    await settle(page);
+    expect(await page.locator('#journals tbody tr').count()).toBeGreaterThan(0);
+    await screenshot(page, '25-journals');
+  });
+
+  it('reads in Traditional Chinese and fits a phone', async () => {
+    await page.goto(`${hub.url}/finance`);
+    await settle(page);
+    await page.getByRole('link', { name: '繁體中文' }).click();
+    await page.waitForURL(`${hub.url}/finance`);
+    await settle(page);
+    expect(await page.locator('h1').textContent()).toBe('撥款');
+    expect(await page.locator('#payouts').textContent()).toContain('已對平');
+    await screenshot(page, '26-payouts-zh-TW');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${hub.url}/stock?sku=${SKU}`);
+    await settle(page);
+    expect(await page.locator('h1').textContent()).toBe('庫存');
+    await screenshot(page, '27-stock-phone-zh-TW');
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
