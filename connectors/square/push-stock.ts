@@ -16,11 +16,15 @@ export async function pushSquareStock(rt: ConnectorRuntime<SquareConfig>, items:
       out.push({ listingId: item.listingId, ok: false, error: 'the listing needs externalIds.catalogObjectId' });
       continue;
     }
+    // Square replays a key only for the very same body, and occurred_at is part of it: a retry must send the
+    // same time. So the time is floored to the minute and the minute joins the key. A retry within the minute
+    // is dropped by Square; a later one is a new count of the same absolute figure, which changes nothing.
+    const minute = Math.floor(rt.now().getTime() / 60_000);
     try {
       const res = await client.setPhysicalCount({
-        catalogObjectId, locationId, quantity: item.quantity, occurredAt: rt.now().toISOString(),
+        catalogObjectId, locationId, quantity: item.quantity, occurredAt: new Date(minute * 60_000).toISOString(),
         // Square accepts keys up to 128 characters.
-        idempotencyKey: item.idempotencyKey.slice(0, 128),
+        idempotencyKey: `${item.idempotencyKey.slice(0, 100)}:${minute}`,
       });
       if (res.errors?.length) {
         out.push({ listingId: item.listingId, ok: false, error: `square: ${res.errors.map((e) => `${e.code ?? 'ERROR'}: ${e.detail ?? ''}`).join('; ').slice(0, 500)}` });

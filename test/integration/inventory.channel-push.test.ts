@@ -184,18 +184,28 @@ describe('stock push to Square (PHYSICAL_COUNT)', () => {
     const id = await listing('SQ-1', 'square', { catalogObjectId: 'VAR-77' });
     await adjust('SQ-1', 4);
     squareCalls.length = 0;
+    // A fixed clock: the retry falls in the same minute, so it must be byte-for-byte the same request.
+    const realNow = t.hub.ctx.now;
+    t.hub.ctx.now = () => new Date('2026-11-27T10:15:42.123Z');
     // Rate limited for an hour: longer than the client waits in-process, so the job queue retries later.
     squareFailures.push(() => HttpResponse.json({ errors: [{ category: 'RATE_LIMIT_ERROR', code: 'RATE_LIMITED' }] }, { status: 429, headers: { 'retry-after': '3600' } }));
     await expect(pushListingStock(t.hub.ctx, { listingId: id })).rejects.toMatchObject({ retryable: true });
     expect(await getListing(id)).toMatchObject({ lastPushedQuantity: null, pushError: expect.stringMatching(/429/) });
 
-    expect(await pushListingStock(t.hub.ctx, { listingId: id })).toEqual({ pushed: true, quantity: 4 });
+    t.hub.ctx.now = () => new Date('2026-11-27T10:15:58.000Z');
+    try {
+      expect(await pushListingStock(t.hub.ctx, { listingId: id })).toEqual({ pushed: true, quantity: 4 });
+    } finally {
+      t.hub.ctx.now = realNow;
+    }
     expect(squareCalls).toHaveLength(2);
     const [first, second] = squareCalls;
-    expect(second!.idempotency_key).toBe(first!.idempotency_key);
+    // Square replays a key only for the same body: key, time and count are all the same.
+    expect(second).toEqual(first);
+    expect(second!.idempotency_key).toMatch(/^[0-9a-f]{32}:\d+$/);
     expect(second!.changes).toEqual([{
       type: 'PHYSICAL_COUNT',
-      physical_count: { catalog_object_id: 'VAR-77', location_id: 'L-SQ', state: 'IN_STOCK', quantity: '4', occurred_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+      physical_count: { catalog_object_id: 'VAR-77', location_id: 'L-SQ', state: 'IN_STOCK', quantity: '4', occurred_at: '2026-11-27T10:15:00.000Z' },
     }]);
     expect(await getListing(id)).toMatchObject({ lastPushedQuantity: 4, pushError: null });
   });
