@@ -76,6 +76,21 @@ describe('stocktake import', () => {
     await ledgerMatches('ST-1');
   });
 
+  it('a count below the units reserved for orders is refused for that row, and the reservation stays whole', async () => {
+    await t.api('POST', '/api/v1/stock/adjustments', { sku: 'ST-2', warehouse: 'ST-A', delta: 5, reason: 'opening' });
+    const o = await t.api('POST', '/api/v1/orders', { currency: 'USD', placedAt: new Date().toISOString(), lines: [{ sku: 'ST-2', title: 'Two', quantity: 3, unitPriceMinor: 100 }] });
+    expect(o.status).toBe(201);
+    const alloc = await t.api('POST', `/api/v1/orders/${o.body.id}/allocate`);
+    expect(alloc.status).toBe(200);
+    const s = await importStocktake(t.hub.ctx, { csv: 'sku,warehouse,onHand\nST-2,ST-A,2\nST-3,ST-A,6\n', source: 'short.csv' });
+    expect(s).toMatchObject({ rows: 2, adjusted: 1 });
+    expect(s.errors).toEqual([{ row: 2, message: expect.stringMatching(/reserved 3/) }]);
+    const level = (await t.api('GET', '/api/v1/stock?sku=ST-2&warehouse=ST-A')).body.items[0];
+    expect(level).toMatchObject({ onHand: 5, reserved: 3 });
+    expect(await stock('ST-3', 'ST-A')).toBe(6);
+    await ledgerMatches('ST-2');
+  });
+
   it('refuses a file without the three columns before touching any row', async () => {
     const err = await importStocktake(t.hub.ctx, { csv: 'sku,qty\nST-1,3\n' }).catch((e) => e);
     expect(err).toBeInstanceOf(ValidationError);
