@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   ingest: () => import('./ingest'),
   pull: () => import('./pull'),
   allocate: () => import('./allocate'),
+  inbox: () => import('./inbox'),
   reconcile: () => import('./reconcile'),
 };
 

@@ -13,6 +13,7 @@ Commands:
   keys       Manage API keys (keys create --role operator --name "..."; keys list; keys revoke <id>)
   sync       Pull a connection now: sync <connectionId>
   backfill   Pull a connection's history, resumable: backfill <connectionId> --since 2025-01-01
+  stock      Stocktake import: stock import <file.csv> (columns sku, warehouse, onHand)
 
 Run "omnihub <command> --help" for a command's options.
 Exit codes: 0 success, 1 failure, 2 wrong usage or configuration.`,
@@ -39,6 +40,12 @@ Pulls the connection in this process with a progress line; resumable.`,
 
 Pulls every order updated since the date, page by page in constant memory, with a progress line.
 Interrupted? Run the same command again: it resumes from the last stored page.`,
+  stock: `omnihub stock import <file.csv> [--delimiter ";"]
+
+Stocktake import. The header row names the columns sku, warehouse (code or id) and onHand (the
+counted quantity). For every row the difference to the stored on-hand is written as an adjustment
+movement. Importing the same file again applies no row twice. Progress goes to stderr, the summary
+to stdout; rows that fail are listed with their line number and the exit code is 1.`,
 };
 
 class UsageError extends Error {}
@@ -78,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
       return cmdSync(config, rest);
     case 'backfill':
       return cmdSync(config, [...rest, '--backfill']);
+    case 'stock':
+      return cmdStock(config, rest);
   }
   return 2;
 }
@@ -215,6 +224,44 @@ async function cmdSync(config: Config, rest: string[]): Promise<number> {
     process.stderr.write('\n');
     process.stdout.write(`sync ${result.syncRunId}: ${result.pages} pages, ${result.ordersSeen} records, ${written} orders written, ${failed} failed\n`);
     return failed > 0 ? 1 : 0;
+  });
+}
+
+async function cmdStock(config: Config, rest: string[]): Promise<number> {
+  const { values, positionals } = args(rest, { delimiter: { type: 'string' } });
+  const [sub, file] = positionals;
+  if (sub !== 'import' || !file || positionals.length > 2) throw new UsageError(HELP.stock!);
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  let csv: string;
+  try {
+    csv = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`stock import: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const { importStocktake } = await import('./inventory/import-stocktake');
+  const { ValidationError } = await import('./errors');
+  return withHub(config, async (hub) => {
+    let last = 0;
+    const result = await importStocktake(hub.ctx, { csv, source: path.basename(file), delimiter: values.delimiter }, (p) => {
+      // A line per 100 ms at most: a large file would otherwise spend its time writing to the terminal.
+      if (p.done < p.total && Date.now() - last < 100) return;
+      last = Date.now();
+      process.stderr.write(`\r  rows ${p.done}/${p.total}  adjusted ${p.adjusted}  unchanged ${p.unchanged}  errors ${p.errors}   `);
+    }).catch((err) => {
+      // A file that cannot be read as a stocktake (no header, missing columns) fails as a whole, before any row.
+      if (err instanceof ValidationError) return err;
+      throw err;
+    });
+    if (result instanceof ValidationError) {
+      process.stderr.write(`stock import ${path.basename(file)}: ${result.errors.map((e) => e.message).join('; ')}\n`);
+      return 1;
+    }
+    const s = result;
+    process.stderr.write('\n');
+    process.stdout.write(`stock import ${path.basename(file)}: ${s.rows} rows, ${s.adjusted} adjusted, ${s.unchanged} unchanged, ${s.alreadyImported} already imported, ${s.errors.length} errors\n`);
+    for (const e of s.errors) process.stdout.write(`  row ${e.row}: ${e.message}\n`);
+    return s.errors.length > 0 ? 1 : 0;
   });
 }
 

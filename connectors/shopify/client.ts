@@ -160,4 +160,62 @@ export class ShopifyClient {
     }
     return data.orders;
   }
+
+  /** Sets `available` for one item at one location; returns Shopify's userErrors (empty on success). */
+  async setAvailable(p: SetAvailableInput): Promise<ShopifyUserError[]> {
+    const data = await this.graphql<{ inventorySetQuantities: { userErrors: ShopifyUserError[] } | null }>(SET_AVAILABLE_MUTATION, {
+      key: p.idempotencyKey,
+      input: {
+        name: 'available',
+        reason: p.reason,
+        ...(p.compareQuantity === null ? { ignoreCompareQuantity: true } : {}),
+        quantities: [{
+          inventoryItemId: p.inventoryItemId, locationId: p.locationId, quantity: p.quantity,
+          ...(p.compareQuantity === null ? {} : { compareQuantity: p.compareQuantity }),
+        }],
+      },
+    }, 'incremental');
+    return data.inventorySetQuantities?.userErrors ?? [{ message: 'inventorySetQuantities returned nothing' }];
+  }
+
+  /** The shop's current `available` for one item at one location; null when the item is not stocked there. */
+  async readAvailable(inventoryItemId: string, locationId: string): Promise<number | null> {
+    const data = await this.graphql<{ inventoryItem: { inventoryLevel: { quantities: Array<{ name: string; quantity: number }> } | null } | null }>(
+      READ_AVAILABLE_QUERY, { item: inventoryItemId, location: locationId }, 'incremental',
+    );
+    const q = data.inventoryItem?.inventoryLevel?.quantities.find((x) => x.name === 'available');
+    return q ? q.quantity : null;
+  }
+}
+
+
+/**
+ * Sets the `available` quantity as an absolute value, compare-and-set against what we believe the shop
+ * holds (`compareQuantity`). `@idempotent` lets Shopify drop a retried call with the same key.
+ */
+export const SET_AVAILABLE_MUTATION = `mutation OmnihubSetAvailable($input: InventorySetQuantitiesInput!, $key: String!) {
+  inventorySetQuantities(input: $input) @idempotent(key: $key) {
+    inventoryAdjustmentGroup { id }
+    userErrors { code field message }
+  }
+}`;
+
+export const READ_AVAILABLE_QUERY = `query OmnihubAvailable($item: ID!, $location: ID!) {
+  inventoryItem(id: $item) { inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } } }
+}`;
+
+export interface ShopifyUserError {
+  code?: string | null;
+  field?: string[] | null;
+  message: string;
+}
+
+export interface SetAvailableInput {
+  inventoryItemId: string;
+  locationId: string;
+  quantity: number;
+  /** null: the shop's figure is not known, the check is skipped (`ignoreCompareQuantity`). */
+  compareQuantity: number | null;
+  idempotencyKey: string;
+  reason: string;
 }

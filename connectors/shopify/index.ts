@@ -4,6 +4,7 @@ import { pullWindow, type WindowCursor } from '../kit/pull-window';
 import { hmacSha256, safeEqual } from '../kit/signatures';
 import { ShopifyClient, ShopifyQueryTooCostly, type OrderNode } from './client';
 import { ShopifyConfig } from './config';
+import { pushShopifyStock } from './push-stock';
 import { normalizeShopifyOrder, summarizeShopifyRefund } from './transform';
 
 export { ShopifyConfig } from './config';
@@ -53,6 +54,8 @@ export const shopifyConnector: Connector<ShopifyConfig> = {
   },
 
   normalize: normalizeShopifyOrder,
+
+  pushStock: pushShopifyStock,
 
   async *pullOrders(rt, cursor, opts) {
     const client = new ShopifyClient(rt.config, rt);

@@ -94,4 +94,29 @@ export class SquareClient {
     }
     return out;
   }
+
+  /**
+   * Sets the IN_STOCK count of one catalog variation at one location with a PHYSICAL_COUNT change.
+   * Square drops a repeated `idempotency_key`; a count is absolute, so even a repeat would not add up.
+   */
+  async setPhysicalCount(p: { catalogObjectId: string; locationId: string; quantity: number; idempotencyKey: string; occurredAt: string }): Promise<{ errors?: Array<{ code?: string; detail?: string }> }> {
+    const res = await this.http.request({
+      method: 'POST',
+      path: '/v2/inventory/changes/batch-create',
+      body: {
+        idempotency_key: p.idempotencyKey,
+        changes: [{
+          type: 'PHYSICAL_COUNT',
+          physical_count: {
+            catalog_object_id: p.catalogObjectId, location_id: p.locationId, state: 'IN_STOCK',
+            // Square counts are decimal strings.
+            quantity: String(p.quantity), occurred_at: p.occurredAt,
+          },
+        }],
+        ignore_unchanged_counts: true,
+      },
+      priority: 'incremental',
+    });
+    return res.json();
+  }
 }

@@ -3,6 +3,7 @@ import { DEFAULT_LAG_MS, pullWindow, type WindowCursor } from '../kit/pull-windo
 import { hmacSha256, safeEqual } from '../kit/signatures';
 import { SquareClient, SquareConfig } from './client';
 import { normalizeSquareOrder } from './transform';
+import { pushSquareStock } from './push-stock';
 
 /** Order events that name an order without carrying it: the order is fetched by a pull. */
 export const ORDER_TOPICS = new Set(['order.created', 'order.updated', 'order.fulfillment.updated']);
@@ -69,6 +70,8 @@ export const squareConnector: Connector<SquareConfig> = {
   },
 
   normalize: normalizeSquareOrder,
+
+  pushStock: pushSquareStock,
 
   async *pullOrders(rt, cursor, opts) {
     const client = new SquareClient(rt);

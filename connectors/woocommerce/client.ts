@@ -39,4 +39,16 @@ export class WooClient {
     const res: HttpResponse = await this.http.request({ path: '/wp-json/wc/v3/orders', query, priority, signal });
     return res.json<WooOrderRecord[]>();
   }
+
+  /**
+   * Sets a product's (or a variation's) stock to an absolute figure, turning stock management on.
+   * WooCommerce takes no idempotency key; an absolute PUT is safe to repeat.
+   */
+  async setStock(p: { productId: string; variationId?: string; quantity: number }): Promise<{ stock_quantity?: number | null; manage_stock?: boolean | string }> {
+    const path = p.variationId
+      ? `/wp-json/wc/v3/products/${encodeURIComponent(p.productId)}/variations/${encodeURIComponent(p.variationId)}`
+      : `/wp-json/wc/v3/products/${encodeURIComponent(p.productId)}`;
+    const res = await this.http.request({ method: 'PUT', path, body: { manage_stock: true, stock_quantity: p.quantity }, priority: 'incremental' });
+    return res.json();
+  }
 }

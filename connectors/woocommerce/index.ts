@@ -6,6 +6,7 @@ import { WooClient, type WooOrderRecord } from './client';
 import { firstWooToken, nextWooToken, wooPageQuery, type WooToken } from './paging';
 import { WooConfig } from './config';
 import { normalizeWooOrder, wooGmt } from './transform';
+import { pushWooStock } from './push-stock';
 
 export { WooConfig } from './config';
 
@@ -46,6 +47,8 @@ export const woocommerceConnector: Connector<WooConfig> = {
   },
 
   normalize: normalizeWooOrder,
+
+  pushStock: pushWooStock,
 
   /** Walks each window by modified time (see paging.ts: offset pages would skip orders modified meanwhile). */
   async *pullOrders(rt, cursor, opts) {

@@ -60,7 +60,11 @@ export async function pushListingStock(ctx: Ctx, p: { listingId: string; full?: 
   try {
     const config = openConfig(connector, conn.config, ctx.secrets);
     const [result] = await connector.pushStock(
-      { connectionId: conn.id, config: connector.configSchema.parse(config), now: ctx.now },
+      {
+        connectionId: conn.id, config: connector.configSchema.parse(config), now: ctx.now,
+        // The same egress guard, shared rate budget and key namespace as the order pulls.
+        allowedPrivateHosts: ctx.config.allowedPrivateHosts, redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix,
+      },
       [{ listingId: listing.id, sku: listing.sku, externalIds: listing.external_ids ?? {}, quantity, previousQuantity: previous, idempotencyKey }],
     );
     if (!result?.ok) error = result?.error ?? 'the channel did not confirm the push';
