@@ -62,8 +62,28 @@ function decodeCursor(cursor: string): { placedAt: string; id: string } {
 
 const iso = (v: Date | string) => new Date(v).toISOString();
 
+/** Ids of orders whose number, external id, email or SKU equals the text: one index lookup per key. */
+function exactKeyIds(text: string): SQL {
+  return sql`select id from orders where number = ${text} union all select id from orders where number = ${`#${text}`}
+    union all select id from orders where external_id = ${text}
+    union all select id from orders where lower(customer_email) = ${text.toLowerCase()}
+    union all select id from orders where skus @> array[${text}]::text[]`;
+}
+
+function nameMatch(text: string): SQL {
+  return sql`o.customer_name ilike ${`%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}`;
+}
+
+/** Whether a search text is an exact key of some order (then the search is by keys, else by name). */
+async function searchModeFor(ctx: Ctx, text: string): Promise<'keys' | 'name'> {
+  const res = await q(ctx).execute(sql`select exists(${exactKeyIds(text)}) as hit`);
+  if ((res.rows[0] as { hit: boolean } | undefined)?.hit) return 'keys';
+  // Text that can only be a key (an order number, an email, digits) matches no name: no scan for it.
+  return /\p{L}/u.test(text) && !text.includes('@') && !text.startsWith('#') ? 'name' : 'keys';
+}
+
 /** Filters as SQL conditions; every value is a bound parameter. */
-export function orderFilters(f: Omit<ListOrdersQuery, 'cursor' | 'limit'>): SQL[] {
+export function orderFilters(f: Omit<ListOrdersQuery, 'cursor' | 'limit'>, searchMode: 'keys' | 'name' = 'keys'): SQL[] {
   const where: SQL[] = [];
   if (f.connectionId) where.push(sql`o.connection_id = ${f.connectionId}`);
   if (f.channel) where.push(sql`o.channel = ${f.channel}`);
@@ -76,18 +96,17 @@ export function orderFilters(f: Omit<ListOrdersQuery, 'cursor' | 'limit'>): SQL[
   if (f.placedFrom) where.push(sql`o.placed_at >= ${f.placedFrom}::timestamptz`);
   if (f.placedTo) where.push(sql`o.placed_at < ${f.placedTo}::timestamptz`);
   if (f.q) {
-    const text = f.q;
-    // Exact keys first (indexed); names match by substring, Unicode as typed (Chinese names work).
-    where.push(sql`(o.number = ${text} or o.number = ${`#${text}`} or o.external_id = ${text}
-      or lower(o.customer_email) = ${text.toLowerCase()} or o.skus @> array[${text}]::text[]
-      or o.customer_name ilike ${`%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`})`);
+    // Exact keys (each an indexed lookup) when the text is one; otherwise a name substring, Unicode as
+    // typed (Chinese names work), walking the placed-at index newest first. One OR of both would
+    // force a scan of every order.
+    where.push(searchMode === 'name' ? nameMatch(f.q) : sql`o.id in (${exactKeyIds(f.q)})`);
   }
   return where;
 }
 
 /** The unified inbox: newest placed first, keyset-paginated. */
 export async function listOrders(ctx: Ctx, query: ListOrdersQuery): Promise<{ items: OrderSummary[]; nextCursor: string | null }> {
-  const where = orderFilters(query);
+  const where = orderFilters(query, query.q ? await searchModeFor(ctx, query.q) : 'keys');
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
     where.push(sql`(o.placed_at, o.id) < (${c.placedAt}::timestamptz, ${c.id}::uuid)`);

@@ -72,7 +72,8 @@ export const orders = pgTable(
   (t) => [
     // Exactly once: one row per (connection, external id), whatever the channel re-sends.
     uniqueIndex('orders_connection_external_uq').on(t.connectionId, t.externalId),
-    index('orders_placed_idx').on(t.placedAt.desc(), t.id.desc()),
+    // Ascending: a backward scan serves ORDER BY placed_at DESC, id DESC (a DESC index would be NULLS LAST, which that ORDER BY is not).
+    index('orders_placed_idx').on(t.placedAt, t.id),
     index('orders_number_idx').on(t.number),
     index('orders_email_idx').on(sql`lower(${t.customerEmail})`),
     index('orders_skus_idx').using('gin', t.skus),
