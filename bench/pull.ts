@@ -14,7 +14,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { closeRateGovernors } from '../connectors/kit/rate-governor';
 import { fakeGqlOrder, parseUpdatedAtFilter } from '../connectors/shopify/testing/fake-store';
 import { loadConfig } from '../src/config';
@@ -23,6 +22,7 @@ import { runSync } from '../src/connections/run-sync';
 import { drainRawEvents } from '../src/inbox/process-raw-events';
 import { openHub } from '../src/hub';
 import { createLogger } from '../src/logger';
+import { freshDatabase } from './support';
 
 const BASE_MS = Date.UTC(2025, 0, 1);
 const STEP_MS = 1000;
@@ -68,25 +68,10 @@ function fakeShopify(total: number) {
   };
 }
 
-async function freshDatabase(): Promise<{ url?: string; drop: () => Promise<void> }> {
-  const base = process.env.DATABASE_URL;
-  if (!base) return { drop: async () => {} };
-  const name = `omnihub_bench_pull_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const a = new pg.Client({ connectionString: base });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
+/** Real PostgreSQL when DATABASE_URL is set (a fresh database, dropped after), else the embedded one. */
+async function benchDatabase(): Promise<{ url?: string; drop: () => Promise<void> }> {
+  if (!process.env.DATABASE_URL) return { drop: async () => {} };
+  return freshDatabase('omnihub_bench_pull');
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -102,7 +87,7 @@ export async function run(args: string[]): Promise<void> {
 
   const fake = fakeShopify(total);
   const port = await fake.listen();
-  const db = await freshDatabase();
+  const db = await benchDatabase();
   const config = loadConfig({
     ...(db.url ? { DATABASE_URL: db.url } : { OMNIHUB_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'omnihub-bench-')) }),
     OMNIHUB_SECRET_KEY: randomBytes(32).toString('base64'),

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { loadConfig } from '../src/config';
+import { freshDatabase } from './support';
 import { openDatabase } from '../src/db/client';
 import { migrate } from '../src/db/migrate';
 import { reconcile } from '../src/finance/reconcile-payout';
@@ -20,14 +19,8 @@ export async function run(args: string[]): Promise<void> {
   const i = args.indexOf('--n');
   const n = i >= 0 ? Number(args[i + 1]) : 1_000_000;
   if (!Number.isInteger(n) || n < 1) throw new Error('--n must be a positive integer');
-  const base = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `omnihub_bench_rec_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  const fresh = await freshDatabase('omnihub_bench_rec');
+  const url = new URL(fresh.url);
   const database = await openDatabase({ url: url.toString(), poolSize: 4 });
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
@@ -96,10 +89,7 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     clearInterval(sampler);
     await database.close();
-    const a = new pg.Client({ connectionString: base });
-    await a.connect();
-    await a.query(`drop database if exists ${name} with (force)`);
-    await a.end();
+    await fresh.drop();
   }
 }
 
