@@ -3,7 +3,7 @@ import { AppError } from '../src/errors';
 import { jobCatalogue, type JobName, type ParsedJobPayload } from '../src/queue/catalogue';
 import { PermanentJobError, type Dispatch } from '../src/queue/port';
 
-export type Processor<N extends JobName> = (ctx: Ctx, payload: ParsedJobPayload<N>, meta: { id: string; attempt: number }) => Promise<unknown>;
+export type Processor<N extends JobName> = (ctx: Ctx, payload: ParsedJobPayload<N>, meta: { id: string; attempt: number; maxAttempts: number }) => Promise<unknown>;
 export type ProcessorMap = { [N in JobName]: Processor<N> };
 
 /**

@@ -9,6 +9,8 @@ import { runAllocationJob, sweepPendingAllocations } from '../src/inventory/allo
 import { enqueueFullPush, pushListingStock } from '../src/inventory/push-stock';
 import { reconcileStock } from '../src/inventory/reconcile-stock';
 import { requestAllocation } from '../src/inventory/request-allocation';
+import { deliverWebhook } from '../src/outbound/deliver-webhook';
+import { emitEvents } from '../src/outbound/emit-event';
 import type { ProcessorMap } from './base';
 
 /** Every job name → the verb that runs it. Thin on purpose: the logic lives in src/. */
@@ -16,6 +18,10 @@ export const processors: ProcessorMap = {
   'inbox.drain': async (ctx) => {
     const s = await drainRawEvents(ctx);
     if (s.events > 0) ctx.log.debug({ events: s.events, failed: s.failed, orders: s.orders.length }, 'drained');
+    await emitEvents(ctx, s.orders.filter((o) => o.outcome === 'created' || o.outcome === 'updated').map((o) => ({
+      type: o.outcome === 'created' ? 'order.created' : 'order.updated',
+      data: { orderId: o.id, connectionId: o.connectionId, externalId: o.externalId },
+    })));
     const created = s.orders.filter((o) => o.outcome === 'created').map((o) => o.externalId);
     if (created.length > 0) await ctx.queue.enqueue('finance.late-orders', { externalIds: created.slice(0, 10_000) });
     await requestAllocation(ctx, s.orders.filter((o) => o.outcome === 'created' || o.outcome === 'updated').map((o) => o.id));
@@ -32,7 +38,11 @@ export const processors: ProcessorMap = {
     await runSync(ctx, { connectionId: p.connectionId, kind: 'incremental' });
   },
   'payout.reconcile': async (ctx, p) => {
-    await reconcile(ctx, { payoutId: p.payoutId });
+    const r = await reconcile(ctx, { payoutId: p.payoutId });
+    await emitEvents(ctx, [
+      { type: 'payout.reconciled', data: { payoutId: r.payoutId, status: r.status, openBreaks: r.breaks.length } },
+      ...r.changes.breaksAdded.map((id) => ({ type: 'discrepancy.opened' as const, data: { discrepancyId: id, payoutId: r.payoutId } })),
+    ]);
   },
   'payouts.pull': async (ctx, p) => {
     await pullPayouts(ctx, p);
@@ -41,7 +51,8 @@ export const processors: ProcessorMap = {
     await reconcileForLateOrders(ctx, p.externalIds);
   },
   'accounting.sync': async (ctx, p) => {
-    await syncOutboxRow(ctx, p.outboxId);
+    const r = await syncOutboxRow(ctx, p.outboxId);
+    if (r.status === 'synced') await emitEvents(ctx, [{ type: 'journal.synced', data: { outboxId: p.outboxId, remoteId: r.remoteId } }]);
   },
   'order.allocate': async (ctx, p) => {
     await runAllocationJob(ctx, p);
@@ -57,5 +68,8 @@ export const processors: ProcessorMap = {
   },
   'stock.push-all': async (ctx) => {
     await enqueueFullPush(ctx);
+  },
+  'webhook.deliver': async (ctx, p, meta) => {
+    await deliverWebhook(ctx, p.deliveryId, { number: meta.attempt, last: meta.attempt >= meta.maxAttempts });
   },
 };

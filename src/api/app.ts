@@ -17,6 +17,7 @@ import { financeRoutes } from './routes/finance';
 import { inventoryRoutes } from './routes/inventory';
 import { keyRoutes } from './routes/keys';
 import { orderRoutes } from './routes/orders';
+import { outboundRoutes } from './routes/outbound';
 import { systemRoutes } from './routes/system';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -90,6 +91,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
   financeRoutes(app);
   inventoryRoutes(app);
   webhookRoutes(app);
+  outboundRoutes(app);
   opts.extend?.(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An omnihub API key' });

@@ -23,7 +23,7 @@ export function requireKey(): MiddlewareHandler<AppEnv> {
  */
 export function allowed(role: Role, method: string, path: string): boolean {
   if (role === 'admin') return true;
-  if (path.startsWith('/api/v1/keys') || path.startsWith('/api/v1/audit')) return false;
+  if (path.startsWith('/api/v1/keys') || path.startsWith('/api/v1/audit') || path.startsWith('/api/v1/webhook-subscriptions')) return false;
   if (method === 'GET' || method === 'HEAD') return true;
   if (role === 'operator') return true;
   // Accountants work the finance side: breaks, reconciliation runs, journals, settlements.

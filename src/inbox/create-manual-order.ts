@@ -9,6 +9,7 @@ import {
 import { ValidationError, zodFieldErrors } from '../errors';
 import { runOnce } from '../idempotency/run-once';
 import { requestAllocation } from '../inventory/request-allocation';
+import { emitEvents } from '../outbound/emit-event';
 import { getOrder, type OrderDetail } from './get-order';
 import { insertRawEvents } from './insert-raw-events';
 import { processEventsById } from './process-raw-events';
@@ -103,6 +104,9 @@ export async function createManualOrder(ctx: Ctx, input: unknown, idempotencyKey
     }),
   );
   // After the commit: the allocator must see the order.
-  if (!result.replayed) await requestAllocation(ctx, [result.body.id]);
+  if (!result.replayed) {
+    await requestAllocation(ctx, [result.body.id]);
+    await emitEvents(ctx, [{ type: 'order.created', data: { orderId: result.body.id, connectionId: result.body.connectionId, externalId: result.body.externalId } }]);
+  }
   return result;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
+import { emitEvents } from '../outbound/emit-event';
 import { pgArray } from '../db/sql-array';
 import { enqueueSkuAllocation } from './request-allocation';
 
@@ -17,6 +18,7 @@ export async function afterStockChange(ctx: Ctx, change: { freedSkus?: string[];
     if (change.freedSkus?.length) await enqueueSkuAllocation(ctx, change.freedSkus, { includeBackordered: true });
     const changed = [...new Set([...(change.changedSkus ?? []), ...(change.freedSkus ?? [])])];
     if (changed.length) await enqueueStockPush(ctx, changed);
+    await emitEvents(ctx, changed.map((sku) => ({ type: 'stock.changed' as const, data: { sku } })));
   } catch (err) {
     ctx.log.warn({ err: (err as Error).message }, 'could not queue follow-up of a stock change; the sweep will catch up');
   }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
+import { emitEvents } from '../outbound/emit-event';
 import type { ParsedJobPayload } from '../queue/catalogue';
 import { afterStockChange } from './after-stock-change';
 import { allocateOrders, type AllocateResult } from './allocate-orders';
@@ -16,7 +17,13 @@ export async function runAllocationJob(ctx: Ctx, p: ParsedJobPayload<'order.allo
   const total = { orders: 0, reservedUnits: 0 };
   const changed = new Set<string>();
   const freed = new Set<string>();
+  const events: Parameters<typeof emitEvents>[1] = [];
   const note = (r: AllocateResult) => {
+    for (const plan of r.plans) {
+      if (plan.status === 'allocated' && plan.reserve.length > 0) events.push({ type: 'order.allocated', data: { orderId: plan.orderId } });
+      // A retry of backorders that still finds nothing is no news.
+      if (plan.status === 'backordered' && !p.includeBackordered) events.push({ type: 'order.backordered', data: { orderId: plan.orderId } });
+    }
     total.orders += r.orders;
     total.reservedUnits += r.reservedUnits;
     r.changedSkus.forEach((s) => changed.add(s));
@@ -33,6 +40,7 @@ export async function runAllocationJob(ctx: Ctx, p: ParsedJobPayload<'order.allo
     }
   }
   await afterStockChange(ctx, { freedSkus: [...freed], changedSkus: [...changed] });
+  await emitEvents(ctx, events);
   return total;
 }
 

@@ -108,6 +108,16 @@ export const jobCatalogue = {
     backoffMs: 5000,
     concurrency: 1,
   },
+  /**
+   * One outbound webhook delivery. 13 attempts with exponential back-off from 15 s (jittered) spread
+   * the retries over about a day; after the last, the delivery is failed and counted against the subscriber.
+   */
+  'webhook.deliver': {
+    payload: z.object({ deliveryId: z.string().uuid() }),
+    attempts: 13,
+    backoffMs: 15_000,
+    concurrency: 4,
+  },
 } as const;
 
 export type JobName = keyof typeof jobCatalogue;

@@ -174,7 +174,7 @@ describe('allocation', () => {
       expect(r.status).toBe(202);
       await t.hub.ctx.rawEvents.drain();
       // The drain job's processor: normalise, then hand created/updated orders to allocation.
-      await processors['inbox.drain'](t.hub.ctx, {}, { id: 'test', attempt: 1 });
+      await processors['inbox.drain'](t.hub.ctx, {}, { id: 'test', attempt: 1, maxAttempts: 1 });
       await allocate('EDIT-1');
     };
     const reservedAtA = async () => (await stock('EDIT-1')).find((s) => s.warehouse === 'WH-A')!.reserved;

@@ -6,3 +6,4 @@ export * from './finance';
 export * from './inventory';
 export * from './ui';
 export * from './audit';
+export * from './outbound';

@@ -1,0 +1,6 @@
+/** Events the hub publishes to webhook subscribers. */
+export const outboundEventTypes = [
+  'order.created', 'order.updated', 'order.allocated', 'order.backordered', 'stock.changed',
+  'payout.reconciled', 'discrepancy.opened', 'journal.synced',
+] as const;
+export type OutboundEventType = (typeof outboundEventTypes)[number];
