@@ -5,7 +5,7 @@ import { financeSettings } from '../db/schema/index';
 import { getConnectionRow } from '../connections/manage-connections';
 import { q } from '../db/transaction';
 import { MatchRules } from '../domain/reconciliation';
-import { ValidationError, zodFieldErrors } from '../errors';
+import { NotFoundError, ValidationError, zodFieldErrors } from '../errors';
 
 /**
  * Finance settings of one payments connection. Kept beside the connection (not in its config) so
@@ -27,6 +27,8 @@ export const FinanceSettings = z.object({
 export type FinanceSettings = z.output<typeof FinanceSettings>;
 
 export async function getFinanceSettings(ctx: Ctx, connectionId: string): Promise<FinanceSettings> {
+  // A malformed id is an unknown connection (404), not a database error.
+  if (!z.string().uuid().safeParse(connectionId).success) throw new NotFoundError('connection', connectionId);
   const [row] = await q(ctx).select().from(financeSettings).where(eq(financeSettings.connectionId, connectionId));
   return FinanceSettings.parse(row?.settings ?? {});
 }
