@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import type { RawEventInput } from './raw-event-writer';
@@ -7,18 +8,38 @@ import type { RawEventInput } from './raw-event-writer';
  * new rows' ids by `connectionId \0 deliveryId`.
  */
 export async function insertRawEvents(db: Db, events: RawEventInput[]): Promise<Map<string, number>> {
-  const rows = events.map((e) => ({ c: e.connectionId, d: e.deliveryId, p: e.path, t: e.topic, h: e.headers, b: e.body }));
+  const original = new Map<string, string>();
+  const rows = events.map((e) => {
+    const d = storedDeliveryId(e.deliveryId);
+    original.set(`${e.connectionId.toLowerCase()}\u0000${d}`, e.deliveryId);
+    // PostgreSQL text cannot hold a NUL character: such a body is kept byte for byte as base64.
+    const nul = e.body.includes('\u0000');
+    return {
+      c: e.connectionId, d, p: e.path, t: e.topic?.replace(/\u0000/g, '') ?? null, h: e.headers,
+      b: nul ? Buffer.from(e.body, 'utf8').toString('base64') : e.body, e: nul ? 'base64' : 'utf8',
+    };
+  });
   // Duplicates inside one batch: only the first of a delivery id is inserted (ON CONFLICT cannot hit a row twice).
   const res = await db.execute(sql`
-    insert into raw_events (connection_id, delivery_id, path, topic, headers, body)
-    select distinct on (x.c, x.d) x.c, x.d, x.p, x.t, x.h, x.b
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(c uuid, d text, p text, t text, h jsonb, b text)
+    insert into raw_events (connection_id, delivery_id, path, topic, headers, body, body_encoding)
+    select distinct on (x.c, x.d) x.c, x.d, x.p, x.t, x.h, x.b, x.e
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(c uuid, d text, p text, t text, h jsonb, b text, e text)
     order by x.c, x.d
     on conflict (connection_id, delivery_id) do nothing
     returning id, connection_id, delivery_id`);
   const ids = new Map<string, number>();
   for (const r of res.rows as Array<{ id: number; connection_id: string; delivery_id: string }>) {
-    ids.set(`${r.connection_id}\u0000${r.delivery_id}`, Number(r.id));
+    const key = `${r.connection_id}\u0000${r.delivery_id}`;
+    ids.set(`${r.connection_id}\u0000${original.get(key) ?? r.delivery_id}`, Number(r.id));
   }
   return ids;
+}
+
+/**
+ * The delivery id as stored: ids longer than 200 characters (or holding a NUL) are replaced by their
+ * SHA-256, so a hostile header cannot overflow the unique index and fail a whole group commit.
+ */
+export function storedDeliveryId(deliveryId: string): string {
+  if (deliveryId.length <= 200 && !deliveryId.includes('\u0000')) return deliveryId;
+  return `sha256:${createHash('sha256').update(deliveryId).digest('hex')}`;
 }

@@ -13,6 +13,7 @@ interface EventRow {
   path: IncomingOrder['path'];
   topic: string | null;
   body: string;
+  body_encoding: string;
 }
 
 export interface ProcessSummary {
@@ -54,7 +55,8 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
       continue;
     }
     try {
-      const extracted = connector.extractOrders({ topic: row.topic, body: row.body, path: row.path });
+      const body = row.body_encoding === 'base64' ? Buffer.from(row.body, 'base64').toString('utf8') : row.body;
+      const extracted = connector.extractOrders({ topic: row.topic, body, path: row.path });
       if (extracted.kind === 'ignored') {
         outcome.push({ id: row.id, status: 'ignored', error: extracted.reason });
         if (extracted.requestSync) (summary.syncRequests ??= new Map()).set(row.connection_id, extracted.requestSync.afterMs);
@@ -82,7 +84,7 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
   return summary;
 }
 
-const SELECT_COLUMNS = sql`id, connection_id, path, topic, body`;
+const SELECT_COLUMNS = sql`id, connection_id, path, topic, body, body_encoding`;
 
 /**
  * Takes up to `batchSize` pending events (skipping ones another worker holds) and processes them.

@@ -26,7 +26,14 @@ function present(r: Record<string, any>, withBody: boolean) {
     attempts: r.attempts as number,
     receivedAt: iso(r.received_at)!,
     processedAt: iso(r.processed_at),
-    ...(withBody ? { headers: r.headers as Record<string, string> | null, body: r.body as string } : {}),
+    ...(withBody
+      ? {
+          headers: r.headers as Record<string, string> | null,
+          body: r.body as string,
+          /** `base64` when the payload held a NUL character and is kept as base64 of its bytes. */
+          bodyEncoding: (r.body_encoding as string | undefined) ?? 'utf8',
+        }
+      : {}),
   };
 }
 

@@ -94,4 +94,26 @@ describe('webhook ingestion', () => {
     });
     expect(huge.status).toBe(413);
   });
+
+  it('keeps a signed body with a NUL character byte for byte (base64) as a dead letter, without failing other writes', async () => {
+    const body = '{"id":"x\u0000y"}'.replace('\\u0000', '\u0000');
+    expect(body.includes('\u0000')).toBe(true);
+    const [nul, fine] = await Promise.all([deliver(body, 'd-nul'), deliver(JSON.stringify(sandboxOrder('wh', 9)), 'd-beside-nul')]);
+    expect(nul.status).toBe(202);
+    expect(fine.status).toBe(202);
+    await drainRawEvents(t.hub.ctx);
+    const ev = await t.api('GET', `/api/v1/events/${nul.body.eventId}`);
+    expect(ev.body.bodyEncoding).toBe('base64');
+    expect(Buffer.from(ev.body.body, 'base64').toString('utf8')).toBe(body);
+    expect(ev.body.status).toBe('failed');
+  });
+
+  it('stores an overlong delivery id by its digest, and still recognises the redelivery', async () => {
+    const id = 'x'.repeat(5000);
+    const body = JSON.stringify(sandboxOrder('wh', 10));
+    expect((await deliver(body, id)).status).toBe(202);
+    const again = await deliver(body, id);
+    expect(again.status).toBe(200);
+    expect(again.body.duplicate).toBe(true);
+  });
 });

@@ -19,6 +19,8 @@ export const rawEvents = pgTable(
     topic: text('topic'),
     headers: jsonb('headers').$type<Record<string, string>>(),
     body: text('body').notNull(),
+    /** `utf8`, or `base64` for a body PostgreSQL text cannot hold (a NUL character): kept byte for byte either way. */
+    bodyEncoding: text('body_encoding').notNull().default('utf8'),
     /** `pending` | `processed` | `ignored` | `failed` */
     status: text('status').notNull().default('pending'),
     error: text('error'),

@@ -1,0 +1,1 @@
+ALTER TABLE "raw_events" ADD COLUMN "body_encoding" text DEFAULT 'utf8' NOT NULL;
