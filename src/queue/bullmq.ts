@@ -6,6 +6,13 @@ import { PermanentJobError, type Dispatch, type EnqueueOptions, type JobQueue, t
 /** BullMQ queue names may not contain ':'; one BullMQ queue per job name. */
 const queueName = (name: JobName) => name.replace(/\./g, '-');
 
+/**
+ * Jobs whose run takes everything pending until none is left: more parallel runs than the catalogue
+ * allows only fight over the same rows and commits (and starve the webhook acknowledgements), so the
+ * worker-wide concurrency does not raise theirs.
+ */
+const SELF_DRAINING = new Set<JobName>(['inbox.drain']);
+
 /** The queue port on Redis: one BullMQ queue per job name, shared by every hub and worker process. */
 export class BullQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
@@ -79,7 +86,9 @@ export class BullQueue implements JobQueue {
         {
           connection: new Redis(this.url, { maxRetriesPerRequest: null }) as unknown as ConnectionOptions,
           prefix: this.prefix,
-          concurrency: Math.max(def.concurrency, Math.min(opts.concurrency ?? def.concurrency, 64)),
+          concurrency: SELF_DRAINING.has(name)
+            ? def.concurrency
+            : Math.max(def.concurrency, Math.min(opts.concurrency ?? def.concurrency, 64)),
         },
       );
       worker.on('error', () => {});
