@@ -20,6 +20,8 @@ export interface UpsertResult {
   outcome: UpsertOutcome;
   /** True when this delivery added a new ingestion path to an existing order. */
   newPath: boolean;
+  /** Distinct SKUs of the delivered version (what allocation will be queued for). */
+  skus: string[];
 }
 
 interface OldRow {
@@ -69,9 +71,11 @@ export function newestPerKey(items: IncomingOrder[]): Array<IncomingOrder & { pa
 export async function upsertOrders(tx: Tx, items: IncomingOrder[]): Promise<UpsertResult[]> {
   const input = newestPerKey(items);
   if (input.length === 0) return [];
+  const skusOf = new Map<IncomingOrder, string[]>();
   const rows = input.map((it) => {
     const o = it.order;
     const skus = [...new Set(o.lines.map((l) => l.sku).filter((s): s is string => !!s))].sort();
+    skusOf.set(it, skus);
     return {
       connection_id: it.connectionId,
       channel: it.channel,
@@ -201,7 +205,7 @@ export async function upsertOrders(tx: Tx, items: IncomingOrder[]): Promise<Upse
           ? 'stale'
           : 'unchanged';
     const newPath = outcome !== 'created' && (pathAdded.has(k) || (!!prev && it.paths.some((p) => !prev.ingest_paths.includes(p))));
-    results.push({ id, connectionId: it.connectionId, externalId: it.order.externalId, outcome, newPath });
+    results.push({ id, connectionId: it.connectionId, externalId: it.order.externalId, outcome, newPath, skus: skusOf.get(it) ?? [] });
     if (outcome === 'created' || outcome === 'updated') {
       if (outcome === 'updated') replaced.push(id);
       it.order.lines.forEach((l, i) =>
