@@ -9,7 +9,7 @@ const queueName = (name: JobName) => name.replace(/\./g, '-');
 /**
  * Jobs whose run takes everything pending until none is left: more parallel runs than the catalogue
  * allows only fight over the same rows and commits (and starve the webhook acknowledgements), so the
- * worker-wide concurrency does not raise theirs.
+ * worker-wide concurrency of a general worker does not raise theirs.
  */
 const SELF_DRAINING = new Set<JobName>(['inbox.drain']);
 
@@ -86,7 +86,8 @@ export class BullQueue implements JobQueue {
         {
           connection: new Redis(this.url, { maxRetriesPerRequest: null }) as unknown as ConnectionOptions,
           prefix: this.prefix,
-          concurrency: SELF_DRAINING.has(name)
+          // A worker started for named jobs only (`only`) gets the concurrency it asks for.
+          concurrency: SELF_DRAINING.has(name) && !opts.only
             ? def.concurrency
             : Math.max(def.concurrency, Math.min(opts.concurrency ?? def.concurrency, 64)),
         },
