@@ -1,6 +1,7 @@
 import { runSync } from '../src/connections/run-sync';
 import { kickDrain } from '../src/inbox/kick-drain';
 import { drainRawEvents, pendingEventStats } from '../src/inbox/process-raw-events';
+import { queueAfterDrain } from '../src/inbox/queue-after-drain';
 import { syncOutboxRow } from '../src/finance/sync-journal';
 import { pullPayouts } from '../src/finance/pull-payouts';
 import { reconcile } from '../src/finance/reconcile-payout';
@@ -8,7 +9,6 @@ import { reconcileForLateOrders } from '../src/finance/late-orders';
 import { runAllocationJob, sweepPendingAllocations } from '../src/inventory/allocation-jobs';
 import { enqueueFullPush, pushListingStock } from '../src/inventory/push-stock';
 import { reconcileStock } from '../src/inventory/reconcile-stock';
-import { requestAllocation } from '../src/inventory/request-allocation';
 import { deliverWebhook } from '../src/outbound/deliver-webhook';
 import { emitEvents } from '../src/outbound/emit-event';
 import type { ProcessorMap } from './base';
@@ -22,9 +22,7 @@ export const processors: ProcessorMap = {
       type: o.outcome === 'created' ? 'order.created' : 'order.updated',
       data: { orderId: o.id, connectionId: o.connectionId, externalId: o.externalId },
     })));
-    const created = s.orders.filter((o) => o.outcome === 'created').map((o) => o.externalId);
-    if (created.length > 0) await ctx.queue.enqueue('finance.late-orders', { externalIds: created.slice(0, 10_000) });
-    await requestAllocation(ctx, s.orders.filter((o) => o.outcome === 'created' || o.outcome === 'updated').map((o) => o.id));
+    await queueAfterDrain(ctx, s.orders);
   },
   'inbox.sweep': async (ctx) => {
     const { pending, oldestAgeMs } = await pendingEventStats(ctx);

@@ -71,11 +71,8 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
       outcome.push({ id: row.id, status: 'failed', error: describe(err).slice(0, 4000) });
     }
   }
-  summary.orders = await upsertOrders(tx, incoming);
-  await tx.execute(sql`
-    update raw_events r set status = x.status, error = x.error, processed_at = now(), attempts = r.attempts + 1
-    from jsonb_to_recordset(${JSON.stringify(outcome)}::jsonb) as x(id bigint, status text, error text)
-    where r.id = x.id`);
+  // The raw events' outcome is written with the orders' lines and timeline (one statement).
+  summary.orders = await upsertOrders(tx, incoming, { rawEventOutcomes: outcome });
   for (const o of outcome) {
     if (o.status === 'processed') summary.processed++;
     else if (o.status === 'ignored') summary.ignored++;
@@ -97,10 +94,11 @@ export async function processPendingBatch(ctx: Ctx, batchSize = 500): Promise<Pr
       const tx = t as unknown as Tx;
       // Nobody waits on this commit, and losing it in a server crash loses nothing: the events it
       // marked processed roll back to pending with it. So it need not wait for the WAL flush.
-      await tx.execute(sql`set local synchronous_commit = off`);
+      // (set_config(…, true) = SET LOCAL, folded into the select: one round trip less.)
       const res = await tx.execute(sql`
-        select ${SELECT_COLUMNS} from raw_events where status = 'pending'
-        order by id limit ${batchSize} for update skip locked`);
+        select ${SELECT_COLUMNS} from raw_events, (select set_config('synchronous_commit', 'off', true)) as s
+        where status = 'pending'
+        order by id limit ${batchSize} for update of raw_events skip locked`);
       const rows = res.rows as unknown as EventRow[];
       if (rows.length === 0) return empty();
       return processRows(ctx, tx, rows);

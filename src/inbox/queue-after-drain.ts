@@ -1,0 +1,23 @@
+import type { Ctx } from '../context';
+import { enqueueSkuAllocation, requestAllocation } from '../inventory/request-allocation';
+import type { UpsertResult } from './upsert-orders';
+
+/**
+ * Follow-up work of a drain, queued after its commits: payouts waiting for new orders, and allocation.
+ * A created order already starts as allocation `pending` (the column default), so only its SKU batches
+ * are queued; marking it again (requestAllocation's UPDATE) rewrote every new row and all its index
+ * entries for nothing. Updated orders go through requestAllocation, which resets their status.
+ */
+export async function queueAfterDrain(ctx: Ctx, orders: UpsertResult[]): Promise<void> {
+  const created = orders.filter((o) => o.outcome === 'created');
+  if (created.length > 0) {
+    await ctx.queue.enqueue('finance.late-orders', { externalIds: created.map((o) => o.externalId).slice(0, 10_000) });
+    await enqueueSkuAllocation(ctx, created.flatMap((o) => o.skus));
+    // Orders without any SKU are allocated by id (they only collect `unknown_sku`).
+    const noSku = created.filter((o) => o.skus.length === 0).map((o) => o.id);
+    for (let i = 0; i < noSku.length; i += 500) {
+      await ctx.queue.enqueue('order.allocate', { orderIds: noSku.slice(i, i + 500), includeBackordered: false });
+    }
+  }
+  await requestAllocation(ctx, orders.filter((o) => o.outcome === 'updated').map((o) => o.id));
+}

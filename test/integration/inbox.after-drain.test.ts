@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signSandboxBody } from '../../connectors/sandbox/index';
+import { sandboxOrder } from '../../connectors/sandbox/generate';
+import type { Ctx } from '../../src/context';
+import { drainRawEvents } from '../../src/inbox/process-raw-events';
+import { queueAfterDrain } from '../../src/inbox/queue-after-drain';
+import { createTestHub, type TestHub } from '../helpers/hub';
+
+const SECRET = 'after-drain-secret';
+let t: TestHub;
+let connectionId: string;
+
+async function deliver(body: string, deliveryId: string) {
+  const res = await t.app.request(`/webhooks/${connectionId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-sandbox-signature': signSandboxBody(SECRET, body), 'x-sandbox-delivery-id': deliveryId, 'x-sandbox-topic': 'order.updated' },
+    body,
+  });
+  expect(res.status).toBe(202);
+}
+
+/** The hub's context with a queue that records what would be enqueued. */
+function recording(): { ctx: Ctx; jobs: Array<{ name: string; payload: any }> } {
+  const jobs: Array<{ name: string; payload: any }> = [];
+  const queue = { ...t.hub.ctx.queue, enqueue: async (name: string, payload: unknown) => void jobs.push({ name, payload }) };
+  return { ctx: { ...t.hub.ctx, queue: queue as Ctx['queue'] }, jobs };
+}
+
+beforeAll(async () => {
+  t = await createTestHub();
+  const res = await t.api('POST', '/api/v1/connections', { type: 'sandbox', name: 'After drain', config: { webhookSecret: SECRET, pollIntervalSeconds: 0 } });
+  connectionId = res.body.id;
+});
+afterAll(() => t.close());
+
+describe('work queued after a drain', () => {
+  it('queues late-order reconciliation and the SKU batches of created orders, which stay allocation-pending', async () => {
+    const order = sandboxOrder('after', 1);
+    await deliver(JSON.stringify(order), 'ad-1');
+    await t.hub.ctx.rawEvents.drain();
+    const s = await drainRawEvents(t.hub.ctx);
+    expect(s.orders.map((o) => o.outcome)).toEqual(['created']);
+    const expectedSkus = [...new Set(order.items.map((i) => i.sku))].sort();
+    expect(s.orders[0]!.skus).toEqual(expectedSkus);
+
+    const { ctx, jobs } = recording();
+    await queueAfterDrain(ctx, s.orders);
+    expect(jobs.filter((j) => j.name === 'finance.late-orders').map((j) => j.payload.externalIds)).toEqual([[s.orders[0]!.externalId]]);
+    expect(jobs.filter((j) => j.name === 'order.allocate').map((j) => j.payload.sku).sort()).toEqual(expectedSkus);
+    const row = await t.hub.ctx.db.execute(sql`select allocation_status from orders where id = ${s.orders[0]!.id}`);
+    expect((row.rows[0] as { allocation_status: string }).allocation_status).toBe('pending');
+  });
+
+  it('marks an updated order pending again and queues its SKUs', async () => {
+    const [o] = (await drainRawEvents(t.hub.ctx)).orders;
+    expect(o).toBeUndefined();
+    const existing = await t.hub.ctx.db.execute(sql`select id from orders limit 1`);
+    const id = (existing.rows[0] as { id: string }).id;
+    await t.hub.ctx.db.execute(sql`update orders set allocation_status = 'allocated' where id = ${id}`);
+    const { ctx, jobs } = recording();
+    await queueAfterDrain(ctx, [{ id, connectionId, externalId: 'x', outcome: 'updated', newPath: false, skus: [] }]);
+    const row = await t.hub.ctx.db.execute(sql`select allocation_status from orders where id = ${id}`);
+    expect((row.rows[0] as { allocation_status: string }).allocation_status).toBe('pending');
+    expect(jobs.some((j) => j.name === 'order.allocate')).toBe(true);
+    expect(jobs.some((j) => j.name === 'finance.late-orders')).toBe(false);
+  });
+});
