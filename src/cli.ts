@@ -14,6 +14,7 @@ Commands:
   sync       Pull a connection now: sync <connectionId>
   backfill   Pull a connection's history, resumable: backfill <connectionId> --since 2025-01-01
   stock      Stocktake import: stock import <file.csv> (columns sku, warehouse, onHand)
+  secrets    Re-seal stored secrets with the current key: secrets rotate
 
 Run "omnihub <command> --help" for a command's options.
 Exit codes: 0 success, 1 failure, 2 wrong usage or configuration.`,
@@ -40,6 +41,11 @@ Pulls the connection in this process with a progress line; resumable.`,
 
 Pulls every order updated since the date, page by page in constant memory, with a progress line.
 Interrupted? Run the same command again: it resumes from the last stored page.`,
+  secrets: `omnihub secrets rotate
+
+Re-seals every stored secret (channel tokens, webhook secrets) with the current OMNIHUB_SECRET_KEY.
+Rotation without downtime: give every process the new key as OMNIHUB_SECRET_KEY and the old one as
+OMNIHUB_SECRET_KEY_PREVIOUS, run this, then drop the old key.`,
   stock: `omnihub stock import <file.csv> [--delimiter ";"]
 
 Stocktake import. The header row names the columns sku, warehouse (code or id) and onHand (the
@@ -87,6 +93,8 @@ async function main(argv: string[]): Promise<number> {
       return cmdSync(config, [...rest, '--backfill']);
     case 'stock':
       return cmdStock(config, rest);
+    case 'secrets':
+      return cmdSecrets(config, rest);
   }
   return 2;
 }
@@ -262,6 +270,17 @@ async function cmdStock(config: Config, rest: string[]): Promise<number> {
     process.stdout.write(`stock import ${path.basename(file)}: ${s.rows} rows, ${s.adjusted} adjusted, ${s.unchanged} unchanged, ${s.alreadyImported} already imported, ${s.errors.length} errors\n`);
     for (const e of s.errors) process.stdout.write(`  row ${e.row}: ${e.message}\n`);
     return s.errors.length > 0 ? 1 : 0;
+  });
+}
+
+async function cmdSecrets(config: Config, rest: string[]): Promise<number> {
+  const { positionals } = args(rest, {});
+  if (positionals[0] !== 'rotate') throw new UsageError(HELP.secrets!);
+  const { rotateSecrets } = await import('./connections/rotate-secrets');
+  return withHub(config, async (hub) => {
+    const r = await rotateSecrets(hub.ctx);
+    process.stdout.write(`re-sealed ${r.values} secret(s) in ${r.connections} connection(s) and ${r.subscriptions} webhook subscriber(s) with key ${hub.ctx.secrets.currentKeyId}\n`);
+    return 0;
   });
 }
 
