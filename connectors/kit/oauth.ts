@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { HttpClient } from './http';
 
 export interface IssuedToken {
   accessToken: string;
@@ -129,3 +130,23 @@ export async function closeTokenCaches(): Promise<void> {
 
 /** The process-wide token cache the connectors share. */
 export const tokenCache = new TokenCache();
+
+/**
+ * The OAuth2 `refresh_token` grant with the client's credentials in Basic auth (Xero, QuickBooks).
+ * Both rotate refresh tokens: a new one is handed to `onRotate` so the caller stores it (sealed).
+ */
+export async function refreshTokenGrant(
+  http: HttpClient,
+  path: string,
+  creds: { clientId: string; clientSecret: string; refreshToken: string },
+  onRotate: (refreshToken: string) => Promise<void> | void,
+): Promise<IssuedToken> {
+  const basic = Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64');
+  const res = await http.request({
+    method: 'POST', path, headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: creds.refreshToken }).toString(),
+  });
+  const t = res.json<{ access_token: string; expires_in?: number; refresh_token?: string }>();
+  if (t.refresh_token && t.refresh_token !== creds.refreshToken) await onRotate(t.refresh_token);
+  return { accessToken: t.access_token, expiresInSeconds: t.expires_in };
+}

@@ -1,5 +1,5 @@
 import { HttpClient } from '../kit/http';
-import { tokenCache } from '../kit/oauth';
+import { refreshTokenGrant, tokenCache } from '../kit/oauth';
 import type { AccountingJournal } from '../xero/client';
 import type { QuickBooksConfig } from './index';
 
@@ -31,20 +31,14 @@ export class QuickBooksClient {
   }
 
   private token(): Promise<string> {
-    return tokenCache.get(`qbo:${this.o.connectionId}`, async () => {
-      const basic = Buffer.from(`${this.config.clientId}:${this.config.clientSecret}`).toString('base64');
-      const res = await this.oauth.request({
-        method: 'POST', path: '/oauth2/v1/tokens/bearer', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.config.refreshToken }).toString(),
-      });
-      const t = res.json<{ access_token: string; expires_in?: number; refresh_token?: string }>();
-      if (t.refresh_token && t.refresh_token !== this.config.refreshToken) {
-        this.config.refreshToken = t.refresh_token;
-        await this.o.onRefreshToken?.(t.refresh_token);
-      }
-      return { accessToken: t.access_token, expiresInSeconds: t.expires_in };
-    });
+    return tokenCache.get(`qbo:${this.o.connectionId}`, () =>
+      refreshTokenGrant(this.oauth, '/oauth2/v1/tokens/bearer', this.config, async (rotated) => {
+        this.config.refreshToken = rotated;
+        await this.o.onRefreshToken?.(rotated);
+      }),
+    );
   }
+
 
   async createJournalEntry(j: AccountingJournal, requestId: string): Promise<string> {
     const body = {

@@ -1,5 +1,5 @@
 import { HttpClient } from '../kit/http';
-import { tokenCache } from '../kit/oauth';
+import { refreshTokenGrant, tokenCache } from '../kit/oauth';
 import { KeyedSemaphore } from './concurrency';
 import type { XeroConfig } from './index';
 
@@ -47,20 +47,14 @@ export class XeroClient {
   }
 
   private token(): Promise<string> {
-    return tokenCache.get(this.tokenKey, async () => {
-      const basic = Buffer.from(`${this.config.clientId}:${this.config.clientSecret}`).toString('base64');
-      const res = await this.identity.request({
-        method: 'POST', path: '/connect/token', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.config.refreshToken }).toString(),
-      });
-      const t = res.json<{ access_token: string; expires_in?: number; refresh_token?: string }>();
-      if (t.refresh_token && t.refresh_token !== this.config.refreshToken) {
-        this.config.refreshToken = t.refresh_token;
-        await this.o.onRefreshToken?.(t.refresh_token);
-      }
-      return { accessToken: t.access_token, expiresInSeconds: t.expires_in };
-    });
+    return tokenCache.get(this.tokenKey, () =>
+      refreshTokenGrant(this.identity, '/connect/token', this.config, async (rotated) => {
+        this.config.refreshToken = rotated;
+        await this.o.onRefreshToken?.(rotated);
+      }),
+    );
   }
+
 
   /** Posts one manual journal; the same idempotency key never creates a second one at Xero. */
   async createManualJournal(j: AccountingJournal, idempotencyKey: string): Promise<string> {
