@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
@@ -20,6 +23,8 @@ import { orderRoutes } from './routes/orders';
 import { outboundRoutes } from './routes/outbound';
 import { systemRoutes } from './routes/system';
 import { webhookRoutes } from './routes/webhooks';
+
+const SWAGGER_DIST = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 export interface AppOptions {
   /** Extra routes (the UI) mounted on the same app. */
@@ -99,6 +104,15 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
     openapi: '3.1.0',
     info: { title: 'omnihub', version: '0.1.0', description: 'Integration hub for omnichannel commerce: unified order inbox, inventory, reconciliation.' },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  // Swagger UI's assets come from this package (swagger-ui-dist), not a CDN: the docs work offline.
+  app.get('/docs', swaggerUI({ url: '/openapi.json', baseUrl: '/docs/assets' }));
+  app.get('/docs/assets/swagger-ui-dist/:file{swagger-ui\\.css|swagger-ui-bundle\\.js}', async (c) => {
+    const file = c.req.param('file');
+    const body = await readFile(path.join(SWAGGER_DIST, file));
+    return c.body(body, 200, {
+      'content-type': file.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=86400',
+    });
+  });
   return app;
 }
