@@ -4,6 +4,7 @@ import { pgArray } from '../db/sql-array';
 import type { Tx } from '../db/transaction';
 import type { LineCategory } from '../domain/reconciliation';
 import { postPayoutJournals } from './post-payout-journals';
+import { upsertBreaks } from './write-breaks';
 import type { ReconcileReport } from './reconcile-payout';
 import type { FinanceSettings } from './settings';
 
@@ -201,16 +202,7 @@ export async function reconcileBulk(
   await tx.execute(sql`
     update payout_lines l set matched_order_id = r.oid, match_rule = r.rule from rec_match r
     where l.id = r.id and (l.matched_order_id is distinct from r.oid or l.match_rule is distinct from r.rule)`);
-  await tx.execute(sql`
-    insert into finance_breaks (id, payout_id, connection_id, class, key, line_id, order_id, expected_minor, actual_minor, delta_minor, currency, detail)
-    select id, ${pid}::uuid, ${p.connectionId}::uuid, class, key, line_id, order_id, expected, actual, actual - expected, currency, detail from rec_breaks
-    on conflict (id) do update set
-      expected_minor = excluded.expected_minor, actual_minor = excluded.actual_minor, delta_minor = excluded.delta_minor,
-      line_id = excluded.line_id, order_id = excluded.order_id, detail = excluded.detail, updated_at = now(),
-      status = case when (finance_breaks.expected_minor, finance_breaks.actual_minor) is distinct from (excluded.expected_minor, excluded.actual_minor)
-                    then 'open' else finance_breaks.status end
-    where (finance_breaks.expected_minor, finance_breaks.actual_minor, finance_breaks.line_id, finance_breaks.order_id, finance_breaks.detail)
-      is distinct from (excluded.expected_minor, excluded.actual_minor, excluded.line_id, excluded.order_id, excluded.detail)`);
+  await upsertBreaks(tx, pid, p.connectionId, sql`select id, class, key, line_id, order_id, expected, actual, currency, detail from rec_breaks`);
   await tx.execute(sql`
     update finance_breaks set status = 'resolved', note = 'no longer detected by reconciliation', resolved_by = 'system', resolved_at = now(), updated_at = now()
     where payout_id = ${pid} and status = 'open' and id not in (select id from rec_breaks)`);

@@ -11,6 +11,7 @@ import {
 import { NotFoundError, ValidationError, zodFieldErrors } from '../errors';
 import { postPayoutJournals, type JournalChange } from './post-payout-journals';
 import { reconcileBulk } from './reconcile-bulk';
+import { upsertBreaks } from './write-breaks';
 import { getFinanceSettings } from './settings';
 import { checkUnsettledOrders } from './unsettled-orders';
 
@@ -203,21 +204,11 @@ export async function reconcile(ctx: Ctx, input: unknown): Promise<ReconcileRepo
     if (breaks.length > 0) {
       const recs = breaks.map((b) => ({
         id: b.id, class: b.class, key: b.key, line_id: b.lineId, order_id: b.orderId, expected: b.expectedMinor, actual: b.actualMinor,
-        delta: b.deltaMinor, currency: b.currency, detail: b.detail,
+        currency: b.currency, detail: b.detail,
       }));
-      // Amounts that changed reopen a break someone had resolved: the new numbers need a new look.
-      await tx.execute(sql`
-        insert into finance_breaks (id, payout_id, connection_id, class, key, line_id, order_id, expected_minor, actual_minor, delta_minor, currency, detail)
-        select r.id, ${payoutId}::uuid, ${connectionId}::uuid, r.class, r.key, r.line_id, r.order_id, r.expected, r.actual, r.delta, r.currency, r.detail
-        from jsonb_to_recordset(${JSON.stringify(recs)}::jsonb) as r(id text, class text, key text, line_id uuid, order_id uuid,
-             expected bigint, actual bigint, delta bigint, currency text, detail jsonb)
-        on conflict (id) do update set
-          expected_minor = excluded.expected_minor, actual_minor = excluded.actual_minor, delta_minor = excluded.delta_minor,
-          line_id = excluded.line_id, order_id = excluded.order_id, detail = excluded.detail, updated_at = now(),
-          status = case when (finance_breaks.expected_minor, finance_breaks.actual_minor) is distinct from (excluded.expected_minor, excluded.actual_minor)
-                        then 'open' else finance_breaks.status end
-        where (finance_breaks.expected_minor, finance_breaks.actual_minor, finance_breaks.line_id, finance_breaks.order_id, finance_breaks.detail)
-          is distinct from (excluded.expected_minor, excluded.actual_minor, excluded.line_id, excluded.order_id, excluded.detail)`);
+      await upsertBreaks(tx, payoutId, connectionId, sql`
+        select * from jsonb_to_recordset(${JSON.stringify(recs)}::jsonb) as r(id text, class text, key text, line_id uuid, order_id uuid,
+          expected bigint, actual bigint, currency text, detail jsonb)`);
     }
     if (breaksCleared.length > 0) {
       await tx.execute(sql`

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,26 +8,10 @@ import { createProduct } from '../../src/inventory/products';
 import { listStock } from '../../src/inventory/query-stock';
 import { createWarehouse } from '../../src/inventory/warehouses';
 import { createLogger } from '../../src/logger';
+import { runCli } from '../helpers/cli';
 import { TEST_SECRET_KEY } from '../helpers/hub';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** Runs the CLI as a user would (npx tsx src/cli.ts …), on the embedded defaults only. */
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** The embedded database is one process's at a time: open, work, close before the CLI runs. */
 async function withEmbeddedHub<T>(env: Record<string, string>, fn: (ctx: import('../../src/context').Ctx) => Promise<T>): Promise<T> {
@@ -52,18 +35,18 @@ describe('omnihub stock import', () => {
 
     const good = path.join(dir, 'count.csv');
     writeFileSync(good, 'sku,warehouse,onHand\nCLI-1,CLI-A,8\nCLI-2,CLI-A,0\n');
-    const r = await cli(['stock', 'import', good], env);
+    const r = await runCli(['stock', 'import', good], env);
     expect(r.stderr).toMatch(/rows 2\/2/);
     expect(r.stdout).toContain('stock import count.csv: 2 rows, 1 adjusted, 1 unchanged, 0 already imported, 0 errors');
     expect(r.code).toBe(0);
 
-    const again = await cli(['stock', 'import', good], env);
+    const again = await runCli(['stock', 'import', good], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('2 rows, 0 adjusted, 0 unchanged, 2 already imported, 0 errors');
 
     const bad = path.join(dir, 'bad.csv');
     writeFileSync(bad, 'sku,warehouse,onHand\nCLI-2,CLI-A,3\nCLI-X,CLI-A,1\nCLI-1,CLI-A,lots\n');
-    const b = await cli(['stock', 'import', bad], env);
+    const b = await runCli(['stock', 'import', bad], env);
     expect(b.code).toBe(1);
     expect(b.stdout).toContain('3 rows, 1 adjusted, 0 unchanged, 0 already imported, 2 errors');
     expect(b.stdout).toMatch(/row 3: .*CLI-X/);
@@ -71,12 +54,12 @@ describe('omnihub stock import', () => {
 
     const noColumns = path.join(dir, 'nocols.csv');
     writeFileSync(noColumns, 'sku,count\nCLI-1,2\n');
-    const n = await cli(['stock', 'import', noColumns], env);
+    const n = await runCli(['stock', 'import', noColumns], env);
     expect(n.code).toBe(1);
     expect(n.stderr).toMatch(/no "warehouse" column/);
 
-    expect((await cli(['stock', 'import'], env)).code).toBe(2);
-    expect((await cli(['stock', 'import', path.join(dir, 'missing.csv')], env)).code).toBe(2);
+    expect((await runCli(['stock', 'import'], env)).code).toBe(2);
+    expect((await runCli(['stock', 'import', path.join(dir, 'missing.csv')], env)).code).toBe(2);
 
     const levels = await withEmbeddedHub(env, (ctx) => listStock(ctx, {}));
     expect(levels.items.map((l) => [l.sku, l.onHand])).toEqual([['CLI-1', 8], ['CLI-2', 3]]);
@@ -84,9 +67,9 @@ describe('omnihub stock import', () => {
 
   it('is listed in the help', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'omnihub-stock-'));
-    const r = await cli(['--help'], { OMNIHUB_DATA_DIR: dir });
+    const r = await runCli(['--help'], { OMNIHUB_DATA_DIR: dir });
     expect(r.stdout).toMatch(/stock\s+Stocktake import/);
-    const s = await cli(['stock', '--help'], { OMNIHUB_DATA_DIR: dir });
+    const s = await runCli(['stock', '--help'], { OMNIHUB_DATA_DIR: dir });
     expect(s.code).toBe(0);
     expect(s.stdout).toContain('onHand');
   });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,27 +6,10 @@ import { createApp } from '../../src/api/app';
 import { loadConfig } from '../../src/config';
 import { openHub, type Hub } from '../../src/hub';
 import { createLogger } from '../../src/logger';
+import { runCli } from '../helpers/cli';
 import { TEST_SECRET_KEY } from '../helpers/hub';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** Runs the CLI as a user would (npx tsx src/cli.ts …), on the embedded defaults only. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/cli.ts', ...args], {
-      cwd: ROOT,
-      // Empty URLs are ignored by loadConfig: these runs never touch the real servers.
-      env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('omnihub CLI', () => {
   const hubs: Hub[] = [];
@@ -36,35 +18,35 @@ describe('omnihub CLI', () => {
   });
 
   it('prints help with the commands and exits 0', async () => {
-    const r = await cli(['--help']);
+    const r = await runCli(['--help']);
     expect(r.code).toBe(0);
     for (const cmd of ['start', 'worker', 'migrate', 'keys']) expect(r.stdout).toContain(cmd);
     expect(r.stdout).toMatch(/Exit codes/);
   });
 
   it('prints a command\'s help with its options', async () => {
-    const r = await cli(['start', '--help']);
+    const r = await runCli(['start', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--demo');
     expect(r.stdout).toContain('--port');
   });
 
   it('exits 2 on an unknown command, an unknown option, a bad port, and no command', async () => {
-    const unknown = await cli(['frobnicate']);
+    const unknown = await runCli(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
-    expect((await cli(['start', '--no-such-flag'])).code).toBe(2);
-    expect((await cli(['start', '--port', 'abc'])).code).toBe(2);
-    expect((await cli([])).code).toBe(2);
+    expect((await runCli(['start', '--no-such-flag'])).code).toBe(2);
+    expect((await runCli(['start', '--port', 'abc'])).code).toBe(2);
+    expect((await runCli([])).code).toBe(2);
     // A worker process needs the shared servers; on the embedded defaults that is a usage error.
-    const worker = await cli(['worker']);
+    const worker = await runCli(['worker']);
     expect(worker.code).toBe(2);
     expect(worker.stderr).toContain('DATABASE_URL');
   });
 
   it('applies migrations to an embedded data dir and exits 0', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'omnihub-cli-'));
-    const r = await cli(['migrate'], { OMNIHUB_DATA_DIR: dataDir, OMNIHUB_SECRET_KEY: TEST_SECRET_KEY });
+    const r = await runCli(['migrate'], { OMNIHUB_DATA_DIR: dataDir, OMNIHUB_SECRET_KEY: TEST_SECRET_KEY });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('migrations applied');
     expect(existsSync(path.join(dataDir, 'pglite'))).toBe(true);
@@ -73,16 +55,16 @@ describe('omnihub CLI', () => {
   it('creates a viewer key on the embedded database that then authenticates (and may only read)', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'omnihub-cli-'));
     const env = { OMNIHUB_DATA_DIR: dataDir, OMNIHUB_SECRET_KEY: TEST_SECRET_KEY };
-    const r = await cli(['keys', 'create', '--role', 'viewer', '--name', 'reporting'], env);
+    const r = await runCli(['keys', 'create', '--role', 'viewer', '--name', 'reporting'], env);
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.code).toBe(0);
     const key = r.stdout.trim();
     expect(key).toMatch(/^ohk_[A-Za-z0-9]{8}_[A-Za-z0-9]{32}$/);
 
-    const missingRole = await cli(['keys', 'create'], env);
+    const missingRole = await runCli(['keys', 'create'], env);
     expect(missingRole.code).toBe(2);
 
-    const list = await cli(['keys', 'list'], env);
+    const list = await runCli(['keys', 'list'], env);
     expect(list.code).toBe(0);
     expect(list.stdout).toContain('reporting');
     expect(list.stdout).not.toContain(key);
