@@ -55,7 +55,7 @@ export async function startChild(args: string[], env: Record<string, string>, re
   });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
+  child.stderr?.on("data", (d) => { output += d; if (process.env.BENCH_CHILD_STDERR) process.stderr.write(d); });
   const end = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`child exited early:\n${output}`);

@@ -116,7 +116,7 @@ async function cmdStart(config: Config, rest: string[]): Promise<number> {
   }
   const { startHub } = await import('./main');
   const { mountUi } = await import('./ui/mount');
-  const running = await startHub(config, { demo: !!values.demo, workers: !values['no-workers'], ui: mountUi });
+  const running = await startHub(config, { demo: !!values.demo, workers: !values['no-workers'], workerThread: true, ui: mountUi });
   const mode = running.hub.database.kind === 'pglite' ? `embedded (PGlite in ${config.dataDir}, in-process queue)` : 'PostgreSQL + BullMQ/Redis';
   process.stdout.write(`omnihub listening on ${running.url}  [${mode}]\n`);
   if (running.adminKey) {

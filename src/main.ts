@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { serve, type ServerType } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import { createDispatch } from '../workers/base';
@@ -17,6 +18,11 @@ export interface StartOptions {
   demo?: boolean;
   /** Run the workers in this process (always true for the embedded queue). */
   workers?: boolean;
+  /**
+   * With BullMQ, run this process's workers in a worker thread (their own event loop) instead of on the
+   * HTTP thread. The embedded queue always runs on the main thread (PGlite is one in-process database).
+   */
+  workerThread?: boolean;
   ui?: AppOptions['extend'];
 }
 
@@ -26,6 +32,38 @@ export interface RunningHub {
   url: string;
   adminKey: string | null;
   stop(): Promise<void>;
+}
+
+/** Starts `workers/thread.ts` and waits until its workers take jobs. */
+async function startWorkerThread(config: Config): Promise<Worker> {
+  // The thread registers tsx's loader itself (loader hooks of `--import tsx` do not reach worker threads
+  // on Node 20), then loads the TypeScript entry.
+  const entry = new URL('../workers/thread.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  const worker = new Worker(boot, { eval: true, workerData: config });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', (m) => (m === 'started' ? resolve() : reject(new Error(String(m)))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the worker thread exited with code ${code}`)));
+  });
+  // A thread that dies later (a bug, an unhandled rejection) takes the process down with it, so a
+  // supervisor restarts both rather than leaving an HTTP front with nobody processing behind it.
+  worker.on('error', (err) => {
+    process.stderr.write(`worker thread failed: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  });
+  return worker;
+}
+
+async function stopWorkerThread(worker: Worker): Promise<void> {
+  worker.removeAllListeners('error');
+  const done = new Promise<void>((resolve) => {
+    worker.on('message', (m) => { if (m === 'stopped' || String(m).startsWith('failed')) resolve(); });
+    worker.once('exit', () => resolve());
+  });
+  worker.postMessage('stop');
+  await done;
+  await worker.terminate();
 }
 
 /** Schedules the housekeeping jobs every deployment needs. */
@@ -77,7 +115,9 @@ export async function startHub(config: Config, opts: StartOptions = {}): Promise
   const hub = await openHub(config);
   const { generated } = await ensureAdminKey(hub.ctx);
   await scheduleHousekeeping(hub);
-  if (opts.workers !== false || hub.queue.kind === 'embedded') await startWorkers(hub);
+  let thread: Worker | undefined;
+  if (hub.queue.kind === 'embedded' || (opts.workers !== false && !opts.workerThread)) await startWorkers(hub);
+  else if (opts.workers !== false) thread = await startWorkerThread(config);
   if (opts.demo) await ensureDemoConnection(hub);
   const app = createApp(hub.ctx, { extend: opts.ui });
   const server = await new Promise<ServerType>((resolve) => {
@@ -93,6 +133,7 @@ export async function startHub(config: Config, opts: StartOptions = {}): Promise
     adminKey: generated,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (thread) await stopWorkerThread(thread);
       await hub.close();
     },
   };
