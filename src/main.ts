@@ -69,6 +69,7 @@ async function stopWorkerThread(worker: Worker): Promise<void> {
 /** Schedules the housekeeping jobs every deployment needs. */
 export async function scheduleHousekeeping(hub: Hub): Promise<void> {
   await hub.queue.schedule('inbox-sweep', 'inbox.sweep', {}, 2000);
+  await hub.queue.schedule('inbox-fold-counts', 'inbox.fold-counts', {}, 10_000);
   // Inventory: orders left waiting for allocation, ledger drift (report only), full stock push.
   await hub.queue.schedule('inventory-sweep', 'inventory.sweep', {}, 5000);
   await hub.queue.schedule('stock-reconcile', 'stock.reconcile', { repair: false }, 3_600_000);

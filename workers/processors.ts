@@ -1,3 +1,4 @@
+import { foldOrderCounts } from '../src/inbox/count-orders';
 import { runSync } from '../src/connections/run-sync';
 import { kickDrain } from '../src/inbox/kick-drain';
 import { drainRawEvents, pendingEventStats } from '../src/inbox/process-raw-events';
@@ -28,6 +29,9 @@ export const processors: ProcessorMap = {
     const { pending, oldestAgeMs } = await pendingEventStats(ctx);
     // Events left pending by a crash (or a lost kick) are older than any normal drain delay.
     if (pending > 0 && oldestAgeMs > 1000) await kickDrain(ctx, 'sweep');
+  },
+  'inbox.fold-counts': async (ctx) => {
+    await foldOrderCounts(ctx);
   },
   'connection.sync': async (ctx, p) => {
     await runSync(ctx, p);

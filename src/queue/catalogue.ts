@@ -19,6 +19,13 @@ export const jobCatalogue = {
     backoffMs: 1000,
     concurrency: 1,
   },
+  /** Folds the inbox count deltas appended by the orders triggers into the base counts; exact whenever it runs, so no retry. */
+  'inbox.fold-counts': {
+    payload: z.object({}),
+    attempts: 1,
+    backoffMs: 1000,
+    concurrency: 1,
+  },
   /** Incremental pull (or backfill) of one connection; resumable from the stored cursor, so retrying is safe. */
   'connection.sync': {
     payload: z.object({

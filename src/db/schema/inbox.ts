@@ -134,3 +134,26 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [uniqueIndex('idempotency_keys_uq').on(t.scope, t.key)],
 );
+
+/**
+ * Inbox counts kept up to date instead of counted: one row per (dimension, value) — dimensions
+ * `total`, `status`, `allocation`, `channel`, `exception` (non-cancelled orders only, as the sidebar
+ * shows them). Triggers on `orders` append deltas (no shared counter row to lock, so concurrent
+ * ingestion never queues behind it); `inbox.fold-counts` folds them in. Current count = base + Σ deltas.
+ */
+export const orderCounts = pgTable(
+  'order_counts',
+  {
+    dim: text('dim').notNull(),
+    value: text('value').notNull(),
+    n: bigint('n', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('order_counts_uq').on(t.dim, t.value)],
+);
+
+export const orderCountDeltas = pgTable('order_count_deltas', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  dim: text('dim').notNull(),
+  value: text('value').notNull(),
+  n: bigint('n', { mode: 'number' }).notNull(),
+});
