@@ -50,6 +50,8 @@ export interface AllocateHooks {
 }
 
 const ACTIVE = ['open', 'on_hold'];
+/** First key of the two-key advisory lock that makes allocators of one SKU take turns. */
+const ALLOCATOR_LOCK_CLASS = 7_310_001;
 
 /**
  * Allocates orders in one transaction: locks the orders (skipping ones another allocator holds),
@@ -81,6 +83,12 @@ export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: Allo
         order by placed_at, id limit ${p.limit}
         for update skip locked`);
     } else {
+      // Allocators of the same SKU take turns (an advisory lock per SKU, held to commit): each batch then
+      // takes the oldest orders still waiting and finds the stock the previous batch left, instead of
+      // several batches planning against the same units and all but one redoing their work. This lock
+      // is for throughput only; the guarded UPDATE still decides what is reserved (correctness does not
+      // depend on it, see reserveGuarded). lock_timeout applies, so a stuck holder fails the job, retried.
+      await tx.execute(sql`select pg_advisory_xact_lock(${ALLOCATOR_LOCK_CLASS}, hashtext(${p.sku!}))`);
       const states = p.includeBackordered ? ['pending', 'backordered', 'partial'] : ['pending'];
       ordersRes = await tx.execute(sql`
         select id, connection_id, status, fulfillment_status, allocation_status, exceptions from orders
