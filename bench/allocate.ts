@@ -20,6 +20,7 @@ import { openDatabase, type Database } from '../src/db/client';
 import { migrate } from '../src/db/migrate';
 import { openHub } from '../src/hub';
 import { allocateOrders } from '../src/inventory/allocate-orders';
+import { ALLOCATION_BATCH } from '../src/inventory/allocation-jobs';
 import { createLogger } from '../src/logger';
 import { EmbeddedQueue } from '../src/queue/embedded';
 
@@ -156,7 +157,7 @@ export async function run(args: string[]): Promise<void> {
 
   if (!only || only === 'hot') {
     const hotOrders = arg(args, 'hot-orders', 2000);
-    const batch = arg(args, 'batch', 250);
+    const batch = arg(args, 'batch', ALLOCATION_BATCH); // the job's own batch size
     const stockA = Math.floor(hotOrders * 0.5);
     const stockB = Math.floor(hotOrders * 0.45);
     const b = await freshDatabase(base);
