@@ -1,6 +1,6 @@
 import { HttpClient } from '../kit/http';
 import { refreshTokenGrant, tokenCache } from '../kit/oauth';
-import type { AccountingJournal } from '../xero/client';
+import { depositOf, type AccountingJournal } from '../xero/client';
 import type { QuickBooksConfig } from './index';
 
 /**
@@ -39,6 +39,28 @@ export class QuickBooksClient {
     );
   }
 
+
+  /**
+   * A deposit into the bank account from the processor's clearing account (QBO Deposit), with the same
+   * `requestid` idempotency. A negative payout (money taken back) has no Deposit form: it goes as a
+   * journal entry instead.
+   */
+  async createDeposit(j: AccountingJournal, requestId: string): Promise<string> {
+    const d = depositOf(j);
+    if (!d || d.direction !== 'in') return this.createJournalEntry(j, requestId);
+    const body = {
+      TxnDate: j.date, PrivateNote: j.narration, CurrencyRef: { value: j.currency },
+      DepositToAccountRef: { value: d.bank },
+      Line: [{ Amount: Number(d.amount), DetailType: 'DepositLineDetail', Description: j.narration, DepositLineDetail: { AccountRef: { value: d.clearing } } }],
+    };
+    const res = await this.api.request({
+      method: 'POST', path: `/v3/company/${encodeURIComponent(this.config.realmId)}/deposit`,
+      query: { minorversion: 75, requestid: requestId }, body,
+    });
+    const id = res.json<{ Deposit?: { Id?: string } }>().Deposit?.Id;
+    if (!id) throw new Error('quickbooks: the answer names no Deposit Id');
+    return id;
+  }
 
   async createJournalEntry(j: AccountingJournal, requestId: string): Promise<string> {
     const body = {

@@ -5,10 +5,29 @@ import type { XeroConfig } from './index';
 
 export interface AccountingJournal {
   id: string;
+  /** settlement | deposit | reversal | manual */
+  kind: string;
   date: string;
   narration: string;
   currency: string;
-  lines: Array<{ accountCode: string; description: string; debit: string | null; credit: string | null }>;
+  /** Who paid the payout (Shopify Payments, Stripe, Amazon): the contact on a bank transaction. */
+  counterparty: string;
+  lines: Array<{ accountCode: string; role: string; description: string; debit: string | null; credit: string | null }>;
+}
+
+/**
+ * A deposit as the bank sees it: money moving between the bank account and the processor's clearing
+ * account. `amount` is positive (a decimal string); `direction` says which way it went. Null when the
+ * journal is not a two-line bank ↔ clearing entry (then it goes as a plain journal).
+ */
+export function depositOf(j: AccountingJournal): { bank: string; clearing: string; amount: string; direction: 'in' | 'out' } | null {
+  if (j.kind !== 'deposit' || j.lines.length !== 2) return null;
+  const bank = j.lines.find((l) => l.role === 'bank');
+  const clearing = j.lines.find((l) => l.role === 'clearing');
+  if (!bank || !clearing) return null;
+  return bank.debit !== null
+    ? { bank: bank.accountCode, clearing: clearing.accountCode, amount: bank.debit, direction: 'in' }
+    : { bank: bank.accountCode, clearing: clearing.accountCode, amount: bank.credit!, direction: 'out' };
 }
 
 const concurrent = new KeyedSemaphore(5);
@@ -55,6 +74,29 @@ export class XeroClient {
     );
   }
 
+
+  /**
+   * Posts a deposit as a bank transaction (RECEIVE into the bank account, from the clearing account;
+   * SPEND when a payout was negative), so it can be matched against the bank feed in Xero.
+   */
+  async createBankTransaction(j: AccountingJournal, idempotencyKey: string): Promise<string> {
+    const d = depositOf(j);
+    if (!d) throw new Error('xero: not a bank ↔ clearing deposit journal');
+    const body = {
+      BankTransactions: [{
+        Type: d.direction === 'in' ? 'RECEIVE' : 'SPEND',
+        Contact: { Name: j.counterparty },
+        BankAccount: { Code: d.bank },
+        Date: j.date, Reference: j.narration.slice(0, 255), CurrencyCode: j.currency, LineAmountTypes: 'NoTax',
+        LineItems: [{ Description: j.narration, Quantity: 1, UnitAmount: Number(d.amount), AccountCode: d.clearing }],
+      }],
+    };
+    const res = await concurrent.run(this.config.tenantId, () =>
+      this.api.request({ method: 'POST', path: '/api.xro/2.0/BankTransactions', headers: { 'idempotency-key': idempotencyKey }, body }));
+    const id = res.json<{ BankTransactions?: Array<{ BankTransactionID?: string }> }>().BankTransactions?.[0]?.BankTransactionID;
+    if (!id) throw new Error('xero: the answer names no BankTransactionID');
+    return id;
+  }
 
   /** Posts one manual journal; the same idempotency key never creates a second one at Xero. */
   async createManualJournal(j: AccountingJournal, idempotencyKey: string): Promise<string> {

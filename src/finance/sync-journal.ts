@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { QuickBooksClient } from '../../connectors/quickbooks/client';
 import { QuickBooksConfig } from '../../connectors/quickbooks/index';
-import { XeroClient, type AccountingJournal } from '../../connectors/xero/client';
+import { depositOf, XeroClient, type AccountingJournal } from '../../connectors/xero/client';
 import { XeroConfig } from '../../connectors/xero/index';
 import { openConfig } from '../connections/connection-config';
 import { getConnectionRow, updateConnection } from '../connections/manage-connections';
@@ -10,23 +10,27 @@ import { q } from '../db/transaction';
 import { fromMinor } from '../domain/money';
 import { AppError, NotFoundError, RemoteError } from '../errors';
 
+const COUNTERPARTY: Record<string, string> = { shopify_payments: 'Shopify Payments', stripe: 'Stripe', amazon_settlement: 'Amazon' };
+
 /** The journal as accounting systems want it: decimals, account codes from the user's mapping. */
 export async function accountingJournal(ctx: Ctx, journalId: string, target: 'xero' | 'quickbooks'): Promise<AccountingJournal> {
-  const er = await q(ctx).execute(sql`select id, entry_date, memo from journal_entries where id = ${journalId}`);
-  const e = er.rows[0] as { id: string; entry_date: string; memo: string } | undefined;
+  const er = await q(ctx).execute(sql`
+    select e.id, e.kind, e.entry_date, e.memo, p.source from journal_entries e left join payouts p on p.id = e.payout_id where e.id = ${journalId}`);
+  const e = er.rows[0] as { id: string; kind: string; entry_date: string; memo: string; source: string | null } | undefined;
   if (!e) throw new NotFoundError('journal', journalId);
   const lr = await q(ctx).execute(sql`
-    select l.debit_minor, l.credit_minor, l.currency, l.memo, a.code, a.external_refs
+    select l.debit_minor, l.credit_minor, l.currency, l.memo, a.code, a.role, a.external_refs
     from journal_lines l join ledger_accounts a on a.id = l.account_id where l.entry_id = ${journalId} order by l.position`);
-  const rows = lr.rows as Array<{ debit_minor: number; credit_minor: number; currency: string; memo: string | null; code: string; external_refs: Record<string, string> | string }>;
+  const rows = lr.rows as Array<{ debit_minor: number; credit_minor: number; currency: string; memo: string | null; code: string; role: string; external_refs: Record<string, string> | string }>;
   return {
-    id: e.id, date: String(e.entry_date), narration: e.memo, currency: rows[0]?.currency ?? 'USD',
+    id: e.id, kind: e.kind, date: String(e.entry_date), narration: e.memo, currency: rows[0]?.currency ?? 'USD',
+    counterparty: COUNTERPARTY[e.source ?? ''] ?? 'Payment processor',
     lines: rows.map((r) => {
       const refs = typeof r.external_refs === 'string' ? (JSON.parse(r.external_refs) as Record<string, string>) : r.external_refs;
       const d = Number(r.debit_minor);
       const c = Number(r.credit_minor);
       return {
-        accountCode: refs?.[target] ?? r.code, description: r.memo ?? '',
+        accountCode: refs?.[target] ?? r.code, role: r.role, description: r.memo ?? '',
         debit: d > 0 ? fromMinor(d, r.currency) : null, credit: d > 0 ? null : fromMinor(c, r.currency),
       };
     }),
@@ -62,8 +66,16 @@ export async function syncOutboxRow(ctx: Ctx, outboxId: string): Promise<{ statu
       },
     };
     let remoteId: string;
-    if (row.target === 'xero') remoteId = await new XeroClient(XeroConfig.parse(config), common).createManualJournal(journal, row.idempotency_key);
-    else remoteId = await new QuickBooksClient(QuickBooksConfig.parse(config), common).createJournalEntry(journal, row.idempotency_key);
+    // A deposit (bank ↔ clearing) goes as the bank-side document each system matches against its bank
+    // feed: a Xero bank transaction, a QuickBooks Deposit. Everything else is a journal.
+    const deposit = depositOf(journal) !== null;
+    if (row.target === 'xero') {
+      const xero = new XeroClient(XeroConfig.parse(config), common);
+      remoteId = deposit ? await xero.createBankTransaction(journal, row.idempotency_key) : await xero.createManualJournal(journal, row.idempotency_key);
+    } else {
+      const qbo = new QuickBooksClient(QuickBooksConfig.parse(config), common);
+      remoteId = deposit ? await qbo.createDeposit(journal, row.idempotency_key) : await qbo.createJournalEntry(journal, row.idempotency_key);
+    }
     await q(ctx).execute(sql`
       update accounting_outbox set status = 'synced', remote_id = ${remoteId}, last_error = null, synced_at = now(), updated_at = now()
       where id = ${outboxId}`);

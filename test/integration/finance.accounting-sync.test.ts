@@ -16,6 +16,7 @@ import { createOrder, fixture, insertConnection } from './finance.helpers';
 const XERO = 'https://xero.test';
 const QBO = 'https://qbo.test';
 const xeroJournals = new Map<string, any>();
+const xeroBank = new Map<string, any>();
 const xeroCalls: Array<{ key: string | null; tenant: string | null; body: any }> = [];
 const qboCalls: Array<{ requestid: string | null; minorversion: string | null; body: any }> = [];
 let tokenRefreshes = 0;
@@ -44,6 +45,24 @@ const server = useMswServer(
     // Xero answers a repeated Idempotency-Key with the first result.
     if (!xeroJournals.has(key!)) xeroJournals.set(key!, { ManualJournalID: `mj-${xeroJournals.size + 1}`, ...(body as any).ManualJournals[0] });
     return HttpResponse.json({ Status: 'OK', ManualJournals: [xeroJournals.get(key!)] });
+  }),
+  http.post(`${XERO}/api.xro/2.0/BankTransactions`, async ({ request }) => {
+    const key = request.headers.get('idempotency-key');
+    const body = await request.json();
+    xeroCalls.push({ key, tenant: request.headers.get('xero-tenant-id'), body });
+    if (throttleOnce) {
+      throttleOnce = false;
+      throttledAt = Date.now();
+      return new HttpResponse('{"Title":"Too Many Requests"}', { status: 429, headers: { 'retry-after': '1', 'x-rate-limit-problem': 'minute' } });
+    }
+    if (throttledAt && !retriedAt) retriedAt = Date.now();
+    if (!xeroBank.has(key!)) xeroBank.set(key!, { BankTransactionID: `bt-${xeroBank.size + 1}`, ...(body as any).BankTransactions[0] });
+    return HttpResponse.json({ Status: 'OK', BankTransactions: [xeroBank.get(key!)] });
+  }),
+  http.post(`${QBO}/v3/company/:realm/deposit`, async ({ request }) => {
+    const u = new URL(request.url);
+    qboCalls.push({ requestid: u.searchParams.get('requestid'), minorversion: u.searchParams.get('minorversion'), body: await request.json() });
+    return HttpResponse.json({ Deposit: { Id: '812', SyncToken: '0' } });
   }),
   http.post(`${QBO}/oauth2/v1/tokens/bearer`, () => HttpResponse.json({ access_token: 'qbo-access', expires_in: 3600 })),
   http.post(`${QBO}/v3/company/:realm/journalentry`, async ({ request, params }) => {
@@ -97,9 +116,9 @@ describe('accounting sync through the outbox', () => {
   it('maps the journal to Xero decimals and account codes', async () => {
     const j = await accountingJournal(t.hub.ctx, settlementId, 'xero');
     expect(j.lines).toEqual([
-      { accountCode: '4000', description: 'sales · payout 623721858', debit: null, credit: '11.50' },
-      { accountCode: '404', description: 'fees · payout 623721858', debit: '0.65', credit: null },
-      { accountCode: '1150', description: 'clearing · payout 623721858', debit: '10.85', credit: null },
+      { accountCode: '4000', role: 'sales', description: 'sales · payout 623721858', debit: null, credit: '11.50' },
+      { accountCode: '404', role: 'fees', description: 'fees · payout 623721858', debit: '0.65', credit: null },
+      { accountCode: '1150', role: 'clearing', description: 'clearing · payout 623721858', debit: '10.85', credit: null },
     ]);
   });
 
@@ -131,15 +150,30 @@ describe('accounting sync through the outbox', () => {
     expect(JSON.stringify(conn.body)).not.toContain('rt-1');
   });
 
-  it('honours a 429 from Xero: waits for Retry-After, then succeeds', async () => {
+  it('sends the deposit as a Xero bank transaction (RECEIVE into the bank, from clearing), honouring a 429', async () => {
     const deposit = (await t.hub.ctx.db.execute(sql`select id from journal_entries where kind = 'deposit'`)).rows[0] as any;
     const row = await outbox(deposit.id, 'xero');
     throttleOnce = true;
     const r = await syncOutboxRow(t.hub.ctx, row.id);
-    expect(r.status).toBe('synced');
+    expect(r).toEqual({ status: 'synced', remoteId: 'bt-1' });
     expect(retriedAt - throttledAt).toBeGreaterThanOrEqual(950);
-    expect(xeroCalls.filter((c) => c.key === row.idempotency_key)).toHaveLength(2);
+    const calls = xeroCalls.filter((c) => c.key === row.idempotency_key);
+    expect(calls).toHaveLength(2);
+    const bt = calls[1]!.body.BankTransactions[0];
+    expect(bt).toMatchObject({ Type: 'RECEIVE', Contact: { Name: 'Shopify Payments' }, BankAccount: { Code: '1000' }, CurrencyCode: 'USD' });
+    expect(bt.LineItems).toEqual([expect.objectContaining({ Quantity: 1, UnitAmount: 10.85, AccountCode: '1150' })]);
+    expect(xeroJournals.size).toBe(1); // only the settlement went as a manual journal
   }, 20_000);
+
+  it('sends the deposit as a QuickBooks Deposit into the bank account from clearing', async () => {
+    const deposit = (await t.hub.ctx.db.execute(sql`select id from journal_entries where kind = 'deposit'`)).rows[0] as any;
+    const row = await outbox(deposit.id, 'quickbooks');
+    expect((await syncOutboxRow(t.hub.ctx, row.id)).remoteId).toBe('812');
+    const call = qboCalls.at(-1)!;
+    expect(call).toMatchObject({ requestid: row.idempotency_key, minorversion: '75' });
+    expect(call.body).toMatchObject({ DepositToAccountRef: { value: '1000' }, CurrencyRef: { value: 'USD' } });
+    expect(call.body.Line).toEqual([expect.objectContaining({ Amount: 10.85, DetailType: 'DepositLineDetail', DepositLineDetail: { AccountRef: { value: '1150' } } })]);
+  });
 
   it('posts a QuickBooks JournalEntry with requestid and minorversion 75', async () => {
     const row = await outbox(settlementId, 'quickbooks');
@@ -149,7 +183,9 @@ describe('accounting sync through the outbox', () => {
     expect(call.body.Line.map((l: any) => [l.JournalEntryLineDetail.PostingType, l.Amount, l.JournalEntryLineDetail.AccountRef.value]))
       .toEqual([['Credit', 11.5, '4000'], ['Debit', 0.65, '65'], ['Debit', 10.85, '1150']]);
     const list = await t.api('GET', '/api/v1/journals?target=quickbooks&status=synced');
-    expect(list.body.items.map((j: any) => j.id)).toEqual([settlementId]);
+    // Both of the payout's journals are synced to QuickBooks now (the deposit as a Deposit, above).
+    expect(list.body.items.map((j: any) => j.id)).toHaveLength(2);
+    expect(list.body.items.map((j: any) => j.id)).toContain(settlementId);
   });
 
   it('exports journals as CSV', async () => {
