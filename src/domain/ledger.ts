@@ -24,6 +24,8 @@ export interface PostingLine {
 
 export interface PostingEntry {
   kind: 'settlement' | 'deposit';
+  /** '' for the payout's summary entries; `order:<id>` for an order's own settlement entry (per-order mode). */
+  groupKey?: string;
   entryDate: string;
   memo: string;
   lines: PostingLine[];
@@ -39,6 +41,8 @@ export interface LedgerLine {
   exchangeRate: string | null;
   /** The matched order's currency and total, when the line settles one. */
   orderCurrency: string | null;
+  /** The matched order (id and number), for per-order journals. */
+  order?: { id: string; number: string } | null;
 }
 
 export interface LedgerInput {
@@ -49,6 +53,12 @@ export interface LedgerInput {
    * per unit of the order currency). The difference to the payout-time rate is FX gain/loss.
    */
   bookedRates: Readonly<Record<string, string>>;
+  /**
+   * `summary` (default): one settlement entry per payout. `per_order`: each matched order's lines get
+   * their own settlement entry (sales, refunds, fees of that order → clearing); lines that settle no
+   * order (payout-level fees, adjustments, reserves) stay in the payout's summary entry.
+   */
+  journalMode?: 'summary' | 'per_order';
 }
 
 /** Statuses at which the money has left the processor for the bank. */
@@ -86,13 +96,14 @@ export function payoutPostings(input: LedgerInput): PostingEntry[] {
   const { payout } = input;
   const cur = payout.currency;
   const date = payout.arrivalDate ?? '1970-01-01';
-  const buckets = new Map<string, Bucket>();
-  const add = (role: AccountRole, v: number, p?: { minor: number; currency: string }) => {
-    const k = p ? `${role}|${p.currency}` : role;
-    const b = buckets.get(k) ?? { role, signed: 0, presentment: p ? { minor: 0, currency: p.currency } : null };
-    b.signed += v;
-    if (p && b.presentment) b.presentment.minor += p.minor;
-    buckets.set(k, b);
+  const perOrder = input.journalMode === 'per_order';
+  /** Buckets per group: '' = the payout summary, else `order:<id>`. */
+  const groups = new Map<string, { label: string; buckets: Map<string, Bucket> }>();
+  const bucketsOf = (l: LedgerLine) => {
+    const key = perOrder && l.order ? `order:${l.order.id}` : '';
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { label: key ? `order ${l.order!.number}` : '', buckets: new Map() }));
+    return g.buckets;
   };
 
   for (const l of input.lines) {
@@ -100,6 +111,14 @@ export function payoutPostings(input: LedgerInput): PostingEntry[] {
     // A line in another currency than the payout has no place in this payout's books; it stays a
     // currency_variance break until someone explains it (then a manual journal books it).
     if (l.currency !== cur) continue;
+    const buckets = bucketsOf(l);
+    const add = (role: AccountRole, v: number, p?: { minor: number; currency: string }) => {
+      const k = p ? `${role}|${p.currency}` : role;
+      const b = buckets.get(k) ?? { role, signed: 0, presentment: p ? { minor: 0, currency: p.currency } : null };
+      b.signed += v;
+      if (p && b.presentment) b.presentment.minor += p.minor;
+      buckets.set(k, b);
+    };
     add('clearing', l.netMinor);
     add('fees', l.feeMinor);
     const residual = l.netMinor - (l.amountMinor - l.feeMinor);
@@ -117,14 +136,21 @@ export function payoutPostings(input: LedgerInput): PostingEntry[] {
     }
   }
   const entries: PostingEntry[] = [];
-  const settlement = fold(buckets, cur, (r) => `${r} · payout ${payout.externalId}`);
-  if (settlement.length > 0) entries.push({ kind: 'settlement', entryDate: date, memo: `Settlement of payout ${payout.externalId}`, lines: settlement });
+  for (const key of [...groups.keys()].sort()) {
+    const g = groups.get(key)!;
+    const lines = fold(g.buckets, cur, (r) => `${r} · ${g.label ? `${g.label} · ` : ''}payout ${payout.externalId}`);
+    if (lines.length === 0) continue;
+    entries.push({
+      kind: 'settlement', groupKey: key, entryDate: date, lines,
+      memo: key ? `Settlement of ${g.label} in payout ${payout.externalId}` : `Settlement of payout ${payout.externalId}`,
+    });
+  }
   if (DEPOSITED.has(payout.status) && payout.amountMinor !== 0) {
     const dep = new Map<string, Bucket>([
       ['bank', { role: 'bank', signed: payout.amountMinor, presentment: null }],
       ['clearing', { role: 'clearing', signed: -payout.amountMinor, presentment: null }],
     ]);
-    entries.push({ kind: 'deposit', entryDate: date, memo: `Deposit of payout ${payout.externalId}`, lines: fold(dep, cur, (r) => `${r} · deposit ${payout.externalId}`) });
+    entries.push({ kind: 'deposit', groupKey: '', entryDate: date, memo: `Deposit of payout ${payout.externalId}`, lines: fold(dep, cur, (r) => `${r} · deposit ${payout.externalId}`) });
   }
   return entries;
 }

@@ -9,6 +9,8 @@ import type { FinanceSettings } from './settings';
 
 export interface JournalChange {
   kind: PostingEntry['kind'];
+  /** '' for the payout's summary entries, `order:<id>` for an order's entry (per-order journals). */
+  groupKey: string;
   action: 'post' | 'reverse';
   journalId?: string;
   lines: PostingLine[];
@@ -30,20 +32,21 @@ export async function postPayoutJournals(
   const db = q(ctx);
   const wanted = input.payout.manual && input.lines.length === 0
     ? payoutPostings({ payout: input.payout, lines: [], bookedRates: input.settings.bookedRates }).filter((e) => e.kind === 'deposit')
-    : payoutPostings({ payout: input.payout, lines: input.lines, bookedRates: input.settings.bookedRates });
+    : payoutPostings({ payout: input.payout, lines: input.lines, bookedRates: input.settings.bookedRates, journalMode: input.settings.journalMode });
   const posted = await db.execute(sql`
-    select id, kind, fingerprint from journal_entries
+    select id, kind, group_key, fingerprint from journal_entries
     where payout_id = ${input.payoutId} and status = 'posted' and kind in ('settlement', 'deposit') order by created_at`);
-  const current = new Map((posted.rows as Array<{ id: string; kind: string; fingerprint: string }>).map((r) => [r.kind, r]));
+  const slot = (kind: string, group: string) => `${kind}|${group}`;
+  const current = new Map((posted.rows as Array<{ id: string; kind: string; group_key: string; fingerprint: string }>).map((r) => [slot(r.kind, r.group_key), r]));
   const changes: JournalChange[] = [];
   const accounts = await accountsFor(ctx, input.connectionId);
   const newIds: string[] = [];
 
-  const insertEntry = async (kind: string, e: PostingEntry, dedupeKey: string, reversesId: string | null): Promise<string> => {
+  const insertEntry = async (kind: string, group: string, e: PostingEntry, dedupeKey: string, reversesId: string | null): Promise<string> => {
     const fp = fingerprint(e);
     const res = await db.execute<{ id: string }>(sql`
-      insert into journal_entries (payout_id, kind, dedupe_key, reverses_id, entry_date, memo, fingerprint)
-      values (${input.payoutId}, ${kind}, ${dedupeKey}, ${reversesId}, ${e.entryDate}, ${e.memo}, ${fp}) returning id`);
+      insert into journal_entries (payout_id, kind, group_key, dedupe_key, reverses_id, entry_date, memo, fingerprint)
+      values (${input.payoutId}, ${kind}, ${group}, ${dedupeKey}, ${reversesId}, ${e.entryDate}, ${e.memo}, ${fp}) returning id`);
     const id = String(res.rows[0]!.id);
     const recs = e.lines.map((l, i) => ({
       position: i, account_id: accounts.get(l.role), debit: l.debitMinor, credit: l.creditMinor, currency: l.currency,
@@ -58,9 +61,16 @@ export async function postPayoutJournals(
     return id;
   };
 
-  for (const kind of ['settlement', 'deposit'] as const) {
-    const want = wanted.find((e) => e.kind === kind);
-    const have = current.get(kind);
+  // Every (kind, group) wanted or posted, in a fixed order: summary settlement, order settlements, deposit.
+  // Switching between summary and per-order mode reverses the entries that no longer fit and posts the new ones.
+  const slots = [...new Set([...wanted.map((e) => slot(e.kind, e.groupKey ?? '')), ...current.keys()])].sort((a, b) => {
+    const rank = (k: string) => (k.startsWith('deposit|') ? 2 : k === 'settlement|' ? 0 : 1);
+    return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+  });
+  for (const key of slots) {
+    const [kind, group] = key.split('|') as ['settlement' | 'deposit', string];
+    const want = wanted.find((e) => slot(e.kind, e.groupKey ?? '') === key);
+    const have = current.get(key);
     if (want && have && have.fingerprint === fingerprint(want)) continue;
     if (have) {
       const lr = await db.execute(sql`
@@ -72,18 +82,18 @@ export async function postPayoutJournals(
         memo: `reversal: ${String(r.memo ?? '')}`,
       }));
       const rev: PostingEntry = { kind, entryDate: new Date(ctx.now()).toISOString().slice(0, 10), memo: `Reversal of ${kind} of payout ${input.payout.externalId}`, lines: reverseLines(oldLines) };
-      changes.push({ kind, action: 'reverse', journalId: have.id, lines: rev.lines });
+      changes.push({ kind, groupKey: group, action: 'reverse', journalId: have.id, lines: rev.lines });
       if (!input.dryRun) {
-        await insertEntry('reversal', rev, `reverse:${have.id}`, have.id);
+        await insertEntry('reversal', group, rev, `reverse:${have.id}`, have.id);
         await db.execute(sql`update journal_entries set status = 'reversed' where id = ${have.id} and status = 'posted'`);
       }
     }
     if (want) {
-      changes.push({ kind, action: 'post', lines: want.lines });
+      changes.push({ kind, groupKey: group, action: 'post', lines: want.lines });
       if (!input.dryRun) {
         const h = createHash('sha256').update(fingerprint(want)).digest('hex').slice(0, 16);
-        const nth = await db.execute(sql`select count(*)::int as n from journal_entries where payout_id = ${input.payoutId} and kind = ${kind}`);
-        const id = await insertEntry(kind, want, `payout:${input.payoutId}:${kind}:${Number((nth.rows[0] as { n: number }).n)}:${h}`, null);
+        const nth = await db.execute(sql`select count(*)::int as n from journal_entries where payout_id = ${input.payoutId} and kind = ${kind} and group_key = ${group}`);
+        const id = await insertEntry(kind, group, want, `payout:${input.payoutId}:${kind}:${group ? `${group}:` : ''}${Number((nth.rows[0] as { n: number }).n)}:${h}`, null);
         const last = changes[changes.length - 1]!;
         last.journalId = id;
       }

@@ -182,8 +182,10 @@ export async function reconcileBulk(
   const sums = await tx.execute(sql`
     select category, currency, sum(amount_minor)::bigint as a, sum(fee_minor)::bigint as f, sum(net_minor)::bigint as n
     from rec_match group by category, currency order by category, currency`);
+  // Bulk payouts always post the summary journal: per-order journals at this size would be a million
+  // entries nobody reads (and the per-order detail is in the payout's lines and matches anyway).
   const { changes: journals, outboxIds } = await postPayoutJournals(inTx(ctx, tx), {
-    payoutId: pid, connectionId: p.connectionId, dryRun, settings,
+    payoutId: pid, connectionId: p.connectionId, dryRun, settings: { ...settings, journalMode: 'summary' },
     payout: { externalId: p.externalId, amountMinor: p.amountMinor, currency: p.currency, status: p.status, arrivalDate: p.arrivalDate, manual: p.manual },
     lines: (sums.rows as Array<Record<string, unknown>>).map((r) => ({
       category: String(r.category) as LineCategory, type: String(r.category), amountMinor: Number(r.a), feeMinor: Number(r.f), netMinor: Number(r.n),

@@ -176,15 +176,20 @@ export async function reconcile(ctx: Ctx, input: unknown): Promise<ReconcileRepo
     const breaksCleared = [...old.entries()].filter(([id, r]) => !wanted.has(id) && r.status === 'open').map(([id]) => id).sort();
 
     const orderCurrency = new Map<string, string>();
-    for (const list of data.ordersByKey.values()) for (const o of list) orderCurrency.set(o.id, o.currency);
-    for (const o of data.candidates) orderCurrency.set(o.id, o.currency);
+    const orderNumber = new Map<string, string>();
+    for (const list of data.ordersByKey.values()) for (const o of list) { orderCurrency.set(o.id, o.currency); orderNumber.set(o.id, o.number); }
+    for (const o of data.candidates) { orderCurrency.set(o.id, o.currency); orderNumber.set(o.id, o.number); }
     const matchOf = new Map(result.matches.map((m) => [m.lineId, m.orderId]));
     const { changes: journals, outboxIds } = await postPayoutJournals(c, {
       payoutId, connectionId, dryRun, settings,
       payout: { externalId: String(p.external_id), amountMinor: Number(p.amount_minor), currency: String(p.currency), status: String(p.status), arrivalDate: p.arrival_date === null ? null : String(p.arrival_date), manual: !!p.manual },
       lines: lines.map((l) => {
         const oid = matchOf.get(l.id);
-        return { category: l.category, type: l.type, amountMinor: l.amountMinor, feeMinor: l.feeMinor, netMinor: l.netMinor, currency: l.currency, exchangeRate: l.exchangeRate, orderCurrency: oid ? orderCurrency.get(oid) ?? null : null };
+        return {
+          category: l.category, type: l.type, amountMinor: l.amountMinor, feeMinor: l.feeMinor, netMinor: l.netMinor, currency: l.currency,
+          exchangeRate: l.exchangeRate, orderCurrency: oid ? orderCurrency.get(oid) ?? null : null,
+          order: oid ? { id: oid, number: orderNumber.get(oid) ?? oid } : null,
+        };
       }),
     });
 

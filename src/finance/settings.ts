@@ -21,6 +21,8 @@ export const FinanceSettings = z.object({
   bookedRates: z.record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d+(\.\d+)?$/)).default({}),
   /** Pull payouts every this many seconds (0 = only on request: POST /api/v1/payouts/pull). */
   payoutPollSeconds: z.number().int().min(0).max(86_400).default(0),
+  /** `summary`: one settlement journal per payout; `per_order`: one per settled order (+ a summary of payout-level lines). */
+  journalMode: z.enum(['summary', 'per_order']).default('summary'),
   /** Accounting systems every journal of this connection is synced to. */
   accountingTargets: z.array(z.object({ target: z.enum(['xero', 'quickbooks']), connectionId: z.string().uuid() })).default([]),
 });

@@ -155,6 +155,8 @@ export const journalEntries = pgTable(
     payoutId: uuid('payout_id').references(() => payouts.id, { onDelete: 'restrict' }),
     /** settlement | deposit | reversal | manual */
     kind: text('kind').notNull(),
+    /** '' for a payout's summary entries; `order:<id>` for an order's own settlement entry (per-order journals). */
+    groupKey: text('group_key').notNull().default(''),
     /** `posted` | `reversed` (a reversing entry cancels it; entries are never edited) */
     status: text('status').notNull().default('posted'),
     /** Deterministic key: the same reconciliation run never posts twice. */

@@ -1,0 +1,1 @@
+ALTER TABLE "journal_entries" ADD COLUMN "group_key" text DEFAULT '' NOT NULL;
