@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { assertEgressAllowed } from '../../src/connections/egress-guard';
 import { z } from 'zod';
 import { RemoteError } from '../../src/errors';
 import type { ConnectorRuntime } from '../kit/connector';
@@ -25,6 +27,19 @@ export const INCLUDED_DATA = ['BUYER', 'RECIPIENT', 'PROCEEDS', 'FULFILLMENT', '
 /** searchOrders' documented default usage plan: 0.0056 requests/s, burst 20. */
 export const SEARCH_ORDERS_BUCKET = { capacity: 20, refillPerSecond: 0.0056 };
 const LWA_BUCKET = { capacity: 10, refillPerSecond: 1 };
+/** Reports API 2021-06-30 usage plans: getReports 0.0222 rps (burst 10), getReportDocument 0.0167 rps (burst 15). */
+const GET_REPORTS_BUCKET = { capacity: 10, refillPerSecond: 0.0222 };
+const GET_REPORT_DOCUMENT_BUCKET = { capacity: 15, refillPerSecond: 0.0167 };
+const REPORTS_PATH = '/reports/2021-06-30';
+export const SETTLEMENT_REPORT_TYPE = 'GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2';
+
+export interface SettlementReport {
+  reportId: string;
+  reportDocumentId: string;
+  createdTime: string;
+  dataStartTime?: string;
+  dataEndTime?: string;
+}
 
 /** Retry tuning; tests shorten the back-off so they do not sleep for seconds. */
 export const amazonHttpTuning = { minBackoffMs: 1000, maxBackoffMs: 60_000, retries: 5 };
@@ -57,6 +72,8 @@ function tokenKey(c: AmazonConfig): string {
 export class AmazonClient {
   private readonly http: HttpClient;
   private readonly lwa: HttpClient;
+  private readonly reports: HttpClient;
+  private readonly documents: HttpClient;
   constructor(private readonly rt: ConnectorRuntime<AmazonConfig>) {
     const c = rt.config;
     const common = {
@@ -77,6 +94,54 @@ export class AmazonClient {
         return true;
       },
     });
+    const authed = {
+      ...common, baseUrl: spApiOrigin(c), label: 'amazon',
+      auth: async () => ({ 'x-amz-access-token': await this.accessToken() }),
+      readSignal: amazonRateSignal,
+      onUnauthorized: () => {
+        tokenCache.invalidate(tokenKey(c));
+        return true;
+      },
+    };
+    this.reports = new HttpClient({ ...authed, rateKey: `amazon:${c.region}:${c.sellerId}:getReports`, bucket: GET_REPORTS_BUCKET });
+    this.documents = new HttpClient({ ...authed, rateKey: `amazon:${c.region}:${c.sellerId}:getReportDocument`, bucket: GET_REPORT_DOCUMENT_BUCKET });
+  }
+
+  /**
+   * Settlement reports Amazon generated (it schedules them itself; they cannot be requested), page by
+   * page, oldest first within a page as Amazon lists them. Amazon keeps them 90 days.
+   */
+  async *settlementReports(createdSince: string): AsyncGenerator<SettlementReport[]> {
+    let nextToken: string | null = null;
+    do {
+      // With nextToken, Amazon wants no other filter.
+      const query: Record<string, string | number | undefined> = nextToken
+        ? { nextToken }
+        : { reportTypes: SETTLEMENT_REPORT_TYPE, processingStatuses: 'DONE', createdSince, pageSize: 100 };
+      const res = await this.reports.request({ path: `${REPORTS_PATH}/reports`, query });
+      const body = res.json<{ reports?: Array<Partial<SettlementReport> & { processingStatus?: string }>; nextToken?: string }>();
+      const page = (body.reports ?? [])
+        .filter((r): r is SettlementReport & { processingStatus?: string } => !!r.reportId && !!r.reportDocumentId && (r.processingStatus ?? 'DONE') === 'DONE')
+        .map((r) => ({ reportId: r.reportId, reportDocumentId: r.reportDocumentId, createdTime: r.createdTime ?? '', dataStartTime: r.dataStartTime, dataEndTime: r.dataEndTime }));
+      yield page;
+      nextToken = body.nextToken || null;
+    } while (nextToken);
+  }
+
+  /**
+   * A report document's text: getReportDocument gives a presigned URL (valid 5 minutes, no SP-API
+   * auth) and maybe `compressionAlgorithm: GZIP`. The URL's host is checked by the egress guard like
+   * any configured base URL.
+   */
+  async reportDocument(reportDocumentId: string): Promise<string> {
+    const res = await this.documents.request({ path: `${REPORTS_PATH}/documents/${encodeURIComponent(reportDocumentId)}` });
+    const doc = res.json<{ url?: string; compressionAlgorithm?: string }>();
+    if (!doc.url) throw new RemoteError('amazon: the report document has no url', { retryable: true });
+    await assertEgressAllowed(doc.url, 'reportDocument.url', this.rt.allowedPrivateHosts ?? []);
+    const got = await fetch(doc.url);
+    if (!got.ok) throw new RemoteError(`amazon: downloading the report document answered ${got.status}`, { remoteStatus: got.status, retryable: got.status >= 500 || got.status === 429 });
+    const bytes = Buffer.from(await got.arrayBuffer());
+    return (doc.compressionAlgorithm === 'GZIP' ? gunzipSync(bytes) : bytes).toString('utf8');
   }
 
   /** A valid LWA access token; concurrent callers share one refresh. */

@@ -1,3 +1,5 @@
+import { AmazonClient, AmazonConfig } from '../../connectors/amazon/client';
+import { importAmazonSettlement } from './import-amazon-settlement';
 import { ShopifyPayoutsClient, type ShopifyPayoutsConfig } from '../../connectors/shopify/payouts-client';
 import { shopifyPayoutToInput, shopifyTransactionToLine } from '../../connectors/shopify/payouts-transform';
 import { StripeClient } from '../../connectors/stripe/client';
@@ -44,6 +46,18 @@ export async function pullPayouts(ctx: Ctx, input: { connectionId: string; since
           lines.push(...tp.filter((t) => t.payout_id === undefined || t.payout_id === null || String(t.payout_id) === String(p.id)).map(shopifyTransactionToLine));
         }
         const r = await ingestPayout(ctx, { connectionId: row.id, source: 'shopify_payments', payout: shopifyPayoutToInput(p), lines });
+        payouts++;
+        if (r.changed) changed++;
+      }
+    }
+  } else if (row.type === 'amazon') {
+    // Settlement reports through the Reports API (the same files a seller can upload by hand); a report
+    // pulled again is the same settlement id, which ingestPayout recognises (nothing changes).
+    const client = new AmazonClient({ config: AmazonConfig.parse(config), connectionId: row.id, now: ctx.now, ...kit });
+    const since = input.since ?? new Date(ctx.now().getTime() - 90 * 86_400_000).toISOString();
+    for await (const page of client.settlementReports(since)) {
+      for (const report of page) {
+        const r = await importAmazonSettlement(ctx, { connectionId: row.id, file: await client.reportDocument(report.reportDocumentId) });
         payouts++;
         if (r.changed) changed++;
       }
