@@ -24,6 +24,17 @@ let throttleOnce = false;
 let throttledAt = 0;
 let retriedAt = 0;
 
+/** Xero's 429 once when `throttleOnce` is set; records when the retry came. */
+function throttle(): HttpResponse<string> | null {
+  if (throttleOnce) {
+    throttleOnce = false;
+    throttledAt = Date.now();
+    return new HttpResponse('{"Title":"Too Many Requests"}', { status: 429, headers: { 'retry-after': '1', 'x-rate-limit-problem': 'minute' } });
+  }
+  if (throttledAt && !retriedAt) retriedAt = Date.now();
+  return null;
+}
+
 const server = useMswServer(
   http.post(`${XERO}/connect/token`, async ({ request }) => {
     tokenRefreshes++;
@@ -36,12 +47,8 @@ const server = useMswServer(
     expect(request.headers.get('authorization')).toBe('Bearer xero-access');
     const body = await request.json();
     xeroCalls.push({ key, tenant: request.headers.get('xero-tenant-id'), body });
-    if (throttleOnce) {
-      throttleOnce = false;
-      throttledAt = Date.now();
-      return new HttpResponse('{"Title":"Too Many Requests"}', { status: 429, headers: { 'retry-after': '1', 'x-rate-limit-problem': 'minute' } });
-    }
-    if (throttledAt && !retriedAt) retriedAt = Date.now();
+    const throttled = throttle();
+    if (throttled) return throttled;
     // Xero answers a repeated Idempotency-Key with the first result.
     if (!xeroJournals.has(key!)) xeroJournals.set(key!, { ManualJournalID: `mj-${xeroJournals.size + 1}`, ...(body as any).ManualJournals[0] });
     return HttpResponse.json({ Status: 'OK', ManualJournals: [xeroJournals.get(key!)] });
@@ -50,12 +57,8 @@ const server = useMswServer(
     const key = request.headers.get('idempotency-key');
     const body = await request.json();
     xeroCalls.push({ key, tenant: request.headers.get('xero-tenant-id'), body });
-    if (throttleOnce) {
-      throttleOnce = false;
-      throttledAt = Date.now();
-      return new HttpResponse('{"Title":"Too Many Requests"}', { status: 429, headers: { 'retry-after': '1', 'x-rate-limit-problem': 'minute' } });
-    }
-    if (throttledAt && !retriedAt) retriedAt = Date.now();
+    const throttled = throttle();
+    if (throttled) return throttled;
     if (!xeroBank.has(key!)) xeroBank.set(key!, { BankTransactionID: `bt-${xeroBank.size + 1}`, ...(body as any).BankTransactions[0] });
     return HttpResponse.json({ Status: 'OK', BankTransactions: [xeroBank.get(key!)] });
   }),
