@@ -46,7 +46,7 @@ describe('order review rules (審核)', () => {
     const o = await get(id);
     expect(o.allocationStatus).toBe('pending');
     expect(o.exceptions).not.toContain('review');
-    await runAllocationJob(t.hub.ctx, { sku: 'REV-1' });
+    await runAllocationJob(t.hub.ctx, { sku: 'REV-1', includeBackordered: false });
     expect((await get(id)).allocationStatus).toBe('allocated');
   });
 
@@ -73,8 +73,8 @@ describe('order review rules (審核)', () => {
     const inbox = await t.api('GET', '/api/v1/orders?exception=review');
     expect(inbox.body.items.map((o: { id: string }) => o.id).sort()).toEqual([big, first, mismatch].sort());
     // Allocation (batch by SKU, by id, and re-request) leaves them held.
-    await runAllocationJob(t.hub.ctx, { sku: 'REV-1' });
-    await runAllocationJob(t.hub.ctx, { orderIds: [big] });
+    await runAllocationJob(t.hub.ctx, { sku: 'REV-1', includeBackordered: false });
+    await runAllocationJob(t.hub.ctx, { orderIds: [big], includeBackordered: false });
     expect((await get(big)).allocationStatus).toBe('review');
     expect((await get(sameAddr)).allocationStatus).toBe('allocated');
     // The same new customer's second order is not a first order.
@@ -92,7 +92,7 @@ describe('order review rules (審核)', () => {
     expect(oa.allocationStatus).toBe('pending');
     expect(oa.exceptions).not.toContain('review');
     expect(oa.timeline.at(-1)).toMatchObject({ kind: 'review_approved' });
-    await runAllocationJob(t.hub.ctx, { sku: 'REV-1' });
+    await runAllocationJob(t.hub.ctx, { sku: 'REV-1', includeBackordered: false });
     expect((await get(a)).allocationStatus).toBe('allocated');
     const rj = await t.api('POST', `/api/v1/orders/${b}/reject`, { reason: 'fraud' });
     expect(rj.status).toBe(200);

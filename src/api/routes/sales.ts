@@ -6,6 +6,9 @@ import {
   cancelReturn, closeReturn, CloseReturnInput, createReturn, CreateReturnInput, getReturn, listReturns, ListReturnsQuery,
   receiveReturn, ReceiveReturnInput,
 } from '../../sales/returns';
+import { createI18n, fromAcceptLanguage } from '../../i18n/index';
+import { salesReport, SalesReportQuery } from '../../sales/sales-report';
+import { salesReportCsv } from '../../sales/sales-report-csv';
 import type { AppEnv } from '../env';
 import { body, json, route } from '../openapi';
 
@@ -92,4 +95,22 @@ export function salesRoutes(app: OpenAPIHono<AppEnv>): void {
     method: 'post', path: '/api/v1/returns/{id}/cancel', tags: ['sales'], summary: 'Cancel a return not yet received',
     request: { params: IdParam }, responses: { 200: json(ReturnSchema), 409: json(z.unknown(), 'Already received') },
   }, async (c) => c.json(await cancelReturn(c.get('ctx'), c.req.param('id')!)));
+
+  // --- Reports ---
+  route(app, {
+    method: 'get', path: '/api/v1/reports/sales', tags: ['sales'],
+    summary: 'Sales per channel, SKU, customer or period, one row per currency',
+    description: 'Orders by `placed_at` in [from, to) (a bare `to` date includes that day), cancelled orders left out; refunds and returns count in their order\'s period. Send `Accept: text/csv` for a CSV (UTF-8 with BOM, headers in the `Accept-Language`).',
+    request: { query: SalesReportQuery },
+    responses: { 200: { description: 'The report', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) }, 'text/csv': { schema: z.string() } } } },
+  }, async (c) => {
+    const ctx = c.get('ctx');
+    const report = await salesReport(ctx, c.req.query());
+    if ((c.req.header('accept') ?? '').includes('text/csv')) {
+      const i18n = createI18n(fromAcceptLanguage(c.req.header('accept-language')) ?? ctx.config.defaultLocale, ctx.config.timezone);
+      c.header('content-disposition', `attachment; filename="sales-${report.groupBy}.csv"`);
+      return c.body(salesReportCsv(report, i18n), 200, { 'content-type': 'text/csv; charset=utf-8' });
+    }
+    return c.json(report);
+  });
 }
