@@ -9,6 +9,7 @@ import {
 import { createI18n, fromAcceptLanguage } from '../../i18n/index';
 import { salesReport, SalesReportQuery } from '../../sales/sales-report';
 import { salesReportCsv } from '../../sales/sales-report-csv';
+import { ComputeForecastsInput, computeForecasts, ForecastsQuery, listForecasts } from '../../sales/compute-forecasts';
 import type { AppEnv } from '../env';
 import { body, json, route } from '../openapi';
 
@@ -113,4 +114,17 @@ export function salesRoutes(app: OpenAPIHono<AppEnv>): void {
     }
     return c.json(report);
   });
+
+  // --- Demand forecasts ---
+  route(app, {
+    method: 'get', path: '/api/v1/forecasts', tags: ['sales'],
+    summary: 'Daily demand forecasts per SKU (scope `all`) and per warehouse, with the chosen method and its back-test error',
+    request: { query: ForecastsQuery }, responses: { 200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) })) },
+  }, async (c) => c.json({ items: await listForecasts(c.get('ctx'), c.req.query()) }));
+
+  route(app, {
+    method: 'post', path: '/api/v1/forecasts/compute', tags: ['sales'], summary: 'Recompute the demand forecasts now (the nightly job does the same)',
+    request: { body: { content: { 'application/json': { schema: ComputeForecastsInput } }, required: false } },
+    responses: { 200: json(z.object({ computed: z.number().int(), skipped: z.number().int(), startDate: z.string() })) },
+  }, async (c) => c.json(await computeForecasts(c.get('ctx'), await optionalJson(await c.req.text()))));
 }

@@ -86,21 +86,20 @@ export const demandForecasts = pgTable(
   {
     sku: text('sku').notNull(),
     scope: text('scope').notNull(),
-    /** `holt_winters` | `sba` | `naive` */
+    /** `holt_winters` | `sba` */
     method: text('method').notNull(),
-    /** Mean absolute error of the chosen method on the hold-out, units/day. */
+    /** Errors of the chosen method on the hold-out, units/day: RMSE (what chose it), MAE, and MASE (MAE over the naive in-sample one-step MAE). */
+    rmse: doublePrecision('rmse').notNull(),
     mae: doublePrecision('mae').notNull(),
-    /** MAE scaled by the in-sample naive one-step error (below 1 beats naive). */
     mase: doublePrecision('mase'),
-    naiveMae: doublePrecision('naive_mae').notNull(),
-    /** Every method tried with its hold-out MAE. */
+    /** The naive last-value forecast's hold-out RMSE, for comparison. */
+    naiveRmse: doublePrecision('naive_rmse').notNull(),
+    /** Every method tried with its hold-out RMSE. */
     candidates: jsonb('candidates').$type<Record<string, number>>().notNull(),
     historyDays: integer('history_days').notNull(),
     horizonDays: integer('horizon_days').notNull(),
     /** Mean forecast demand per day over the horizon. */
     dailyMean: doublePrecision('daily_mean').notNull(),
-    /** Forecast error per day (RMSE on the hold-out), what safety stock uses as σ. */
-    dailySigma: doublePrecision('daily_sigma').notNull(),
     /** First forecast day (UTC date) and one value per day. */
     startDate: text('start_date').notNull(),
     daily: jsonb('daily').$type<number[]>().notNull(),

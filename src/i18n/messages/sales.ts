@@ -90,7 +90,6 @@ export const salesMessages = {
     'forecastMethod.holt_winters': 'Holt-Winters (weekly)',
     'forecastMethod.sba': 'Croston / SBA',
     'forecastMethod.naive': 'Last value',
-    'forecastMethod.mean': 'Moving average',
   },
   zhCN: {
     'nav.sales': '销售',
@@ -182,7 +181,6 @@ export const salesMessages = {
     'forecastMethod.holt_winters': 'Holt-Winters（周季节性）',
     'forecastMethod.sba': 'Croston / SBA（间歇需求）',
     'forecastMethod.naive': '上一期值',
-    'forecastMethod.mean': '移动平均',
   },
   zhTW: {
     'nav.sales': '銷售',
@@ -274,6 +272,5 @@ export const salesMessages = {
     'forecastMethod.holt_winters': 'Holt-Winters（週季節性）',
     'forecastMethod.sba': 'Croston / SBA（間歇需求）',
     'forecastMethod.naive': '上一期值',
-    'forecastMethod.mean': '移動平均',
   },
 } as const;
