@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../../src/db/transaction';
 import type { UnifiedOrderInput } from '../../src/domain/order';
-import { upsertOrders } from '../../src/inbox/upsert-orders';
+import { upsertOrders, type IncomingOrder } from '../../src/inbox/upsert-orders';
 import { runAllocationJob } from '../../src/inventory/allocation-jobs';
 import { processors } from '../../workers/processors';
 import { createTestHub, type TestHub } from '../helpers/hub';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   await t.api('POST', '/api/v1/stock/adjustments', { sku: 'RARE', warehouse: 'WH-F', delta: 1, reason: 'seed' });
   const conn = await t.api('POST', '/api/v1/connections', { type: 'sandbox', name: 'F', config: { webhookSecret: 'forecast-secret', pollIntervalSeconds: 0 } });
   const today = Math.floor(Date.now() / DAY) * DAY;
-  const items = [];
+  const items: IncomingOrder[] = [];
   let i = 0;
   // 84 days of a weekly pattern, one order per unit-day (placed at noon UTC); RARE sells 3 units every 6th day; NEW only 10 days.
   for (let d = 84; d >= 1; d--) {

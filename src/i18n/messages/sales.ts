@@ -2,6 +2,7 @@
 export const salesMessages = {
   en: {
     'nav.sales': 'Sales',
+    'field.returnStatus': 'Return status',
     'allocationStatus.review': 'In review',
     'exception.review': 'Review',
     'review.approve': 'Approve',
@@ -93,6 +94,7 @@ export const salesMessages = {
   },
   zhCN: {
     'nav.sales': '销售',
+    'field.returnStatus': '退货状态',
     'allocationStatus.review': '待审核',
     'exception.review': '审核',
     'review.approve': '审核通过',
@@ -184,6 +186,7 @@ export const salesMessages = {
   },
   zhTW: {
     'nav.sales': '銷售',
+    'field.returnStatus': '退貨狀態',
     'allocationStatus.review': '待審核',
     'exception.review': '審核',
     'review.approve': '審核通過',
