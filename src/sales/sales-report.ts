@@ -56,8 +56,9 @@ export interface SalesReport {
   to: string;
   rows: SalesReportRow[];
   totals: SalesReportRow[];
-  topSkus: Array<{ sku: string; currency: string; units: number; revenueMinor: number }>;
-  topCustomers: Array<{ customer: string; currency: string; orders: number; revenueMinor: number }>;
+  /** By net revenue (after refunds), per currency. */
+  topSkus: Array<{ sku: string; currency: string; units: number; netRevenueMinor: number }>;
+  topCustomers: Array<{ customer: string; currency: string; orders: number; netRevenueMinor: number }>;
 }
 
 const KEY: Record<string, string> = {
@@ -167,8 +168,8 @@ export async function salesReport(ctx: Ctx, input: unknown): Promise<SalesReport
     select customer_email, currency, orders, revenue from c where n <= ${r.top} order by currency, n`);
   return {
     groupBy: r.groupBy, from: from.toISOString(), to: to.toISOString(), rows, totals,
-    topSkus: (top.rows as Array<Record<string, unknown>>).map((x) => ({ sku: String(x.sku), currency: String(x.currency), units: Number(x.units), revenueMinor: Number(x.revenue) })),
-    topCustomers: (topC.rows as Array<Record<string, unknown>>).map((x) => ({ customer: String(x.customer_email), currency: String(x.currency), orders: Number(x.orders), revenueMinor: Number(x.revenue) })),
+    topSkus: (top.rows as Array<Record<string, unknown>>).map((x) => ({ sku: String(x.sku), currency: String(x.currency), units: Number(x.units), netRevenueMinor: Number(x.revenue) })),
+    topCustomers: (topC.rows as Array<Record<string, unknown>>).map((x) => ({ customer: String(x.customer_email), currency: String(x.currency), orders: Number(x.orders), netRevenueMinor: Number(x.revenue) })),
   };
 }
 

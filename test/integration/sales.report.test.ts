@@ -102,10 +102,10 @@ describe('sales report', () => {
       ['C', 'USD', 1, 3, 600, 0, 600, 0, 0, 0],
     ]);
     expect(r.topSkus).toEqual([
-      { sku: 'A', currency: 'EUR', units: 1, revenueMinor: 2000 },
-      { sku: 'A', currency: 'USD', units: 3, revenueMinor: 3000 },
-      { sku: 'B', currency: 'USD', units: 1, revenueMinor: 2500 },
-      { sku: 'C', currency: 'USD', units: 3, revenueMinor: 600 },
+      { sku: 'A', currency: 'EUR', units: 1, netRevenueMinor: 2000 },
+      { sku: 'A', currency: 'USD', units: 3, netRevenueMinor: 3000 },
+      { sku: 'B', currency: 'USD', units: 1, netRevenueMinor: 2500 },
+      { sku: 'C', currency: 'USD', units: 3, netRevenueMinor: 600 },
     ]);
   });
 
@@ -117,9 +117,9 @@ describe('sales report', () => {
     expect(await keys('customer')).toEqual([['z@ex.com', 'EUR', 1, 2000], ['x@ex.com', 'USD', 2, 4600], ['y@ex.com', 'USD', 1, 1500]]);
     const r = await report(`groupBy=customer&${q}`);
     expect(r.topCustomers).toEqual([
-      { customer: 'z@ex.com', currency: 'EUR', orders: 1, revenueMinor: 2000 },
-      { customer: 'x@ex.com', currency: 'USD', orders: 2, revenueMinor: 4600 },
-      { customer: 'y@ex.com', currency: 'USD', orders: 1, revenueMinor: 1500 },
+      { customer: 'z@ex.com', currency: 'EUR', orders: 1, netRevenueMinor: 2000 },
+      { customer: 'x@ex.com', currency: 'USD', orders: 2, netRevenueMinor: 4600 },
+      { customer: 'y@ex.com', currency: 'USD', orders: 1, netRevenueMinor: 1500 },
     ]);
     // A whole period (to = the December date includes that day): the December order joins.
     const wider = await report('groupBy=month&from=2026-11-01&to=2026-12-01');

@@ -114,14 +114,14 @@ const SalesPage: FC<{ v: View; report: SalesReport; qs: string; connections: Arr
               <h2 style="margin-top:0">{t('sales.topSkus')}</h2>
               <table>
                 <thead><tr><th scope="col">{t('sales.group.sku')}</th><th scope="col" class="num">{t('sales.col.units')}</th><th scope="col" class="num">{t('sales.col.netRevenueMinor')}</th></tr></thead>
-                <tbody>{report.topSkus.map((s) => <tr><td class="mono"><a href={`/stock?sku=${encodeURIComponent(s.sku)}`}>{s.sku}</a></td><td class="num">{number(s.units)}</td><td class="num">{money(s.revenueMinor, s.currency)}</td></tr>)}</tbody>
+                <tbody>{report.topSkus.map((s) => <tr><td class="mono"><a href={`/stock?sku=${encodeURIComponent(s.sku)}`}>{s.sku}</a></td><td class="num">{number(s.units)}</td><td class="num">{money(s.netRevenueMinor, s.currency)}</td></tr>)}</tbody>
               </table>
             </section>
             <section class="panel" style="flex:1">
               <h2 style="margin-top:0">{t('sales.topCustomers')}</h2>
               <table>
                 <thead><tr><th scope="col">{t('sales.group.customer')}</th><th scope="col" class="num">{t('sales.col.orders')}</th><th scope="col" class="num">{t('sales.col.netRevenueMinor')}</th></tr></thead>
-                <tbody>{report.topCustomers.map((s) => <tr><td>{s.customer}</td><td class="num">{number(s.orders)}</td><td class="num">{money(s.revenueMinor, s.currency)}</td></tr>)}</tbody>
+                <tbody>{report.topCustomers.map((s) => <tr><td>{s.customer}</td><td class="num">{number(s.orders)}</td><td class="num">{money(s.netRevenueMinor, s.currency)}</td></tr>)}</tbody>
               </table>
             </section>
           </div>
