@@ -74,6 +74,8 @@ export async function scheduleHousekeeping(hub: Hub): Promise<void> {
   await hub.queue.schedule('inventory-sweep', 'inventory.sweep', {}, 5000);
   await hub.queue.schedule('stock-reconcile', 'stock.reconcile', { repair: false }, 3_600_000);
   await hub.queue.schedule('stock-push-all', 'stock.push-all', {}, 900_000);
+  // Sales: demand forecasts once a day (the replenishment signals read the latest).
+  await hub.queue.schedule('forecast-compute', 'forecast.compute', {}, 86_400_000);
 }
 
 /** Starts workers on this process's queue. */

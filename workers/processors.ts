@@ -12,6 +12,7 @@ import { enqueueFullPush, pushListingStock } from '../src/inventory/push-stock';
 import { reconcileStock } from '../src/inventory/reconcile-stock';
 import { deliverWebhook } from '../src/outbound/deliver-webhook';
 import { emitEvents } from '../src/outbound/emit-event';
+import { computeForecasts } from '../src/sales/compute-forecasts';
 import type { ProcessorMap } from './base';
 
 /** Every job name → the verb that runs it. Thin on purpose: the logic lives in src/. */
@@ -58,6 +59,10 @@ export const processors: ProcessorMap = {
   },
   'order.allocate': async (ctx, p) => {
     await runAllocationJob(ctx, p);
+  },
+  'forecast.compute': async (ctx, p) => {
+    const r = await computeForecasts(ctx, p);
+    ctx.log.info(r, 'demand forecasts computed');
   },
   'inventory.sweep': async (ctx) => {
     await sweepPendingAllocations(ctx);

@@ -20,6 +20,7 @@ import { financeRoutes } from './routes/finance';
 import { inventoryRoutes } from './routes/inventory';
 import { keyRoutes } from './routes/keys';
 import { orderRoutes } from './routes/orders';
+import { salesRoutes } from './routes/sales';
 import { outboundRoutes } from './routes/outbound';
 import { systemRoutes } from './routes/system';
 import { webhookRoutes } from './routes/webhooks';
@@ -112,6 +113,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
   inventoryRoutes(app);
   webhookRoutes(app);
   outboundRoutes(app);
+  salesRoutes(app);
   opts.extend?.(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An omnihub API key' });

@@ -5,10 +5,10 @@ export const financialStatuses = [
   'pending', 'authorized', 'paid', 'partially_paid', 'partially_refunded', 'refunded', 'voided', 'unknown',
 ] as const;
 export const fulfillmentStatuses = ['unfulfilled', 'partial', 'fulfilled', 'returned'] as const;
-export const allocationStatuses = ['pending', 'allocated', 'partial', 'backordered', 'not_required'] as const;
+export const allocationStatuses = ['pending', 'allocated', 'partial', 'backordered', 'not_required', 'review'] as const;
 export const ingestPaths = ['webhook', 'poll', 'manual', 'import'] as const;
 export const orderExceptions = [
-  'unknown_sku', 'invalid_address', 'duplicate_number', 'adhoc_item', 'unpaid', 'sync_failed', 'reconciliation_break',
+  'unknown_sku', 'invalid_address', 'duplicate_number', 'adhoc_item', 'unpaid', 'sync_failed', 'reconciliation_break', 'review',
 ] as const;
 
 const Minor = z.number().int().safe();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demandStats, reorderSignal, serviceLevelZ } from './replenishment';
+import { demandStats, reorderSignal, reorderSignalFromForecast, serviceLevelZ } from './replenishment';
 
 describe('replenishment signals', () => {
   it('computes mean and standard deviation of daily demand, empty days included', () => {
@@ -20,5 +20,17 @@ describe('replenishment signals', () => {
     expect(s.reorderPoint).toBe(27);
     expect(reorderSignal([3, 3, 3], 5).safetyStock).toBe(0);
     expect(reorderSignal([3, 3, 3], 5).reorderPoint).toBe(15);
+  });
+});
+
+describe('reorder signal from a forecast', () => {
+  it('sums the forecast over the lead time and sizes safety stock by the forecast error', () => {
+    const s = reorderSignalFromForecast([2, 2, 3, 8, 1], 1.5, 4, 0.95);
+    // 2 + 2 + 3 + 8 = 15 over 4 days; safety ⌈1.6449 × 1.5 × 2⌉ = 5
+    expect(s.meanDaily).toBe(15 / 4);
+    expect(s.safetyStock).toBe(Math.ceil(serviceLevelZ(0.95) * 1.5 * 2));
+    expect(s.reorderPoint).toBe(20);
+    // Beyond the horizon the forecast's mean carries on: 16 + 2 × 3.2
+    expect(reorderSignalFromForecast([2, 2, 3, 8, 1], 0, 7).reorderPoint).toBe(Math.ceil(16 + 2 * 3.2));
   });
 });

@@ -47,3 +47,22 @@ export function reorderSignal(daily: readonly number[], leadTimeDays: number, se
   const rop = Math.ceil(mean * L + safety - 1e-9);
   return { meanDaily: mean, sigmaDaily: sigma, leadTimeDays: L, safetyStock: Math.max(0, safety), reorderPoint: Math.max(0, rop) };
 }
+
+/**
+ * The same signal from a demand forecast: demand over the lead time is the sum of the forecast days
+ * it covers (their mean beyond the horizon), σ per day is the forecast's back-test RMSE (how far off
+ * the forecast was on the hold-out), so safety stock covers forecast error rather than raw variability.
+ * @example reorderSignalFromForecast([2, 2, 3, 8], 1.2, 3) // demand 7 over 3 days
+ */
+export function reorderSignalFromForecast(daily: readonly number[], sigmaDaily: number, leadTimeDays: number, serviceLevel = 0.95): ReorderSignal {
+  const L = Math.max(0, leadTimeDays);
+  const mean = daily.length ? daily.reduce((s, x) => s + x, 0) / daily.length : 0;
+  let lead = 0;
+  const whole = Math.floor(L);
+  for (let i = 0; i < whole; i++) lead += i < daily.length ? Math.max(0, daily[i]!) : mean;
+  if (L > whole) lead += (L - whole) * (whole < daily.length ? Math.max(0, daily[whole]!) : mean);
+  const sigma = Math.max(0, sigmaDaily);
+  const safety = Math.ceil(Math.max(0, serviceLevelZ(serviceLevel)) * sigma * Math.sqrt(L) - 1e-9);
+  const rop = Math.ceil(lead + safety - 1e-9);
+  return { meanDaily: L > 0 ? lead / L : mean, sigmaDaily: sigma, leadTimeDays: L, safetyStock: Math.max(0, safety), reorderPoint: Math.max(0, rop) };
+}

@@ -21,7 +21,7 @@ const ACTIONS: Record<OrderAction, { from: string[]; set: ReturnType<typeof sql>
   release: { from: ['on_hold'], set: sql`status = 'open', held_at = null`, verb: 'Released from hold' },
   cancel: {
     from: ['open', 'on_hold'],
-    set: sql`status = 'cancelled', cancelled_at = now(), held_at = null, allocation_status = 'not_required'`,
+    set: sql`status = 'cancelled', cancelled_at = now(), held_at = null, allocation_status = 'not_required', exceptions = array_remove(exceptions, 'review')`,
     verb: 'Cancelled',
   },
 };

@@ -5,6 +5,7 @@ import { inTx, type Ctx } from '../context';
 import { withTransaction, type Tx } from '../db/transaction';
 import { loadConnectionTypes } from '../connections/connection-cache';
 import { queueRequestedSyncs } from './queue-requested-syncs';
+import { holdForReview } from '../sales/hold-for-review';
 import { upsertOrders, type IncomingOrder, type UpsertResult } from './upsert-orders';
 
 interface EventRow {
@@ -83,6 +84,9 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
   }
   // The raw events' outcome is written with the orders' lines and timeline (one statement).
   summary.orders = await upsertOrders(tx, incoming, { rawEventOutcomes: outcome });
+  // Review rules (審核) hold new orders in this transaction, so no allocator ever sees them pending.
+  const held = await holdForReview(ctx, tx, summary.orders.filter((o) => o.outcome === 'created').map((o) => o.id));
+  for (const o of summary.orders) if (held.has(o.id)) o.heldForReview = true;
   for (const o of outcome) {
     if (o.status === 'processed') summary.processed++;
     else if (o.status === 'ignored') summary.ignored++;

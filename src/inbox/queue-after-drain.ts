@@ -9,9 +9,13 @@ import type { UpsertResult } from './upsert-orders';
  * entries for nothing. Updated orders go through requestAllocation, which resets their status.
  */
 export async function queueAfterDrain(ctx: Ctx, orders: UpsertResult[]): Promise<void> {
-  const created = orders.filter((o) => o.outcome === 'created');
+  const all = orders.filter((o) => o.outcome === 'created');
+  if (all.length > 0) {
+    await ctx.queue.enqueue('finance.late-orders', { externalIds: all.map((o) => o.externalId).slice(0, 10_000) });
+  }
+  // Orders held for review are allocated when approved (src/sales/review-orders.ts).
+  const created = all.filter((o) => !o.heldForReview);
   if (created.length > 0) {
-    await ctx.queue.enqueue('finance.late-orders', { externalIds: created.map((o) => o.externalId).slice(0, 10_000) });
     await enqueueSkuAllocation(ctx, created.flatMap((o) => o.skus));
     // Orders without any SKU are allocated by id (they only collect `unknown_sku`).
     const noSku = created.filter((o) => o.skus.length === 0).map((o) => o.id);

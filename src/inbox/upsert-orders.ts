@@ -22,6 +22,8 @@ export interface UpsertResult {
   newPath: boolean;
   /** Distinct SKUs of the delivered version (what allocation will be queued for). */
   skus: string[];
+  /** Set by the drain when a review rule held the new order (it is not allocated until approved). */
+  heldForReview?: boolean;
 }
 
 interface OldRow {

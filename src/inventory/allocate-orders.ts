@@ -74,7 +74,10 @@ export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: Allo
       // so two callers naming overlapping sets in different orders cannot deadlock.
       ordersRes = await tx.execute(sql`
         select id, connection_id, status, fulfillment_status, allocation_status, exceptions from orders
-        where id = any(${pgArray(p.orderIds, 'uuid')}) order by placed_at, id
+        where id = any(${pgArray(p.orderIds, 'uuid')})
+          -- Held for review (審核): allocated only once approved; a cancelled one may still release.
+          and (allocation_status <> 'review' or status = 'cancelled')
+        order by placed_at, id
         for update ${p.orderIds.length > 1 ? sql`skip locked` : sql``}`);
     } else if (!p.sku) {
       ordersRes = await tx.execute(sql`

@@ -31,9 +31,12 @@ export async function enqueueSkuAllocation(ctx: Ctx, skus: string[], opts: { inc
 export async function requestAllocation(ctx: Ctx, orderIds: string[]): Promise<void> {
   if (orderIds.length === 0) return;
   const res = await ctx.db.execute(sql`
-    update orders set allocation_status = 'pending'
+    update orders set allocation_status = 'pending',
+      exceptions = case when allocation_status = 'review' then array_remove(exceptions, 'review') else exceptions end
     where id = any(${pgArray(orderIds, 'uuid')})
       and (allocation_status <> 'not_required' or status <> 'cancelled')
+      -- An order held for review stays held until approved or rejected (a cancelled one needs no review).
+      and (allocation_status <> 'review' or status = 'cancelled')
     returning id, skus`);
   const skus = new Set<string>();
   const noSku: string[] = [];

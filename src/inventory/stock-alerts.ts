@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
-import { reorderSignal } from '../domain/replenishment';
+import { reorderSignal, reorderSignalFromForecast } from '../domain/replenishment';
 import { ValidationError, zodFieldErrors } from '../errors';
 
 export const AlertsQuery = z.object({
@@ -11,6 +11,8 @@ export const AlertsQuery = z.object({
   sku: z.string().max(200).optional(),
   /** `all` lists every (sku, warehouse) with its signal, not only those below the reorder point. */
   show: z.enum(['below', 'all']).default('below'),
+  /** Use the stored demand forecast (src/sales/compute-forecasts.ts) where there is one; `false` = history only. */
+  forecast: z.enum(['true', 'false']).default('true'),
 });
 
 /**
@@ -54,18 +56,31 @@ export async function stockAlerts(ctx: Ctx, input: unknown) {
     cur.count += 1;
     perSku.set(k, cur);
   }
+  // Demand forecasts (per warehouse, else the SKU's total split by the same share) replace the history's mean and σ.
+  const forecasts = new Map<string, { daily: number[]; rmse: number; method: string }>();
+  if (p.forecast === 'true') {
+    const fr = await db.execute(sql`select sku, scope, daily, rmse, method from demand_forecasts ${p.sku ? sql`where sku = ${p.sku}` : sql``}`);
+    for (const f of fr.rows as Array<{ sku: string; scope: string; daily: number[] | string; rmse: number; method: string }>) {
+      forecasts.set(`${f.sku}|${f.scope}`, { daily: typeof f.daily === 'string' ? JSON.parse(f.daily) : f.daily, rmse: Number(f.rmse), method: f.method });
+    }
+  }
   const items = list.map((r) => {
     const sku = String(r.sku);
     const agg = perSku.get(sku)!;
     const share = agg.total > 0 ? Number(r.allocated) / agg.total : 1 / agg.count;
     const d = (daily.get(sku) ?? new Array<number>(p.days).fill(0)).map((x) => x * share);
-    const signal = reorderSignal(d, Number(r.lead), p.serviceLevel);
+    const own = forecasts.get(`${sku}|${String(r.warehouse_id)}`);
+    const all = forecasts.get(`${sku}|all`);
+    const fc = own ?? (all ? { daily: all.daily.map((x) => x * share), rmse: all.rmse * share, method: all.method } : undefined);
+    const signal = fc ? reorderSignalFromForecast(fc.daily, fc.rmse, Number(r.lead), p.serviceLevel) : reorderSignal(d, Number(r.lead), p.serviceLevel);
     const available = Number(r.on_hand) - Number(r.reserved);
     const position = available + Number(r.incoming);
     return {
       sku, warehouse: String(r.code), available, incoming: Number(r.incoming), position,
       averageDailyDemand: Math.round(signal.meanDaily * 1000) / 1000, demandStdDev: Math.round(signal.sigmaDaily * 1000) / 1000,
       leadTimeDays: signal.leadTimeDays, safetyStock: signal.safetyStock, reorderPoint: signal.reorderPoint,
+      /** `forecast` (with its method) when a stored demand forecast drove the figures, else `history`. */
+      demandSource: fc ? 'forecast' as const : 'history' as const, forecastMethod: fc?.method ?? null,
       belowReorderPoint: position < signal.reorderPoint,
       suggestedOrderQuantity: Math.max(0, signal.reorderPoint - position),
     };

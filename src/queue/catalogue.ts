@@ -94,6 +94,16 @@ export const jobCatalogue = {
     backoffMs: 1000,
     concurrency: 1,
   },
+  /**
+   * Recomputes the demand forecasts (nightly). One attempt plus a retry: a rerun rewrites the same
+   * table from the same history, and the next night repairs a day that failed anyway.
+   */
+  'forecast.compute': {
+    payload: z.object({ historyDays: z.number().int().optional(), horizonDays: z.number().int().optional(), sku: z.string().optional() }),
+    attempts: 2,
+    backoffMs: 60_000,
+    concurrency: 1,
+  },
   /** Compares stored stock totals with the ledger; `repair` fixes drift. Safe to rerun. */
   'stock.reconcile': {
     payload: z.object({ repair: z.boolean().default(false) }),

@@ -15,6 +15,8 @@ import { inboxRoutes } from './pages/inbox';
 import { loginRoutes, logoutRoute } from './pages/login';
 import { orderRoutes } from './pages/order';
 import { stockRoutes } from './pages/stock';
+import { orderSalesRoutes } from './pages/order-sales';
+import { salesRoutes } from './pages/sales';
 
 let coreRegistered = false;
 /** The screens of this module; stock and finance register theirs the same way (see nav.ts). */
@@ -24,6 +26,7 @@ function registerCore(): void {
   registerUiModule({ nav: { href: '/', label: 'nav.inbox', order: 10 }, routes: (ui) => { inboxRoutes(ui); orderRoutes(ui); } });
   registerUiModule({ nav: { href: '/dashboard', label: 'nav.dashboard', order: 20 }, routes: dashboardRoutes });
   registerUiModule({ nav: { href: '/stock', label: 'nav.stock', order: 30 }, routes: stockRoutes });
+  registerUiModule({ nav: { href: '/sales', label: 'nav.sales', order: 35 }, routes: (ui) => { salesRoutes(ui); orderSalesRoutes(ui); } });
   registerUiModule({ nav: { href: '/finance', label: 'nav.finance', order: 40 }, routes: financeRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
   registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });

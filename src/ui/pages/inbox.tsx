@@ -7,6 +7,7 @@ import { countOrders, invalidateOrderCounts, type OrderCounts } from '../../inbo
 import { getOrder } from '../../inbox/get-order';
 import { listOrders, type OrderSummary } from '../../inbox/list-orders';
 import { applyOrderAction, type OrderAction } from '../../inbox/order-actions';
+import { bulkReview } from './review-bulk';
 import { Badge, Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { inboxHref, parseInboxState, type InboxParam, type InboxState } from '../inbox-query';
@@ -110,6 +111,8 @@ const Results: FC<{ v: View; state: InboxState; items: OrderSummary[]; nextCurso
                 <button type="submit" class="btn" name="action" value="hold" data-needs-selection disabled>{t('action.hold')}</button>
                 <button type="submit" class="btn" name="action" value="release" data-needs-selection disabled>{t('action.release')}</button>
                 <button type="submit" class="btn danger" name="action" value="cancel" data-needs-selection disabled hx-confirm={t('inbox.confirmCancel')}>{t('action.cancel')}</button>
+                <button type="submit" class="btn" name="action" value="approve" data-needs-selection disabled>{t('review.approve')}</button>
+                <button type="submit" class="btn danger" name="action" value="reject" data-needs-selection disabled hx-prompt={t('review.rejectReason')}>{t('review.reject')}</button>
               </>
             )}
             <span class="spacer"></span>
@@ -349,9 +352,10 @@ export function inboxRoutes(ui: Hono<UiEnv>): void {
     const body = await c.req.parseBody({ all: true });
     const action = String(body.action ?? '');
     const ids = ([] as unknown[]).concat(body.ids ?? []).filter((x): x is string => typeof x === 'string').slice(0, 500);
-    if (!['hold', 'release', 'cancel'].includes(action) || ids.length === 0) {
+    if (!['hold', 'release', 'cancel', 'approve', 'reject'].includes(action) || ids.length === 0) {
       return c.html(<p class="notice bad" role="alert">{t('bulk.nothingSelected')}</p>);
     }
+    if (action === 'approve' || action === 'reject') return c.html(await bulkReview(c, action, ids));
     const failed: Array<{ id: string; number: string; reason: string }> = [];
     let ok = 0;
     // One by one: each action is its own guarded update, so one order in the wrong state fails alone.

@@ -12,6 +12,7 @@ import { getOrderAllocation } from '../../inventory/query-stock';
 import { Badge, Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
+import { loadOrderSales, OrderSalesPanel, salesTimelineText, type OrderSalesData } from './order-sales';
 
 const MONEY_FIELDS: Record<string, true> = { totalMinor: true };
 const ENUM_FIELDS: Record<string, string> = { status: 'status', financialStatus: 'financialStatus', fulfillmentStatus: 'fulfillmentStatus' };
@@ -37,7 +38,7 @@ function timelineText(v: View, o: OrderDetail, e: OrderDetail['timeline'][number
     case 'cancel':
       return data.reason ? t('timeline.actionWithReason', { action: t(`timeline.action.${e.kind}`), reason: data.reason }) : t(`timeline.action.${e.kind}`);
     default:
-      return e.message;
+      return salesTimelineText(v, o, e) ?? e.message;
   }
 }
 
@@ -96,7 +97,7 @@ const AllocationPanel: FC<{ v: View; o: OrderDetail; a: Allocation; canWrite: bo
   );
 };
 
-const OrderPage: FC<{ v: View; o: OrderDetail; a: Allocation; notice?: { tone: 'ok' | 'bad'; text: string } }> = ({ v, o, a, notice }) => {
+const OrderPage: FC<{ v: View; o: OrderDetail; a: Allocation; notice?: { tone: 'ok' | 'bad'; text: string }; sales?: OrderSalesData }> = ({ v, o, a, notice, sales }) => {
   const { t, money } = v.i18n;
   const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
   const customer = (o.customer ?? {}) as { name?: string | null; email?: string | null; phone?: string | null };
@@ -161,6 +162,7 @@ const OrderPage: FC<{ v: View; o: OrderDetail; a: Allocation; notice?: { tone: '
             </table>
           </section>
           <AllocationPanel v={v} o={o} a={a} canWrite={canWrite} />
+          {sales && <OrderSalesPanel v={v} o={o} data={sales} canWrite={canWrite} />}
           <section class="panel" aria-labelledby="timeline-h" style="margin-top:1rem">
             <h2 id="timeline-h" style="margin-top:0">{t('order.timeline')}</h2>
             <ol class="timeline">
@@ -224,7 +226,7 @@ export function orderRoutes(ui: Hono<UiEnv>): void {
     const v = view(c);
     const notice = done && ['hold', 'release', 'cancel'].includes(done) ? { tone: 'ok' as const, text: v.i18n.t('order.actionDone', { action: v.i18n.t(`action.${done as OrderAction}`) }) }
       : done === 'allocate' ? { tone: 'ok' as const, text: v.i18n.t('order.allocateDone', { status: v.i18n.tEnum('allocationStatus', a.allocationStatus) }) } : undefined;
-    return c.html(<OrderPage v={v} o={o} a={a} notice={notice} />);
+    return c.html(<OrderPage v={v} o={o} a={a} notice={notice} sales={await loadOrderSales(c.get('ctx'), o.id)} />);
   });
 
   // Re-runs allocation for this order now (as POST /api/v1/orders/{id}/allocate does), then queues the follow-ups.

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUiHub, type UiHub } from './ui.support';
+
+let t: UiHub;
+let s: { cookie: string; csrf: string };
+
+async function order(over: Record<string, unknown> = {}) {
+  const r = await t.api('POST', '/api/v1/orders', {
+    currency: 'USD', financialStatus: 'paid', placedAt: new Date(Date.now() - 86_400_000).toISOString(),
+    lines: [{ sku: 'UI-1', title: 'Lamp', quantity: 2, unitPriceMinor: 2500 }], customer: { email: 'ui@example.com' }, ...over,
+  });
+  expect(r.status).toBe(201);
+  return r.body.id as string;
+}
+
+beforeAll(async () => {
+  t = await createUiHub();
+  expect((await t.api('POST', '/api/v1/warehouses', { code: 'WH-U', name: 'Returns room' })).status).toBe(201);
+  expect((await t.api('POST', '/api/v1/products', { sku: 'UI-1', title: 'Lamp', unitCostMinor: 1000, currency: 'USD' })).status).toBe(201);
+  s = await t.login();
+});
+afterAll(() => t.close());
+
+describe('sales screens', () => {
+  it('an order held for review shows why and is approved from its page; the inbox approves and rejects in bulk', async () => {
+    await t.api('PUT', '/api/v1/review/settings', { enabled: true, totalAbove: { USD: 4000 } });
+    const id = await order();
+    const page = await (await t.page('GET', `/orders/${id}`, { cookie: s.cookie, headers: { 'accept-language': 'zh-CN' } })).text();
+    expect(page).toContain('待审核：金额超过阈值');
+    expect(page).toContain('审核通过');
+    const res = await t.page('POST', `/orders/${id}/review/approve`, { cookie: s.cookie, form: { _csrf: s.csrf } });
+    expect(res.status).toBe(303);
+    expect((await t.api('GET', `/api/v1/orders/${id}`)).body.allocationStatus).toBe('pending');
+    const after = await (await t.page('GET', `/orders/${id}`, { cookie: s.cookie })).text();
+    expect(after).toContain('Approved after review');
+
+    const [a, b] = [await order(), await order()];
+    const inbox = await (await t.page('GET', '/?exception=review', { cookie: s.cookie })).text();
+    expect(inbox).toContain('value="approve"');
+    const bulk = await t.page('POST', '/ui/orders/bulk', { cookie: s.cookie, form: { _csrf: s.csrf, action: 'reject', ids: [a, b] }, headers: { 'hx-request': 'true', 'hx-prompt': 'duplicate' } });
+    expect(await bulk.text()).toContain('Review decided: 2 done.');
+    expect((await t.api('GET', `/api/v1/orders/${a}`)).body.status).toBe('cancelled');
+    await t.api('PUT', '/api/v1/review/settings', { enabled: false });
+  });
+
+  it('creates and receives a return from the order page; the timeline says so', async () => {
+    const id = await order();
+    const created = await t.page('POST', `/orders/${id}/returns`, { cookie: s.cookie, form: { _csrf: s.csrf, 'qty.UI-1': '1', reason: 'broken' } });
+    expect(created.status).toBe(303);
+    const ret = (await t.api('GET', `/api/v1/returns?orderId=${id}`)).body.items[0];
+    expect(ret).toMatchObject({ status: 'requested', refundMinor: 2500 });
+    const rec = await t.page('POST', `/orders/${id}/returns/${ret.id}/receive`, { cookie: s.cookie, form: { _csrf: s.csrf, warehouse: 'WH-U', condition: 'restock' } });
+    expect(rec.status).toBe(303);
+    const html = await (await t.page('GET', `/orders/${id}`, { cookie: s.cookie, headers: { 'accept-language': 'zh-TW' } })).text();
+    expect(html).toContain('退貨已入庫 WH-U：1 × UI-1 (重新入庫)');
+    expect(html).toContain('結案');
+  });
+
+  it('the sales page draws the report as SVG, lists top SKUs and forecasts, and exports a localised CSV', async () => {
+    const html = await (await t.page('GET', '/sales?groupBy=channel', { cookie: s.cookie })).text();
+    expect(html).toContain('<svg class="chart"');
+    expect(html).toContain('id="sales-report"');
+    expect(html).toContain('Top SKUs');
+    expect(html).toContain('No forecasts yet');
+    const csv = await t.page('GET', '/sales/export.csv?groupBy=sku', { cookie: s.cookie, headers: { 'accept-language': 'zh-CN' } });
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder().decode(bytes.slice(3)).split('\r\n')[0]!.startsWith('SKU,币种,订单数,件数')).toBe(true);
+    const zh = await (await t.page('GET', '/sales', { cookie: s.cookie, headers: { 'accept-language': 'zh-TW' } })).text();
+    expect(zh).toContain('銷售報表');
+  });
+});
