@@ -39,11 +39,16 @@ export interface ReorderSignal {
   reorderPoint: number;
 }
 
-/** safety stock = z·σ·√L; reorder point = mean·L + safety stock; both rounded up to whole units. */
-export function reorderSignal(daily: readonly number[], leadTimeDays: number, serviceLevel = 0.95): ReorderSignal {
+/**
+ * safety stock = z·√(L·σ² + d²·σL²) — with no lead-time variability (σL = 0) that is z·σ·√L;
+ * reorder point = mean·L + safety stock; both rounded up to whole units. σL (days) comes from
+ * observed supplier lead times (purchasing receipts).
+ */
+export function reorderSignal(daily: readonly number[], leadTimeDays: number, serviceLevel = 0.95, leadTimeSigmaDays = 0): ReorderSignal {
   const { mean, sigma } = demandStats(daily);
   const L = Math.max(0, leadTimeDays);
-  const safety = Math.ceil(Math.max(0, serviceLevelZ(serviceLevel)) * sigma * Math.sqrt(L) - 1e-9);
+  const sL = Math.max(0, leadTimeSigmaDays);
+  const safety = Math.ceil(Math.max(0, serviceLevelZ(serviceLevel)) * Math.sqrt(L * sigma * sigma + mean * mean * sL * sL) - 1e-9);
   const rop = Math.ceil(mean * L + safety - 1e-9);
   return { meanDaily: mean, sigmaDaily: sigma, leadTimeDays: L, safetyStock: Math.max(0, safety), reorderPoint: Math.max(0, rop) };
 }
