@@ -35,6 +35,9 @@ export async function scheduleHousekeeping(hub: Hub): Promise<void> {
   await hub.queue.schedule('inventory-sweep', 'inventory.sweep', {}, 5000);
   await hub.queue.schedule('stock-reconcile', 'stock.reconcile', { repair: false }, 3_600_000);
   await hub.queue.schedule('stock-push-all', 'stock.push-all', {}, 900_000);
+  // Purchasing, daily: overdue POs flagged, low stock drafted into POs for review.
+  await hub.queue.schedule('purchasing-overdue', 'purchasing.overdue-check', {}, 86_400_000);
+  await hub.queue.schedule('purchasing-replenish', 'purchasing.replenish', {}, 86_400_000);
 }
 
 /** Starts workers on this process's queue. */

@@ -21,6 +21,7 @@ import { inventoryRoutes } from './routes/inventory';
 import { keyRoutes } from './routes/keys';
 import { orderRoutes } from './routes/orders';
 import { outboundRoutes } from './routes/outbound';
+import { purchasingRoutes } from './routes/purchasing';
 import { systemRoutes } from './routes/system';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -97,6 +98,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
   inventoryRoutes(app);
   webhookRoutes(app);
   outboundRoutes(app);
+  purchasingRoutes(app);
   opts.extend?.(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An omnihub API key' });

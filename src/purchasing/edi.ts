@@ -3,8 +3,8 @@ import { parseInterchange, X12Error } from '../../connectors/distributor/x12/par
 import { build850, read855s, read856s } from '../../connectors/distributor/x12/supplier-edi';
 import type { Ctx } from '../context';
 import { q, withTransaction } from '../db/transaction';
-import { ValidationError } from '../errors';
-import { addPoEvent, type PurchaseOrder } from './purchase-orders';
+import { NotFoundError, ValidationError } from '../errors';
+import { addPoEvent, getPurchaseOrder, type PurchaseOrder } from './purchase-orders';
 
 /** The X12 850 for a PO whose supplier is an EDI trading partner; null for the others. */
 export async function build850ForPurchaseOrder(ctx: Ctx, po: PurchaseOrder): Promise<string | null> {
@@ -74,4 +74,13 @@ export async function applySupplierEdi(ctx: Ctx, text: string): Promise<EdiAppli
     }
   });
   return out;
+}
+
+/** The stored 850 of a sent PO (404 when the supplier is not an EDI partner or the PO was not sent). */
+export async function getEdi850(ctx: Ctx, idOrNumber: string): Promise<string> {
+  const po = await getPurchaseOrder(ctx, idOrNumber);
+  const r = await q(ctx).execute(sql`select edi_850 from purchase_orders where id = ${po.id}`);
+  const text = (r.rows[0] as { edi_850: string | null } | undefined)?.edi_850;
+  if (!text) throw new NotFoundError('X12 850 of purchase order', po.number);
+  return text;
 }
