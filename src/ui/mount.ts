@@ -14,6 +14,7 @@ import { financeRoutes } from './pages/finance';
 import { inboxRoutes } from './pages/inbox';
 import { loginRoutes, logoutRoute } from './pages/login';
 import { orderRoutes } from './pages/order';
+import { purchasingRoutes } from './pages/purchasing';
 import { stockRoutes } from './pages/stock';
 
 let coreRegistered = false;
@@ -25,6 +26,7 @@ function registerCore(): void {
   registerUiModule({ nav: { href: '/dashboard', label: 'nav.dashboard', order: 20 }, routes: dashboardRoutes });
   registerUiModule({ nav: { href: '/stock', label: 'nav.stock', order: 30 }, routes: stockRoutes });
   registerUiModule({ nav: { href: '/finance', label: 'nav.finance', order: 40 }, routes: financeRoutes });
+  registerUiModule({ nav: { href: '/purchasing', label: 'nav.purchasing', order: 50 }, routes: purchasingRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
   registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });
 }
