@@ -6,10 +6,9 @@ import type { PurchaseOrderStatus } from '../db/schema/purchasing';
 import { unitCostAt } from '../domain/purchasing';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { resolveWarehouse } from '../inventory/warehouses';
-import { iso, parseInput, ymd } from './parse-input';
+import { DateOnly, iso, parseInput, ymd } from './parse-input';
 import { resolveSupplier } from './suppliers';
 
-const DateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a calendar date');
 
 export const PurchaseOrderLineInput = z.object({
   sku: z.string().min(1).max(200),
@@ -218,6 +217,7 @@ export async function createPurchaseOrder(ctx: Ctx, input: unknown, opts: { sour
       });
     }
     const total = rows.reduce((s, r) => s + Number(r.quantity) * Number(r.unit_cost_minor), 0);
+    if (!Number.isSafeInteger(total)) throw new ValidationError([{ path: 'lines', message: 'the order total is too large' }]);
     const po = await tx.execute(sql`
       with n as (select nextval(pg_get_serial_sequence('purchase_orders', 'seq')) as v)
       insert into purchase_orders (seq, number, supplier_id, status, currency, total_minor, source, notes, created_by)

@@ -4,13 +4,12 @@ import type { Ctx } from '../context';
 import { q } from '../db/transaction';
 import { roundOrderQuantity, unitCostAt } from '../domain/purchasing';
 import { NotFoundError, ValidationError } from '../errors';
-import { iso, parseInput, ymd } from './parse-input';
+import { DateOnly, iso, parseInput, ymd } from './parse-input';
 import { todayOf } from './purchase-orders';
 import { scorecards } from './scorecards';
 import { listSupplierItems } from './supplier-items';
 import { resolveSupplier } from './suppliers';
 
-const DateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
 
 export const QuoteInput = z.object({
   supplier: z.string().min(1).max(200),

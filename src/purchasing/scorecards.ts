@@ -3,14 +3,14 @@ import { z } from 'zod';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
 import { grade, meanStd, unitCostAt, weightedScore, type PriceBreak, type ScoreWeights } from '../domain/purchasing';
-import { parseInput, ymd } from './parse-input';
+import { DateOnly, parseInput, ymd } from './parse-input';
 import { todayOf } from './purchase-orders';
 import { getPurchasingSettings } from './settings';
 
 export const ScorecardQuery = z.object({
   /** Period by the POs' sent date, YYYY-MM-DD inclusive; default the last 90 days. */
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  from: DateOnly.optional(),
+  to: DateOnly.optional(),
 });
 
 export interface Scorecard {
