@@ -140,6 +140,7 @@ export async function loadPurchaseOrders(ctx: Ctx, ids: string[]): Promise<Purch
 
 export async function getPurchaseOrder(ctx: Ctx, idOrNumber: string): Promise<PurchaseOrder & { timeline: PurchaseOrderEvent[] }> {
   const isId = z.string().uuid().safeParse(idOrNumber).success;
+  if (idOrNumber.includes('\u0000') || idOrNumber.length > 200) throw new NotFoundError('purchase order', idOrNumber.slice(0, 200));
   const found = await q(ctx).execute(isId
     ? sql`select id from purchase_orders where id = ${idOrNumber}`
     : sql`select id from purchase_orders where number = ${idOrNumber}`);

@@ -81,6 +81,8 @@ export async function updateSupplier(ctx: Ctx, idOrCode: string, input: unknown)
 /** A supplier by id or code. */
 export async function resolveSupplier(ctx: Ctx, idOrCode: string): Promise<Supplier> {
   const isId = z.string().uuid().safeParse(idOrCode).success;
+  // PostgreSQL text cannot hold NUL: such a code names no supplier (and must not be a 500).
+  if (idOrCode.includes('\u0000') || idOrCode.length > 200) throw new NotFoundError('supplier', idOrCode.slice(0, 200));
   const res = await q(ctx).execute(isId
     ? sql`select * from suppliers where id = ${idOrCode}`
     : sql`select * from suppliers where code = ${idOrCode}`);
