@@ -76,6 +76,9 @@ export async function scheduleHousekeeping(hub: Hub): Promise<void> {
   await hub.queue.schedule('stock-push-all', 'stock.push-all', {}, 900_000);
   // Sales: demand forecasts once a day (the replenishment signals read the latest).
   await hub.queue.schedule('forecast-compute', 'forecast.compute', {}, 86_400_000);
+  // Purchasing, daily: overdue POs flagged, low stock drafted into POs for review.
+  await hub.queue.schedule('purchasing-overdue', 'purchasing.overdue-check', {}, 86_400_000);
+  await hub.queue.schedule('purchasing-replenish', 'purchasing.replenish', {}, 86_400_000);
 }
 
 /** Starts workers on this process's queue. */

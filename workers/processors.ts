@@ -13,6 +13,8 @@ import { reconcileStock } from '../src/inventory/reconcile-stock';
 import { deliverWebhook } from '../src/outbound/deliver-webhook';
 import { emitEvents } from '../src/outbound/emit-event';
 import { computeForecasts } from '../src/sales/compute-forecasts';
+import { flagOverduePurchaseOrders } from '../src/purchasing/overdue';
+import { draftReplenishmentOrders } from '../src/purchasing/replenishment';
 import type { ProcessorMap } from './base';
 
 /** Every job name → the verb that runs it. Thin on purpose: the logic lives in src/. */
@@ -75,6 +77,14 @@ export const processors: ProcessorMap = {
   },
   'stock.push-all': async (ctx) => {
     await enqueueFullPush(ctx);
+  },
+  'purchasing.overdue-check': async (ctx) => {
+    const r = await flagOverduePurchaseOrders(ctx);
+    if (r.flagged.length) ctx.log.info({ flagged: r.flagged }, 'purchase orders overdue');
+  },
+  'purchasing.replenish': async (ctx, p) => {
+    const r = await draftReplenishmentOrders({ ...ctx, actor: 'job:replenish' }, p);
+    if (r.created.length) ctx.log.info({ drafts: r.created.map((c) => c.number) }, 'replenishment drafted purchase orders');
   },
   'webhook.deliver': async (ctx, p, meta) => {
     await deliverWebhook(ctx, p.deliveryId, { number: meta.attempt, last: meta.attempt >= meta.maxAttempts });

@@ -22,6 +22,7 @@ import { keyRoutes } from './routes/keys';
 import { orderRoutes } from './routes/orders';
 import { salesRoutes } from './routes/sales';
 import { outboundRoutes } from './routes/outbound';
+import { purchasingRoutes } from './routes/purchasing';
 import { systemRoutes } from './routes/system';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -114,6 +115,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
   webhookRoutes(app);
   outboundRoutes(app);
   salesRoutes(app);
+  purchasingRoutes(app);
   opts.extend?.(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An omnihub API key' });

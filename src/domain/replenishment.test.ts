@@ -34,3 +34,16 @@ describe('reorder signal from a forecast', () => {
     expect(reorderSignalFromForecast([2, 2, 3, 8, 1], 0, 7).reorderPoint).toBe(Math.ceil(16 + 2 * 3.2));
   });
 });
+
+describe('lead-time variability', () => {
+  it('widens safety stock by d²·σL² (and is the plain formula when σL = 0)', () => {
+    const daily = [2, 4, 2, 4];
+    const plain = reorderSignal(daily, 9, 0.95);
+    expect(reorderSignal(daily, 9, 0.95, 0)).toEqual(plain);
+    const z = serviceLevelZ(0.95);
+    const withVar = reorderSignal(daily, 9, 0.95, 2);
+    expect(withVar.safetyStock).toBe(Math.ceil(z * Math.sqrt(9 * 1 * 1 + 3 * 3 * 2 * 2) - 1e-9));
+    expect(withVar.reorderPoint).toBe(Math.ceil(3 * 9 + withVar.safetyStock - 1e-9));
+    expect(withVar.safetyStock).toBeGreaterThan(plain.safetyStock);
+  });
+});

@@ -39,11 +39,16 @@ export interface ReorderSignal {
   reorderPoint: number;
 }
 
-/** safety stock = z·σ·√L; reorder point = mean·L + safety stock; both rounded up to whole units. */
-export function reorderSignal(daily: readonly number[], leadTimeDays: number, serviceLevel = 0.95): ReorderSignal {
+/**
+ * safety stock = z·√(L·σ² + d²·σL²) — with no lead-time variability (σL = 0) that is z·σ·√L;
+ * reorder point = mean·L + safety stock; both rounded up to whole units. σL (days) comes from
+ * observed supplier lead times (purchasing receipts).
+ */
+export function reorderSignal(daily: readonly number[], leadTimeDays: number, serviceLevel = 0.95, leadTimeSigmaDays = 0): ReorderSignal {
   const { mean, sigma } = demandStats(daily);
   const L = Math.max(0, leadTimeDays);
-  const safety = Math.ceil(Math.max(0, serviceLevelZ(serviceLevel)) * sigma * Math.sqrt(L) - 1e-9);
+  const sL = Math.max(0, leadTimeSigmaDays);
+  const safety = Math.ceil(Math.max(0, serviceLevelZ(serviceLevel)) * Math.sqrt(L * sigma * sigma + mean * mean * sL * sL) - 1e-9);
   const rop = Math.ceil(mean * L + safety - 1e-9);
   return { meanDaily: mean, sigmaDaily: sigma, leadTimeDays: L, safetyStock: Math.max(0, safety), reorderPoint: Math.max(0, rop) };
 }
@@ -54,7 +59,7 @@ export function reorderSignal(daily: readonly number[], leadTimeDays: number, se
  * the forecast was on the hold-out), so safety stock covers forecast error rather than raw variability.
  * @example reorderSignalFromForecast([2, 2, 3, 8], 1.2, 3) // demand 7 over 3 days
  */
-export function reorderSignalFromForecast(daily: readonly number[], sigmaDaily: number, leadTimeDays: number, serviceLevel = 0.95): ReorderSignal {
+export function reorderSignalFromForecast(daily: readonly number[], sigmaDaily: number, leadTimeDays: number, serviceLevel = 0.95, leadTimeSigmaDays = 0): ReorderSignal {
   const L = Math.max(0, leadTimeDays);
   const mean = daily.length ? daily.reduce((s, x) => s + x, 0) / daily.length : 0;
   let lead = 0;
@@ -62,7 +67,10 @@ export function reorderSignalFromForecast(daily: readonly number[], sigmaDaily: 
   for (let i = 0; i < whole; i++) lead += i < daily.length ? Math.max(0, daily[i]!) : mean;
   if (L > whole) lead += (L - whole) * (whole < daily.length ? Math.max(0, daily[whole]!) : mean);
   const sigma = Math.max(0, sigmaDaily);
-  const safety = Math.ceil(Math.max(0, serviceLevelZ(serviceLevel)) * sigma * Math.sqrt(L) - 1e-9);
+  // Lead-time variability (from suppliers' receipts) widens it as in reorderSignal: √(L·σ² + d²·σL²).
+  const d = L > 0 ? lead / L : mean;
+  const sL = Math.max(0, leadTimeSigmaDays);
+  const safety = Math.ceil(Math.max(0, serviceLevelZ(serviceLevel)) * Math.sqrt(L * sigma * sigma + d * d * sL * sL) - 1e-9);
   const rop = Math.ceil(lead + safety - 1e-9);
   return { meanDaily: L > 0 ? lead / L : mean, sigmaDaily: sigma, leadTimeDays: L, safetyStock: Math.max(0, safety), reorderPoint: Math.max(0, rop) };
 }

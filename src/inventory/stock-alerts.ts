@@ -19,7 +19,8 @@ export const AlertsQuery = z.object({
  * Replenishment signals per (sku, warehouse). Demand comes from the order lines of the last N days
  * (cancelled orders excluded), one figure per day with empty days as 0; a SKU's demand is split over
  * warehouses by their share of its allocations in the window (evenly when it had none). Lead time:
- * the product's override, else the warehouse default.
+ * the product's override, else the SKU's supplier lead time (observed, with its variability, else
+ * stated), else the warehouse default.
  */
 export async function stockAlerts(ctx: Ctx, input: unknown) {
   const parsed = AlertsQuery.safeParse(input ?? {});
@@ -41,10 +42,18 @@ export async function stockAlerts(ctx: Ctx, input: unknown) {
     daily.set(r.sku, arr);
   }
   const rows = await db.execute(sql`
-    select s.sku, s.warehouse_id, w.code, s.on_hand, s.reserved, s.incoming, coalesce(pr.lead_time_days, w.lead_time_days) as lead,
+    select s.sku, s.warehouse_id, w.code, s.on_hand, s.reserved, s.incoming,
+      coalesce(pr.lead_time_days, ceil(sl.lead), w.lead_time_days) as lead, case when pr.lead_time_days is null then sl.sigma end as lead_sigma,
       coalesce((select sum(m.quantity) from stock_movements m where m.sku = s.sku and m.warehouse_id = s.warehouse_id
                 and m.kind = 'reservation' and m.created_at >= ${since}::timestamptz), 0)::int as allocated
     from stock_levels s join warehouses w on w.id = s.warehouse_id join products pr on pr.sku = s.sku
+    -- The SKU's supplier lead time (the preferred supplier, else the one received from most recently):
+    -- observed from receipts when there are any, else the item's or the supplier's stated one.
+    left join lateral (
+      select coalesce(si.observed_lead_time_days, si.lead_time_days, su.lead_time_days)::float8 as lead, si.observed_lead_time_sigma as sigma
+      from supplier_items si join suppliers su on su.id = si.supplier_id
+      where si.sku = s.sku and si.active and su.active
+      order by si.preferred desc, si.observed_lead_time_days is null, si.updated_at desc limit 1) sl on true
     where w.active and pr.active ${p.sku ? sql`and s.sku = ${p.sku}` : sql``}
     order by s.sku, w.priority, w.code`);
   const list = rows.rows as Array<Record<string, unknown>>;
@@ -72,7 +81,10 @@ export async function stockAlerts(ctx: Ctx, input: unknown) {
     const own = forecasts.get(`${sku}|${String(r.warehouse_id)}`);
     const all = forecasts.get(`${sku}|all`);
     const fc = own ?? (all ? { daily: all.daily.map((x) => x * share), rmse: all.rmse * share, method: all.method } : undefined);
-    const signal = fc ? reorderSignalFromForecast(fc.daily, fc.rmse, Number(r.lead), p.serviceLevel) : reorderSignal(d, Number(r.lead), p.serviceLevel);
+    const leadSigma = r.lead_sigma === null || r.lead_sigma === undefined ? 0 : Number(r.lead_sigma);
+    const signal = fc
+      ? reorderSignalFromForecast(fc.daily, fc.rmse, Number(r.lead), p.serviceLevel, leadSigma)
+      : reorderSignal(d, Number(r.lead), p.serviceLevel, leadSigma);
     const available = Number(r.on_hand) - Number(r.reserved);
     const position = available + Number(r.incoming);
     return {

@@ -135,6 +135,23 @@ export const jobCatalogue = {
     backoffMs: 15_000,
     concurrency: 4,
   },
+  /** Daily: flags POs past their expected date and not fully received (once each; reruns find nothing new). */
+  'purchasing.overdue-check': {
+    payload: z.object({}),
+    attempts: 3,
+    backoffMs: 60_000,
+    concurrency: 1,
+  },
+  /**
+   * Daily: low-stock alerts become draft POs for review (never sent by the job). Safe to rerun: units
+   * already on unsent POs are subtracted, so a second run drafts nothing new. Few attempts: the next day retries anyway.
+   */
+  'purchasing.replenish': {
+    payload: z.object({ days: z.number().int().min(1).max(365).optional(), serviceLevel: z.number().gt(0).lt(1).optional() }),
+    attempts: 2,
+    backoffMs: 60_000,
+    concurrency: 1,
+  },
 } as const;
 
 export type JobName = keyof typeof jobCatalogue;

@@ -14,6 +14,7 @@ import { financeRoutes } from './pages/finance';
 import { inboxRoutes } from './pages/inbox';
 import { loginRoutes, logoutRoute } from './pages/login';
 import { orderRoutes } from './pages/order';
+import { purchasingRoutes } from './pages/purchasing';
 import { stockRoutes } from './pages/stock';
 import { orderSalesRoutes } from './pages/order-sales';
 import { salesRoutes } from './pages/sales';
@@ -28,6 +29,7 @@ function registerCore(): void {
   registerUiModule({ nav: { href: '/stock', label: 'nav.stock', order: 30 }, routes: stockRoutes });
   registerUiModule({ nav: { href: '/sales', label: 'nav.sales', order: 35 }, routes: (ui) => { salesRoutes(ui); orderSalesRoutes(ui); } });
   registerUiModule({ nav: { href: '/finance', label: 'nav.finance', order: 40 }, routes: financeRoutes });
+  registerUiModule({ nav: { href: '/purchasing', label: 'nav.purchasing', order: 50 }, routes: purchasingRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
   registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });
 }

@@ -8,3 +8,4 @@ export * from './ui';
 export * from './audit';
 export * from './outbound';
 export * from './sales';
+export * from './purchasing';

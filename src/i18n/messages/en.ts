@@ -1,4 +1,5 @@
 import { salesMessages } from './sales';
+import { purchasingMessages } from './purchasing';
 /**
  * English messages: the source catalogue. Keys are `area.name`; values are ICU messages
  * (`{name}`, `{count, plural, one {…} other {…}}`). zh-CN and zh-TW must have every key.
@@ -443,6 +444,7 @@ export const en = {
   'problem.detail.internal': 'Something went wrong on our side. The request id identifies it in the logs.',
   'problem.detail.unavailable': 'The database is not reachable; retry shortly.',
   ...salesMessages.en,
+  ...purchasingMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

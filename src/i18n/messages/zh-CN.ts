@@ -1,5 +1,6 @@
 import type { MessageKey } from './en';
 import { salesMessages } from './sales';
+import { purchasingMessages } from './purchasing';
 
 /** 简体中文 (zh-CN). */
 export const zhCN: Record<MessageKey, string> = {
@@ -442,4 +443,5 @@ export const zhCN: Record<MessageKey, string> = {
   'problem.detail.internal': '服务器出错了。可凭请求 ID 在日志中查找原因。',
   'problem.detail.unavailable': '数据库暂时无法连接，请稍后重试。',
   ...salesMessages.zhCN,
+  ...purchasingMessages.zhCN,
 };

@@ -1,5 +1,6 @@
 import type { MessageKey } from './en';
 import { salesMessages } from './sales';
+import { purchasingMessages } from './purchasing';
 
 /** 繁體中文 (zh-TW): Taiwan usage (訂單、設定、登入、預設), not a character-by-character conversion. */
 export const zhTW: Record<MessageKey, string> = {
@@ -442,4 +443,5 @@ export const zhTW: Record<MessageKey, string> = {
   'problem.detail.internal': '伺服器發生錯誤。可憑請求 ID 在記錄中查詢原因。',
   'problem.detail.unavailable': '暫時無法連線到資料庫，請稍後再試。',
   ...salesMessages.zhTW,
+  ...purchasingMessages.zhTW,
 };

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUiHub, type UiHub } from './ui.support';
+
+let t: UiHub;
+let cookie: string;
+let csrf: string;
+let poId: string;
+
+const ok = async (p: Promise<{ status: number; body: any }>, status = 200) => {
+  const r = await p;
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  return r.body;
+};
+const cell = (html: string, rowAttr: string, col: string) => {
+  const row = new RegExp(`<tr ${rowAttr}>([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? '';
+  return new RegExp(`data-col="${col}">([^<]*)<`).exec(row)?.[1];
+};
+
+beforeAll(async () => {
+  t = await createUiHub({ queue: 'embedded' });
+  await ok(t.api('POST', '/api/v1/warehouses', { code: 'MAIN', name: 'Main', priority: 1 }), 201);
+  await ok(t.api('POST', '/api/v1/products', { sku: 'BAG', title: 'Bag' }), 201);
+  await ok(t.api('POST', '/api/v1/suppliers', { code: 'LEATHER', name: 'Leather Co', currency: 'EUR', contacts: [{ name: 'Lea', email: 'lea@leather.example' }] }), 201);
+  await ok(t.api('POST', '/api/v1/supplier-items', { supplier: 'LEATHER', sku: 'BAG', supplierSku: 'LB-1', priceBreaks: [{ minQuantity: 1, unitCostMinor: 2500 }], moq: 5 }));
+  const po = await ok(t.api('POST', '/api/v1/purchase-orders', { supplier: 'LEATHER', lines: [{ sku: 'BAG', quantity: 10, warehouse: 'MAIN' }] }), 201);
+  poId = po.id;
+  ({ cookie, csrf } = await t.login());
+});
+afterAll(() => t?.close());
+
+describe('purchasing screens', () => {
+  it('lists suppliers with their scorecard columns and shows a supplier with its items', async () => {
+    const res = await t.page('GET', '/purchasing', { cookie });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<a href="/purchasing" aria-current="page">Purchasing</a>');
+    expect(html).toContain('data-supplier="LEATHER"');
+    expect(cell(html, 'data-supplier="LEATHER"', 'onTime')).toBe('—');
+    const detail = await (await t.page('GET', '/purchasing/suppliers/LEATHER', { cookie })).text();
+    expect(detail).toContain('LB-1');
+    expect(detail).toContain('Scorecard');
+  });
+
+  it('sends and receives a PO through the forms (CSRF required), in Chinese', async () => {
+    const forged = await t.page('POST', `/purchasing/orders/${poId}/send`, { cookie, form: {} });
+    expect(forged.status).toBe(403);
+    const sent = await t.page('POST', `/purchasing/orders/${poId}/send`, { cookie, form: { _csrf: csrf } });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toBe(`/purchasing/orders/${poId}?done=sent`);
+    const zh = await t.page('GET', `/purchasing/orders/${poId}?done=sent`, { cookie, headers: { 'accept-language': 'zh-CN' } });
+    const page = await zh.text();
+    expect(page).toContain('采购订单 PO-');
+    expect(page).toContain('采购订单当前状态：已发送。');
+    expect(page).toContain('name="accepted_1"');
+    expect(page).toContain('lea@leather.example');
+
+    const nothing = await t.page('POST', `/purchasing/orders/${poId}/receive`, { cookie, form: { _csrf: csrf, accepted_1: '0', rejected_1: '0' } });
+    expect(nothing.status).toBe(400);
+    const rec = await t.page('POST', `/purchasing/orders/${poId}/receive`, { cookie, form: { _csrf: csrf, accepted_1: '6', rejected_1: '1', freight: '700', duty: '0', basis: 'value' } });
+    expect(rec.status).toBe(303);
+    const after = await (await t.page('GET', `/purchasing/orders/${poId}`, { cookie })).text();
+    expect(cell(after, 'data-line="1"', 'outstanding')).toBe('3');
+    expect(after).toContain('data-status="partially_received"');
+    expect(after).toContain('data-kind="received"');
+    const stock = await ok(t.api('GET', '/api/v1/stock?sku=BAG'));
+    expect(stock.items[0]).toMatchObject({ onHand: 6, incoming: 3 });
+
+    const pdf = await t.page('GET', `/purchasing/orders/${poId}/pdf`, { cookie, headers: { 'accept-language': 'zh-TW' } });
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+
+    const list = await (await t.page('GET', '/purchasing/orders?status=partially_received', { cookie })).text();
+    expect(list).toContain('data-po="PO-');
+  });
+
+  it('shows replenishment suggestions and drafts POs from the button', async () => {
+    // BAG: no demand, so nothing is below its reorder point.
+    const page = await (await t.page('GET', '/purchasing/suggestions', { cookie })).text();
+    expect(page).toContain('Nothing needs ordering right now.');
+    const run = await t.page('POST', '/purchasing/suggestions/draft', { cookie, form: { _csrf: csrf } });
+    expect(run.status).toBe(303);
+    const done = await (await t.page('GET', run.headers.get('location')!, { cookie })).text();
+    expect(done).toContain('Nothing to order: no draft created.');
+  });
+});
