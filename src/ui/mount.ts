@@ -14,7 +14,9 @@ import { financeRoutes } from './pages/finance';
 import { inboxRoutes } from './pages/inbox';
 import { loginRoutes, logoutRoute } from './pages/login';
 import { orderRoutes } from './pages/order';
+import { productRoutes } from './pages/products';
 import { stockRoutes } from './pages/stock';
+import { warehouseRoutes } from './pages/warehouses';
 
 let coreRegistered = false;
 /** The screens of this module; stock and finance register theirs the same way (see nav.ts). */
@@ -24,6 +26,8 @@ function registerCore(): void {
   registerUiModule({ nav: { href: '/', label: 'nav.inbox', order: 10 }, routes: (ui) => { inboxRoutes(ui); orderRoutes(ui); } });
   registerUiModule({ nav: { href: '/dashboard', label: 'nav.dashboard', order: 20 }, routes: dashboardRoutes });
   registerUiModule({ nav: { href: '/stock', label: 'nav.stock', order: 30 }, routes: stockRoutes });
+  registerUiModule({ nav: { href: '/products', label: 'ui.nav.products', order: 32 }, routes: productRoutes });
+  registerUiModule({ nav: { href: '/warehouses', label: 'ui.nav.warehouses', order: 34 }, routes: warehouseRoutes });
   registerUiModule({ nav: { href: '/finance', label: 'nav.finance', order: 40 }, routes: financeRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
   registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });
