@@ -23,7 +23,7 @@ export interface ChartSeries {
  * `id` must be unique on the page (it ties the title and description to the image).
  */
 export const StackedBars: FC<{ id: string; title: string; desc: string; labels: string[]; series: ChartSeries[]; format: (n: number) => string }> = ({ id, title, desc, labels, series, format }) => {
-  const W = 860, H = 240, left = 72, bottom = 26, top = 10, right = 8;
+  const W = 640, H = 240, left = 96, bottom = 26, top = 10, right = 8;
   const n = Math.max(1, labels.length);
   const totals = labels.map((_, i) => series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
   const max = Math.max(1, ...totals);
@@ -32,7 +32,7 @@ export const StackedBars: FC<{ id: string; title: string; desc: string; labels: 
   const bw = (W - left - right) / n;
   const y = (val: number) => top + (H - top - bottom) * (1 - val / yMax);
   const ticks = Array.from({ length: Math.floor(yMax / step) + 1 }, (_, i) => i * step);
-  const every = Math.ceil(n / 14);
+  const every = Math.ceil(n / 7);
   return (
     <figure class="chart-figure">
       <svg class="chart" id={id} viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
@@ -85,7 +85,7 @@ export interface BarRow {
 
 /** Horizontal bars, one per row, longest first as given; labels and values are text beside the bar. */
 export const HBars: FC<{ id: string; title: string; desc: string; rows: BarRow[]; color?: string }> = ({ id, title, desc, rows, color = CHART_COLORS[0] }) => {
-  const W = 860, row = 30, labelW = 260, valueW = 180;
+  const W = 600, row = 30, labelW = 200, valueW = 130;
   const H = Math.max(1, rows.length) * row + 8;
   const max = Math.max(1, ...rows.map((r) => r.value));
   const barMax = W - labelW - valueW - 16;

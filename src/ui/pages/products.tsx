@@ -51,7 +51,7 @@ const ProductFields: FC<{ v: View; p?: Partial<Product>; create?: boolean }> = (
         <div class="field"><label for="p-weight">{t('ui.products.weight')}</label><input id="p-weight" name="weightGrams" type="number" min="0" step="1" value={p.weightGrams ?? ''} /></div>
         <div class="field"><label for="p-lead">{t('ui.products.leadTime')}</label><input id="p-lead" name="leadTimeDays" type="number" min="0" max="365" step="1" value={p.leadTimeDays ?? ''} /></div>
       </div>
-      <div class="field"><label class="checks"><input type="checkbox" name="active" checked={p.active ?? true} /> {t('ui.products.active')}</label></div>
+      <div class="checks"><label><input type="checkbox" name="active" checked={p.active ?? true} /> {t('ui.products.active')}</label></div>
     </>
   );
 };

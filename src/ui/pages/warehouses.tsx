@@ -45,7 +45,7 @@ const WarehouseFields: FC<{ v: View; w?: Partial<Warehouse>; conns: ConnectionVi
         <div class="field"><label for={`${p}-region`}>{t('ui.warehouses.region')}</label><input id={`${p}-region`} name="region" maxlength={100} value={w.region ?? ''} /></div>
         <div class="field"><label for={`${p}-lead`}>{t('ui.products.leadTime')}</label><input id={`${p}-lead`} name="leadTimeDays" type="number" min="0" max="365" step="1" value={w.leadTimeDays ?? 7} /></div>
       </div>
-      <div class="field"><label class="checks"><input type="checkbox" name="active" checked={w.active ?? true} /> {t('ui.products.active')}</label></div>
+      <div class="checks"><label><input type="checkbox" name="active" checked={w.active ?? true} /> {t('ui.products.active')}</label></div>
       <fieldset class="checks">
         <legend>{t('ui.warehouses.fulfils')}</legend>
         <label><input type="radio" name="channels" value="all" checked={!some} /> {t('ui.warehouses.allChannels')}</label>
