@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zonedDayStart } from '../../src/i18n/format';
 import { amazonSettlement } from './amazon-settlement.sample';
 import { createOrder, insertConnection } from './finance.helpers';
 import { cookiesOf, createUiHub, seedSandboxOrders, type UiHub } from './ui.support';
@@ -142,10 +143,49 @@ describe('the order detail', () => {
     const fee = new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(Math.abs(settlements[0]!.feeMinor) / 100).replace('$', '');
     expect(html).toContain(fee);
     const breaks = (await t.api('GET', `/api/v1/discrepancies?payoutId=${payoutId}`)).body.items as Array<{ orderId: string | null; id: string }>;
-    const mine = breaks.filter((b) => b.orderId === orderId);
-    for (const b of mine) expect(html).toContain(`data-break="${b.id}"`);
+    expect(breaks.filter((b) => b.orderId === orderId).every((b) => html.includes(`data-break="${b.id}"`))).toBe(true);
+    // The break that names an order (a refund without a matching refund) is listed on that order's page, linked to the payout.
+    const named = breaks.find((b) => b.orderId);
+    expect(named).toBeDefined();
+    const page = await (await t.page('GET', `/orders/${named!.orderId}`, { cookie })).text();
+    expect(page).toMatch(new RegExp(`<li data-break="${named!.id}">[\\s\\S]*?Refund without a matching refund[\\s\\S]*?href="/finance/payouts/${payoutId}"`));
     // An order no payout settled says so.
     const other = (await t.api('GET', '/api/v1/orders?limit=50')).body.items.find((o: { externalId: string }) => o.externalId !== '114-3333333-1111111' && o.externalId !== '114-3333333-2222222');
     expect(await (await t.page('GET', `/orders/${other.id}`, { cookie })).text()).toContain('No payout has settled this order yet.');
+  });
+});
+
+describe('connection health', () => {
+  it('starts a backfill from a date and reports runs, failures and throttling through the API and the page', async () => {
+    const bad = await t.page('POST', `/connections/${shopId}/backfill`, { cookie, form: { _csrf: csrf, since: 'yesterday' } });
+    expect(bad.status).toBe(400);
+    const res = await t.page('POST', `/connections/${shopId}/backfill`, { cookie, form: { _csrf: csrf, since: '2026-01-05' } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/connections/${shopId}?backfill=1`);
+    const runs = (await t.api('GET', `/api/v1/connections/${shopId}/sync-runs`)).body.items as Array<{ kind: string; id: string }>;
+    const backfill = runs.find((r) => r.kind === 'backfill');
+    expect(backfill).toBeDefined();
+    // The day is read in the business time zone, as every date the UI takes.
+    const { sql } = await import('drizzle-orm');
+    const params = (await t.hub.ctx.db.execute(sql`select params from sync_runs where id = ${backfill!.id}`)).rows[0] as { params: { since: string } };
+    expect(params.params.since).toBe(zonedDayStart('2026-01-05', t.hub.ctx.config.timezone).toISOString());
+    // A failed run in the last day and a run waiting to be retried show up as health.
+    await t.hub.ctx.db.execute(sql`insert into sync_runs (connection_id, kind, status, error, created_at) values (${shopId}, 'incremental', 'failed', 'HTTP 401', now() - interval '2 hours')`);
+    await t.hub.ctx.db.execute(sql`insert into sync_runs (connection_id, kind, status, error, created_at) values (${shopId}, 'incremental', 'retrying', 'HTTP 429', now() + interval '1 second')`);
+    const health = (await t.api('GET', '/api/v1/connections/health')).body.items.find((h: { connectionId: string }) => h.connectionId === shopId);
+    expect(health).toMatchObject({ failedRuns24h: 1, rateLimit: 'throttled', lastRun: expect.objectContaining({ status: 'retrying' }), deadLetters: 0 });
+    expect(health.activeRun).toMatchObject({ status: 'retrying' });
+    const list = await (await t.page('GET', '/connections', { cookie })).text();
+    expect(list).toContain('1 failed sync in 24 h');
+    expect(list).toContain('waiting to retry (rate limit or channel unavailable)');
+    const detail = await (await t.page('GET', `/connections/${shopId}?backfill=1`, { cookie })).text();
+    expect(detail).toContain('Backfill queued; its progress shows below.');
+    expect(detail).toContain(`hx-get="/connections/${shopId}/progress"`);
+    expect(detail).toContain('id="backfill-progress"');
+    const fragment = await t.page('GET', `/connections/${shopId}/progress`, { cookie });
+    expect(fragment.status).toBe(200);
+    const frag = await fragment.text();
+    expect(frag.startsWith('<div id="sync-progress"')).toBe(true);
+    expect(frag).toContain(`data-run="${backfill!.id}"`);
   });
 });
