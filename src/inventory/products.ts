@@ -35,7 +35,7 @@ export interface Product {
   createdAt: string;
 }
 
-const toProduct = (r: Record<string, unknown>): Product => ({
+export const toProduct = (r: Record<string, unknown>): Product => ({
   id: String(r.id), sku: String(r.sku), title: String(r.title), barcode: (r.barcode as string | null) ?? null,
   unitCostMinor: r.unit_cost_minor == null ? null : Number(r.unit_cost_minor), currency: (r.currency as string | null) ?? null,
   weightGrams: r.weight_grams == null ? null : Number(r.weight_grams), leadTimeDays: r.lead_time_days == null ? null : Number(r.lead_time_days),

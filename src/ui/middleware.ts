@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { allowed } from '../api/auth';
 import { ForbiddenError } from '../errors';
-import { createI18n, negotiateLocale } from '../i18n/index';
+import { createI18n, isLocale, negotiateLocale } from '../i18n/index';
 import type { UiEnv, View } from './env';
 import { resolveSession } from './session/sessions';
 
@@ -24,12 +24,19 @@ export function safeNext(next: string | undefined | null, fallback = '/'): strin
 
 export const isHtmx = (c: Context) => c.req.header('hx-request') === 'true';
 
-/** Locale for this request: cookie (the person's choice), else Accept-Language, else the business default. */
+/**
+ * Locale for this request: `?lang=` (a shared link in a language; it is kept in the cookie, so the next
+ * page stays in it), else the cookie (the person's choice), else Accept-Language, else the business default.
+ */
 export function localeMiddleware(): MiddlewareHandler<UiEnv> {
   return async (c, next) => {
     const ctx = c.get('ctx');
+    const asked = c.req.query('lang');
+    if (isLocale(asked) && getCookie(c, LOCALE_COOKIE) !== asked) {
+      setCookie(c, LOCALE_COOKIE, asked, { sameSite: 'Lax', secure: cookieSecure(c), path: '/', maxAge: 365 * 86400 });
+    }
     const locale = negotiateLocale({
-      preference: getCookie(c, LOCALE_COOKIE),
+      preference: isLocale(asked) ? asked : getCookie(c, LOCALE_COOKIE),
       acceptLanguage: c.req.header('accept-language'),
       fallback: ctx.config.defaultLocale,
     });

@@ -18,6 +18,8 @@ import { purchasingRoutes } from './pages/purchasing';
 import { stockRoutes } from './pages/stock';
 import { orderSalesRoutes } from './pages/order-sales';
 import { salesRoutes } from './pages/sales';
+import { productRoutes } from './pages/products';
+import { warehouseRoutes } from './pages/warehouses';
 
 let coreRegistered = false;
 /** The screens of this module; stock and finance register theirs the same way (see nav.ts). */
@@ -28,6 +30,8 @@ function registerCore(): void {
   registerUiModule({ nav: { href: '/dashboard', label: 'nav.dashboard', order: 20 }, routes: dashboardRoutes });
   registerUiModule({ nav: { href: '/stock', label: 'nav.stock', order: 30 }, routes: stockRoutes });
   registerUiModule({ nav: { href: '/sales', label: 'nav.sales', order: 35 }, routes: (ui) => { salesRoutes(ui); orderSalesRoutes(ui); } });
+  registerUiModule({ nav: { href: '/products', label: 'ui.nav.products', order: 32 }, routes: productRoutes });
+  registerUiModule({ nav: { href: '/warehouses', label: 'ui.nav.warehouses', order: 34 }, routes: warehouseRoutes });
   registerUiModule({ nav: { href: '/finance', label: 'nav.finance', order: 40 }, routes: financeRoutes });
   registerUiModule({ nav: { href: '/purchasing', label: 'nav.purchasing', order: 50 }, routes: purchasingRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });

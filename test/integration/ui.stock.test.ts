@@ -111,7 +111,9 @@ describe('the stock screen', () => {
     const html = await (await t.page('GET', `/stock?sku=${SKU}`, { cookie })).text();
     const listing = /<table id="stock-listings">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
     expect(listing).toContain('Shop stock');
-    expect(listing).toMatch(/<td class="num">4<\/td><td class="num">—<\/td><td>never<\/td>/);
+    // The buffer is an editable field of the listing's policy form (admin), then the last push: none yet.
+    expect(listing).toMatch(/<input name="buffer" type="number" min="0" step="1" value="4"\/>/);
+    expect(listing).toMatch(/<td class="num" data-col="lastPushed">—<\/td><td>never<\/td>/);
     const alerts = await stockAlerts(t.hub.ctx, { sku: SKU });
     for (const a of alerts.items) expect(html).toContain(`<td>${a.warehouse}</td><td class="num">${a.available}</td>`);
     if (alerts.items.length === 0) expect(html).toContain('Nothing is below its reorder point.');

@@ -4,6 +4,7 @@ import {
   archiveConnection, createConnection, CreateConnectionInput, getConnection, listConnections, listSyncRuns, requestSync,
   updateConnection, UpdateConnectionInput,
 } from '../../connections/manage-connections';
+import { connectionHealth } from '../../connections/connection-health';
 import type { AppEnv } from '../env';
 import { body, json, route } from '../openapi';
 
@@ -28,6 +29,13 @@ export function connectionRoutes(app: OpenAPIHono<AppEnv>): void {
     request: { query: z.object({ includeArchived: z.enum(['true', 'false']).optional() }) },
     responses: { 200: json(z.object({ items: z.array(Connection) })) },
   }, async (c) => c.json({ items: await listConnections(c.get('ctx'), { includeArchived: c.req.query('includeArchived') === 'true' }) }));
+
+  // Before /{id}, which would otherwise take "health" for an id.
+  route(app, {
+    method: 'get', path: '/api/v1/connections/health', tags: ['connections'],
+    summary: 'Health of every connection: last sync and lag, the newest and the active run (backfill progress), failures in 24 h, throttling, dead letters',
+    responses: { 200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) })) },
+  }, async (c) => c.json(await connectionHealth(c.get('ctx'))));
 
   route(app, {
     method: 'get', path: '/api/v1/connections/{id}', tags: ['connections'], summary: 'One connection',

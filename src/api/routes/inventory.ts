@@ -12,6 +12,8 @@ import { reconcileStock } from '../../inventory/reconcile-stock';
 import { AlertsQuery, stockAlerts } from '../../inventory/stock-alerts';
 import { createTransfer, receiveTransfer, TransferInput } from '../../inventory/transfer-stock';
 import { createWarehouse, listWarehouses, WarehouseInput } from '../../inventory/warehouses';
+import { getProduct, ProductUpdate, updateProduct } from '../../inventory/update-product';
+import { updateWarehouse, WarehouseUpdate } from '../../inventory/update-warehouse';
 import type { AppEnv } from '../env';
 import { body, json, route } from '../openapi';
 
@@ -35,6 +37,14 @@ export function inventoryRoutes(app: OpenAPIHono<AppEnv>): void {
     method: 'get', path: '/api/v1/products', tags: ['inventory'], summary: 'List products (keyset by SKU)',
     request: { query: ListProductsQuery }, responses: { 200: json(z.object({ items: z.array(Obj), nextCursor: z.string().nullable() })) },
   }, async (c) => c.json(await listProducts(c.get('ctx'), c.req.query())));
+  route(app, {
+    method: 'get', path: '/api/v1/products/{sku}', tags: ['inventory'], summary: 'One product by SKU',
+    request: { params: z.object({ sku: z.string() }) }, responses: { 200: json(Obj) },
+  }, async (c) => c.json(await getProduct(c.get('ctx'), c.req.param('sku')!)));
+  route(app, {
+    method: 'patch', path: '/api/v1/products/{sku}', tags: ['inventory'], summary: 'Change a product\'s title, barcode, unit cost, weight, lead time or active flag',
+    request: { params: z.object({ sku: z.string() }), ...body(ProductUpdate) }, responses: { 200: json(Obj) },
+  }, async (c) => c.json(await updateProduct(c.get('ctx'), c.req.param('sku')!, await c.req.json())));
 
   route(app, {
     method: 'post', path: '/api/v1/warehouses', tags: ['inventory'], summary: 'Create a warehouse',
@@ -44,6 +54,10 @@ export function inventoryRoutes(app: OpenAPIHono<AppEnv>): void {
     method: 'get', path: '/api/v1/warehouses', tags: ['inventory'], summary: 'List warehouses (priority order)',
     responses: { 200: json(z.object({ items: z.array(Obj) })) },
   }, async (c) => c.json(await listWarehouses(c.get('ctx'))));
+  route(app, {
+    method: 'patch', path: '/api/v1/warehouses/{code}', tags: ['inventory'], summary: 'Change a warehouse\'s name, priority, region, active flag or the channels it may fulfil',
+    request: { params: z.object({ code: z.string() }), ...body(WarehouseUpdate) }, responses: { 200: json(Obj) },
+  }, async (c) => c.json(await updateWarehouse(c.get('ctx'), c.req.param('code')!, await c.req.json())));
 
   route(app, {
     method: 'get', path: '/api/v1/stock', tags: ['inventory'], summary: 'Stock levels per (sku, warehouse)',

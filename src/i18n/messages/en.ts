@@ -1,5 +1,6 @@
 import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
+import { uiMessages } from './ui';
 /**
  * English messages: the source catalogue. Keys are `area.name`; values are ICU messages
  * (`{name}`, `{count, plural, one {…} other {…}}`). zh-CN and zh-TW must have every key.
@@ -445,6 +446,7 @@ export const en = {
   'problem.detail.unavailable': 'The database is not reachable; retry shortly.',
   ...salesMessages.en,
   ...purchasingMessages.en,
+  ...uiMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,7 @@
 import type { MessageKey } from './en';
 import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
+import { uiMessages } from './ui';
 
 /** 简体中文 (zh-CN). */
 export const zhCN: Record<MessageKey, string> = {
@@ -444,4 +445,5 @@ export const zhCN: Record<MessageKey, string> = {
   'problem.detail.unavailable': '数据库暂时无法连接，请稍后重试。',
   ...salesMessages.zhCN,
   ...purchasingMessages.zhCN,
+  ...uiMessages.zhCN,
 };

@@ -1,6 +1,7 @@
 import type { MessageKey } from './en';
 import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
+import { uiMessages } from './ui';
 
 /** 繁體中文 (zh-TW): Taiwan usage (訂單、設定、登入、預設), not a character-by-character conversion. */
 export const zhTW: Record<MessageKey, string> = {
@@ -444,4 +445,5 @@ export const zhTW: Record<MessageKey, string> = {
   'problem.detail.unavailable': '暫時無法連線到資料庫，請稍後再試。',
   ...salesMessages.zhTW,
   ...purchasingMessages.zhTW,
+  ...uiMessages.zhTW,
 };

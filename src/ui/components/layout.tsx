@@ -10,7 +10,10 @@ export const Csrf: FC<{ v: View }> = ({ v }) => <input type="hidden" name="_csrf
 
 /** Switches language with a plain link (works on every page, also before login), back to where the person was. */
 export const LanguageSwitch: FC<{ v: View }> = ({ v }) => {
-  const back = `${v.url.pathname}${v.url.search}`;
+  // Without `lang`: a `?lang=` left in the way back would switch the language back again.
+  const q = new URLSearchParams(v.url.search);
+  q.delete('lang');
+  const back = `${v.url.pathname}${q.size ? `?${q}` : ''}`;
   return (
     <nav class="lang" aria-label={v.i18n.t('layout.language')}>
       {locales.map((l) => (

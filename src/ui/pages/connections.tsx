@@ -5,7 +5,9 @@ import type { Connector } from '../../../connectors/kit/connector';
 import {
   archiveConnection, createConnection, getConnection, listConnections, listSyncRuns, requestSync, updateConnection, type ConnectionView,
 } from '../../connections/manage-connections';
+import { connectionHealth, type ConnectionHealth } from '../../connections/connection-health';
 import { ValidationError } from '../../errors';
+import { zonedDayStart } from '../../i18n/format';
 import { listRawEvents } from '../../inbox/raw-event-queries';
 import { Badge, Csrf, Layout, Time } from '../components/layout';
 import { readSchemaForm, SchemaFields, type JsonSchemaObject } from '../components/schema-form';
@@ -32,7 +34,27 @@ function fieldErrors(err: ValidationError): Record<string, string> {
   return out;
 }
 
-const ConnectionsList: FC<{ v: View; items: ConnectionView[]; failed: Map<string, number>; types: ConnectorType[] }> = ({ v, items, failed, types }) => {
+/** Lag in the reader's words: "3 minutes" style from the relative formatter, amber past an hour, red past a day. */
+const Lag: FC<{ v: View; h?: ConnectionHealth }> = ({ v, h }) => {
+  if (!h || h.lagSeconds === null || !h.lastSyncAt) return <span class="muted">{v.i18n.t('connections.never')}</span>;
+  const tone = h.lagSeconds > 86400 ? 'tone-text-bad' : h.lagSeconds > 3600 ? 'tone-text-warn' : '';
+  return <time class={tone} datetime={h.lastSyncAt} title={v.i18n.dateTime(h.lastSyncAt)}>{v.i18n.relative(h.lastSyncAt)}</time>;
+};
+
+/** The newest run's state; an active backfill shows its progress (pages and orders so far). */
+const RunState: FC<{ v: View; h?: ConnectionHealth }> = ({ v, h }) => {
+  const { t, number } = v.i18n;
+  const run = h?.activeRun ?? h?.lastRun;
+  if (!run) return <span class="muted">—</span>;
+  return (
+    <span>
+      <Badge v={v} kind="syncStatus" value={run.status} /> <span class="small">{v.i18n.tEnum('syncKind', run.kind)}</span>
+      <span class="sub">{t('ui.conn.progress', { pages: number(run.pages), orders: run.ordersSeen })}</span>
+    </span>
+  );
+};
+
+const ConnectionsList: FC<{ v: View; items: ConnectionView[]; health: Map<string, ConnectionHealth>; types: ConnectorType[] }> = ({ v, items, health, types }) => {
   const { t } = v.i18n;
   const label = (type: string) => types.find((x) => x.type === type)?.label ?? type;
   return (
@@ -49,7 +71,7 @@ const ConnectionsList: FC<{ v: View; items: ConnectionView[]; failed: Map<string
               <tr>
                 <th scope="col">{t('connections.name')}</th><th scope="col">{t('connections.type')}</th>
                 <th scope="col">{t('field.status')}</th><th scope="col">{t('connections.lastSync')}</th>
-                <th scope="col">{t('connections.problems')}</th>
+                <th scope="col">{t('ui.conn.lastRun')}</th><th scope="col">{t('connections.problems')}</th>
               </tr>
             </thead>
             <tbody>
@@ -58,12 +80,10 @@ const ConnectionsList: FC<{ v: View; items: ConnectionView[]; failed: Map<string
                   <td><a class="order-no" href={`/connections/${x.id}`}>{x.name}</a></td>
                   <td>{label(x.type)}</td>
                   <td><Badge v={v} kind="connectionStatus" value={x.status} /></td>
-                  <td>{x.lastSyncAt ? <Time v={v} at={x.lastSyncAt} relative /> : <span class="muted">{t('connections.never')}</span>}</td>
+                  <td>{x.supportsPull ? <Lag v={v} h={health.get(x.id)} /> : <span class="muted">{t('ui.conn.webhooksOnly')}</span>}</td>
+                  <td><RunState v={v} h={health.get(x.id)} /></td>
                   <td>
-                    {x.statusReason && <div class="small" style="color:var(--bad)">{x.statusReason}</div>}
-                    {(failed.get(x.id) ?? 0) > 0
-                      ? <a href={`/connections/${x.id}#dead-letters`}>{t('connections.deadLetters', { count: failed.get(x.id) ?? 0 })}</a>
-                      : !x.statusReason && <span class="muted">—</span>}
+                    <Problems v={v} conn={x} h={health.get(x.id)} />
                   </td>
                 </tr>
               ))}
@@ -73,6 +93,17 @@ const ConnectionsList: FC<{ v: View; items: ConnectionView[]; failed: Map<string
       </div>
     </Layout>
   );
+};
+
+const Problems: FC<{ v: View; conn: ConnectionView; h?: ConnectionHealth }> = ({ v, conn, h }) => {
+  const { t } = v.i18n;
+  const items = [
+    conn.statusReason && <div class="small tone-text-bad">{conn.statusReason}</div>,
+    h?.rateLimit === 'throttled' && <div><Badge v={v} kind="syncStatus" value="retrying" /> <span class="small">{t('ui.conn.throttled')}</span></div>,
+    (h?.failedRuns24h ?? 0) > 0 && <div class="small tone-text-bad">{t('ui.conn.failedRuns', { count: h?.failedRuns24h ?? 0 })}</div>,
+    (h?.deadLetters ?? 0) > 0 && <div><a href={`/connections/${conn.id}#dead-letters`}>{t('connections.deadLetters', { count: h?.deadLetters ?? 0 })}</a></div>,
+  ].filter(Boolean);
+  return items.length ? <>{items}</> : <span class="muted">—</span>;
 };
 
 const TypeChooser: FC<{ v: View; types: ConnectorType[] }> = ({ v, types }) => {
@@ -125,7 +156,52 @@ const NewConnection: FC<{ v: View; type: ConnectorType; errors?: Record<string, 
 type SyncRun = Awaited<ReturnType<typeof listSyncRuns>>[number];
 type RawEventItem = Awaited<ReturnType<typeof listRawEvents>>['items'][number];
 
-const ConnectionDetail: FC<{ v: View; conn: ConnectionView; type?: ConnectorType; runs: SyncRun[]; dead: RawEventItem[]; errors?: Record<string, string>; notice?: string; values?: Record<string, unknown> }> = ({ v, conn, type, runs, dead, errors, notice, values }) => {
+/** The live part of a connection's health: polled by htmx every few seconds while a run is queued or running. */
+export const SyncProgress: FC<{ v: View; conn: ConnectionView; h?: ConnectionHealth; runs: SyncRun[] }> = ({ v, conn, h, runs }) => {
+  const { t, number } = v.i18n;
+  const active = h?.activeRun;
+  return (
+    <div id="sync-progress" hx-get={active ? `/connections/${conn.id}/progress` : undefined} hx-trigger={active ? 'every 2s' : undefined} hx-swap="outerHTML">
+      <dl class="kv">
+        <dt>{t('field.status')}</dt><dd><Badge v={v} kind="connectionStatus" value={conn.status} /></dd>
+        <dt>{t('connections.lastSync')}</dt><dd>{conn.supportsPull ? <Lag v={v} h={h} /> : t('ui.conn.webhooksOnly')}</dd>
+        <dt>{t('ui.conn.lastRun')}</dt><dd><RunState v={v} h={h} /></dd>
+        <dt>{t('ui.conn.failures24h')}</dt><dd>{number(h?.failedRuns24h ?? 0)}</dd>
+        <dt>{t('ui.conn.rateLimit')}</dt><dd>{h?.rateLimit === 'throttled' ? <><Badge v={v} kind="syncStatus" value="retrying" /> <span class="small">{t('ui.conn.throttled')}</span></> : t('ui.conn.rateOk')}</dd>
+        <dt>{t('connections.deadLettersTitle')}</dt><dd>{number(h?.deadLetters ?? 0)}</dd>
+      </dl>
+      {active && (
+        <div class="notice info" role="status" id="backfill-progress">
+          {t('ui.conn.running', { kind: v.i18n.tEnum('syncKind', active.kind), pages: number(active.pages), orders: active.ordersSeen })}
+          {active.since && <> · {t('ui.conn.since', { date: v.i18n.date(active.since) })}</>}
+          {' '}<progress class="progress" aria-label={t('ui.conn.inProgress')}></progress>
+        </div>
+      )}
+      <h2>{t('connections.syncRuns')}</h2>
+      {runs.length === 0 ? <p class="muted">{t('connections.noRuns')}</p> : (
+        <div class="table-wrap">
+          <table id="sync-runs">
+            <thead><tr><th scope="col">{t('connections.started')}</th><th scope="col">{t('connections.kind')}</th><th scope="col">{t('field.status')}</th><th scope="col" class="num">{t('ui.conn.pages')}</th><th scope="col" class="num">{t('connections.records')}</th><th scope="col">{t('connections.error')}</th></tr></thead>
+            <tbody>
+              {runs.slice(0, 10).map((r) => (
+                <tr data-run={r.id} data-status={r.status}>
+                  <td><Time v={v} at={r.startedAt ?? r.createdAt} relative /></td>
+                  <td>{v.i18n.tEnum('syncKind', r.kind)}</td>
+                  <td><Badge v={v} kind="syncStatus" value={r.status} /></td>
+                  <td class="num">{number(r.pages)}</td>
+                  <td class="num">{number(r.ordersSeen)}</td>
+                  <td class="small">{r.error ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+};
+
+const ConnectionDetail: FC<{ v: View; conn: ConnectionView; type?: ConnectorType; runs: SyncRun[]; dead: RawEventItem[]; health?: ConnectionHealth; errors?: Record<string, string>; notice?: string; values?: Record<string, unknown> }> = ({ v, conn, type, runs, dead, health, errors, notice, values }) => {
   const { t } = v.i18n;
   const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
   return (
@@ -152,35 +228,20 @@ const ConnectionDetail: FC<{ v: View; conn: ConnectionView; type?: ConnectorType
         <div>
           <section class="panel">
             <h2 style="margin-top:0">{t('connections.health')}</h2>
-            <dl class="kv">
-              <dt>{t('field.status')}</dt><dd><Badge v={v} kind="connectionStatus" value={conn.status} /></dd>
-              <dt>{t('connections.lastSync')}</dt><dd>{conn.lastSyncAt ? <Time v={v} at={conn.lastSyncAt} relative /> : t('connections.never')}</dd>
-              <dt>{t('connections.deadLettersTitle')}</dt><dd>{v.i18n.number(dead.length)}</dd>
-            </dl>
+            <SyncProgress v={v} conn={conn} h={health} runs={runs} />
+            {canWrite && conn.supportsPull && conn.status === 'active' && (
+              <form method="post" action={`/connections/${conn.id}/backfill`} class="listing-form" style="margin-top:1rem" aria-labelledby="backfill-h">
+                <h3 id="backfill-h" style="margin:0 .5rem 0 0">{t('ui.conn.backfill')}</h3>
+                <Csrf v={v} />
+                <label>{t('ui.conn.backfillSince')} <input type="date" name="since" required /></label>
+                <button type="submit" class="btn">{t('ui.conn.startBackfill')}</button>
+              </form>
+            )}
             {conn.supportsWebhooks && (
               <div class="field" style="margin-top:1rem">
                 <label for="webhook-url">{t('connections.webhookUrl')}</label>
                 <input id="webhook-url" readonly value={new URL(conn.webhookUrl, v.url.origin).toString()} class="mono" style="width:100%" onfocus="this.select()" aria-describedby="webhook-hint" />
                 <p class="hint" id="webhook-hint">{t('connections.webhookHint')}</p>
-              </div>
-            )}
-            <h2>{t('connections.syncRuns')}</h2>
-            {runs.length === 0 ? <p class="muted">{t('connections.noRuns')}</p> : (
-              <div class="table-wrap">
-                <table>
-                  <thead><tr><th scope="col">{t('connections.started')}</th><th scope="col">{t('connections.kind')}</th><th scope="col">{t('field.status')}</th><th scope="col" class="num">{t('connections.records')}</th><th scope="col">{t('connections.error')}</th></tr></thead>
-                  <tbody>
-                    {runs.slice(0, 10).map((r) => (
-                      <tr>
-                        <td><Time v={v} at={r.startedAt ?? r.createdAt} relative /></td>
-                        <td>{v.i18n.tEnum('syncKind', r.kind)}</td>
-                        <td><Badge v={v} kind="syncStatus" value={r.status} /></td>
-                        <td class="num">{v.i18n.number(r.ordersSeen)}</td>
-                        <td class="small">{r.error ?? ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
               </div>
             )}
           </section>
@@ -201,18 +262,17 @@ const ConnectionDetail: FC<{ v: View; conn: ConnectionView; type?: ConnectorType
 async function detail(c: Context<UiEnv>, id: string, extra: { errors?: Record<string, string>; notice?: string; values?: Record<string, unknown> } = {}, status: 200 | 400 = 200) {
   const ctx = c.get('ctx');
   const conn = await getConnection(ctx, id);
-  const [runs, dead] = await Promise.all([listSyncRuns(ctx, id, 10), listRawEvents(ctx, { status: 'failed', connectionId: id, limit: 50 })]);
+  const [runs, dead, health] = await Promise.all([listSyncRuns(ctx, id, 10), listRawEvents(ctx, { status: 'failed', connectionId: id, limit: 50 }), connectionHealth(ctx)]);
   const type = connectorTypes(c).find((x) => x.type === conn.type);
-  return c.html(<ConnectionDetail v={view(c)} conn={conn} type={type} runs={runs} dead={dead.items} {...extra} />, status);
+  const h = health.items.find((x) => x.connectionId === id);
+  return c.html(<ConnectionDetail v={view(c)} conn={conn} type={type} runs={runs} dead={dead.items} health={h} {...extra} />, status);
 }
 
 export function connectionRoutes(ui: Hono<UiEnv>): void {
   ui.get('/connections', async (c) => {
     const ctx = c.get('ctx');
-    const [items, dead] = await Promise.all([listConnections(ctx), listRawEvents(ctx, { status: 'failed', limit: 200 })]);
-    const failed = new Map<string, number>();
-    for (const e of dead.items) failed.set(e.connectionId, (failed.get(e.connectionId) ?? 0) + 1);
-    return c.html(<ConnectionsList v={view(c)} items={items} failed={failed} types={connectorTypes(c)} />);
+    const [items, health] = await Promise.all([listConnections(ctx), connectionHealth(ctx)]);
+    return c.html(<ConnectionsList v={view(c)} items={items} health={new Map(health.items.map((h) => [h.connectionId, h]))} types={connectorTypes(c)} />);
   });
 
   ui.get('/connections/new', (c) => {
@@ -242,7 +302,7 @@ export function connectionRoutes(ui: Hono<UiEnv>): void {
 
   ui.get('/connections/:id', async (c) => {
     const { t } = c.get('i18n');
-    const notice = c.req.query('created') ? t('connections.created') : c.req.query('synced') ? t('connections.syncQueued') : c.req.query('saved') ? t('connections.saved') : undefined;
+    const notice = c.req.query('created') ? t('connections.created') : c.req.query('synced') ? t('connections.syncQueued') : c.req.query('backfill') ? t('ui.conn.backfillQueued') : c.req.query('saved') ? t('connections.saved') : undefined;
     return detail(c, c.req.param('id'), { notice });
   });
 
@@ -275,6 +335,28 @@ export function connectionRoutes(ui: Hono<UiEnv>): void {
     assertMayWrite(c, '/api/v1/connections');
     await requestSync(c.get('ctx'), c.req.param('id'), { kind: 'incremental' });
     return c.redirect(`/connections/${c.req.param('id')}?synced=1`, 303);
+  });
+
+  // The live health block (htmx polls it while a sync or backfill runs).
+  ui.get('/connections/:id/progress', async (c) => {
+    const ctx = c.get('ctx');
+    const id = c.req.param('id');
+    const conn = await getConnection(ctx, id);
+    const [runs, health] = await Promise.all([listSyncRuns(ctx, id, 10), connectionHealth(ctx)]);
+    return c.html(<SyncProgress v={view(c)} conn={conn} h={health.items.find((x) => x.connectionId === id)} runs={runs} />);
+  });
+
+  // A backfill from a calendar day in the business time zone (as POST /api/v1/connections/{id}/sync with kind=backfill).
+  ui.post('/connections/:id/backfill', async (c) => {
+    assertMayWrite(c, '/api/v1/connections');
+    const id = c.req.param('id');
+    const form = await c.req.parseBody();
+    const day = typeof form.since === 'string' ? form.since.trim() : '';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) {
+      throw new ValidationError([{ path: 'since', message: 'a date (YYYY-MM-DD) is required' }]);
+    }
+    await requestSync(c.get('ctx'), id, { kind: 'backfill', since: zonedDayStart(day, c.get('ctx').config.timezone).toISOString() });
+    return c.redirect(`/connections/${id}?backfill=1`, 303);
   });
 
   ui.post('/connections/:id/archive', async (c) => {

@@ -9,6 +9,8 @@ import { AppError, NotFoundError } from '../../errors';
 import { afterStockChange } from '../../inventory/after-stock-change';
 import { allocateOrders } from '../../inventory/allocate-orders';
 import { getOrderAllocation } from '../../inventory/query-stock';
+import { orderBreaks } from '../../finance/order-breaks';
+import { orderSettlements } from '../../finance/order-settlements';
 import { Badge, Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
@@ -97,7 +99,63 @@ const AllocationPanel: FC<{ v: View; o: OrderDetail; a: Allocation; canWrite: bo
   );
 };
 
-const OrderPage: FC<{ v: View; o: OrderDetail; a: Allocation; notice?: { tone: 'ok' | 'bad'; text: string }; sales?: OrderSalesData }> = ({ v, o, a, notice, sales }) => {
+type Settlement = Awaited<ReturnType<typeof orderSettlements>>['items'][number];
+type OrderBreak = Awaited<ReturnType<typeof orderBreaks>>['items'][number];
+
+/** Which payouts settled the order (charges, refunds) with their fees, and the breaks that name it. */
+const SettlementPanel: FC<{ v: View; settlements: Settlement[]; breaks: OrderBreak[] }> = ({ v, settlements, breaks }) => {
+  const { t, money } = v.i18n;
+  return (
+    <section class="panel" aria-labelledby="settled-h" style="margin-top:1rem" id="settlement">
+      <h2 id="settled-h" style="margin-top:0">{t('ui.order.settlement')}</h2>
+      {settlements.length === 0 ? <p class="muted">{t('ui.order.notSettled')}</p> : (
+        <div class="table-wrap">
+          <table id="order-settlements">
+            <thead>
+              <tr>
+                <th scope="col">{t('finance.payout')}</th><th scope="col">{t('finance.lineType')}</th>
+                <th scope="col" class="num">{t('finance.amount')}</th><th scope="col" class="num">{t('finance.fee')}</th>
+                <th scope="col" class="num">{t('finance.net')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {settlements.map((s) => (
+                <tr data-payout={s.payoutId}>
+                  <td>
+                    <a class="mono" href={`/finance/payouts/${s.payoutId}`}>{s.payoutExternalId}</a>
+                    <span class="sub">{v.i18n.tEnum('payoutSource', s.source)} · {v.i18n.tEnum('payoutStatus', s.payoutStatus)}{s.arrivalDate ? ` · ${v.i18n.date(s.arrivalDate)}` : ''}</span>
+                  </td>
+                  <td class="mono">{s.type}<span class="sub">{s.transactionId}</span></td>
+                  <td class="num">{money(s.amountMinor, s.currency)}</td>
+                  <td class="num">{money(s.feeMinor, s.currency)}</td>
+                  <td class="num">{money(s.netMinor, s.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {breaks.length > 0 && (
+        <>
+          <h3>{t('finance.breaks')}</h3>
+          <ul class="plain" id="order-breaks">
+            {breaks.map((b) => (
+              <li data-break={b.id}>
+                <Badge v={v} kind="breakStatus" value={b.status} /> {v.i18n.tEnum('breakClass', b.class)}
+                {' · '}{t('finance.delta')} {money(b.deltaMinor, b.currency)}
+                {b.payoutId && <> · <a href={`/finance/payouts/${b.payoutId}`}>{t('finance.payout')}</a></>}
+                {b.note && <span class="sub">{b.note}</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+};
+
+interface OrderPageProps { v: View; o: OrderDetail; a: Allocation; settlements: Settlement[]; breaks: OrderBreak[]; notice?: { tone: 'ok' | 'bad'; text: string }; sales?: OrderSalesData }
+const OrderPage: FC<OrderPageProps> = ({ v, o, a, settlements, breaks, notice, sales }) => {
   const { t, money } = v.i18n;
   const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
   const customer = (o.customer ?? {}) as { name?: string | null; email?: string | null; phone?: string | null };
@@ -163,6 +221,7 @@ const OrderPage: FC<{ v: View; o: OrderDetail; a: Allocation; notice?: { tone: '
           </section>
           <AllocationPanel v={v} o={o} a={a} canWrite={canWrite} />
           {sales && <OrderSalesPanel v={v} o={o} data={sales} canWrite={canWrite} />}
+          <SettlementPanel v={v} settlements={settlements} breaks={breaks} />
           <section class="panel" aria-labelledby="timeline-h" style="margin-top:1rem">
             <h2 id="timeline-h" style="margin-top:0">{t('order.timeline')}</h2>
             <ol class="timeline">
@@ -220,13 +279,14 @@ const OrderPage: FC<{ v: View; o: OrderDetail; a: Allocation; notice?: { tone: '
 
 export function orderRoutes(ui: Hono<UiEnv>): void {
   ui.get('/orders/:id', async (c) => {
-    const o = await getOrder(c.get('ctx'), c.req.param('id'));
-    const a = await getOrderAllocation(c.get('ctx'), o.id);
+    const ctx = c.get('ctx');
+    const o = await getOrder(ctx, c.req.param('id'));
+    const [a, settlements, breaks] = await Promise.all([getOrderAllocation(ctx, o.id), orderSettlements(ctx, o.id), orderBreaks(ctx, o.id)]);
     const done = c.req.query('done');
     const v = view(c);
     const notice = done && ['hold', 'release', 'cancel'].includes(done) ? { tone: 'ok' as const, text: v.i18n.t('order.actionDone', { action: v.i18n.t(`action.${done as OrderAction}`) }) }
       : done === 'allocate' ? { tone: 'ok' as const, text: v.i18n.t('order.allocateDone', { status: v.i18n.tEnum('allocationStatus', a.allocationStatus) }) } : undefined;
-    return c.html(<OrderPage v={v} o={o} a={a} notice={notice} sales={await loadOrderSales(c.get('ctx'), o.id)} />);
+    return c.html(<OrderPage v={v} o={o} a={a} settlements={settlements.items} breaks={breaks.items} notice={notice} sales={await loadOrderSales(c.get('ctx'), o.id)} />);
   });
 
   // Re-runs allocation for this order now (as POST /api/v1/orders/{id}/allocate does), then queues the follow-ups.
@@ -249,8 +309,8 @@ export function orderRoutes(ui: Hono<UiEnv>): void {
       if (!(err instanceof AppError) || err.code !== 'invalid_order_state') throw err;
       const v = view(c);
       const o = await getOrder(c.get('ctx'), id);
-      const a = await getOrderAllocation(c.get('ctx'), id);
-      return c.html(<OrderPage v={v} o={o} a={a} notice={{ tone: 'bad', text: v.i18n.t('bulk.wrongState', { status: v.i18n.tEnum('status', o.status) }) }} />, 409);
+      const [a, settlements, breaks] = await Promise.all([getOrderAllocation(c.get('ctx'), id), orderSettlements(c.get('ctx'), id), orderBreaks(c.get('ctx'), id)]);
+      return c.html(<OrderPage v={v} o={o} a={a} settlements={settlements.items} breaks={breaks.items} notice={{ tone: 'bad', text: v.i18n.t('bulk.wrongState', { status: v.i18n.tEnum('status', o.status) }) }} />, 409);
     }
     invalidateOrderCounts(c.get('ctx'));
     return c.redirect(`/orders/${id}?done=${action}`, 303);

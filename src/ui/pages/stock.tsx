@@ -4,7 +4,7 @@ import type { FC } from 'hono/jsx';
 import { listConnections } from '../../connections/manage-connections';
 import { AppError, ValidationError } from '../../errors';
 import { adjustStock } from '../../inventory/adjust-stock';
-import { listListings, type Listing } from '../../inventory/listings';
+import { createListing, listListings, updateListing, type Listing } from '../../inventory/listings';
 import { listMovements, listStock } from '../../inventory/query-stock';
 import { stockAlerts } from '../../inventory/stock-alerts';
 import { createTransfer, receiveTransfer } from '../../inventory/transfer-stock';
@@ -51,10 +51,12 @@ interface StockPageProps {
   movements: Movement[];
   nextCursor: string | null;
   warehouses: Warehouse[];
+  /** Connections a SKU may be listed on (active or paused). */
+  connections: Array<{ id: string; name: string }>;
   notice?: Notice;
 }
 
-const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, listings, names, movements, nextCursor, warehouses, notice }) => {
+const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, listings, names, movements, nextCursor, warehouses, connections, notice }) => {
   const { t, number } = v.i18n;
   const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
   const here = new URLSearchParams({ ...(sku ? { sku } : {}), ...(warehouse ? { warehouse } : {}) });
@@ -162,7 +164,7 @@ const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, list
         )}
       </section>
 
-      <section aria-labelledby="listings-h">
+      <section aria-labelledby="listings-h" id="listings">
         <h2 id="listings-h">{t('stock.listings')}</h2>
         {listings.length === 0 ? <p class="muted">{t('stock.noListings')}</p> : (
           <div class="table-wrap">
@@ -170,24 +172,53 @@ const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, list
               <thead>
                 <tr>
                   <th scope="col">{t('field.sku')}</th><th scope="col">{t('events.connection')}</th>
-                  <th scope="col" class="num">{t('stock.buffer')}</th><th scope="col" class="num">{t('stock.lastPushed')}</th>
+                  <th scope="col">{t('ui.listings.policy')}</th><th scope="col" class="num">{t('stock.lastPushed')}</th>
                   <th scope="col">{t('stock.lastPushedAt')}</th><th scope="col">{t('events.error')}</th>
                 </tr>
               </thead>
               <tbody>
                 {listings.map((l) => (
-                  <tr>
+                  <tr data-listing={l.id} data-sku={l.sku}>
                     <td class="mono">{l.sku}</td>
                     <td><a href={`/connections/${l.connectionId}`}>{names.get(l.connectionId) ?? l.connectionId.slice(0, 8)}</a></td>
-                    <td class="num">{number(l.buffer)}</td>
-                    <td class="num">{l.lastPushedQuantity === null ? '—' : number(l.lastPushedQuantity)}</td>
+                    <td>
+                      {canWrite ? (
+                        <form method="post" action={`/stock/listings/${l.id}`} class="listing-form">
+                          <Csrf v={v} />
+                          <input type="hidden" name="back" value={sku ?? ''} />
+                          <label>{t('stock.buffer')} <input name="buffer" type="number" min="0" step="1" value={l.buffer} /></label>
+                          <label>{t('ui.listings.cap')} <input name="cap" type="number" min="0" step="1" value={l.cap ?? ''} placeholder={t('ui.listings.none')} /></label>
+                          <label>{t('ui.listings.share')} <input name="sharePercent" type="number" min="0" max="100" step="1" value={l.sharePercent ?? ''} placeholder="100" /></label>
+                          <button type="submit" class="btn">{t('connections.save')}</button>
+                        </form>
+                      ) : (
+                        <span class="small">{t('ui.listings.policyText', { buffer: number(l.buffer), cap: l.cap === null ? '—' : number(l.cap), share: l.sharePercent ?? 100 })}</span>
+                      )}
+                    </td>
+                    <td class="num" data-col="lastPushed">{l.lastPushedQuantity === null ? '—' : number(l.lastPushedQuantity)}</td>
                     <td>{l.lastPushedAt ? <Time v={v} at={l.lastPushedAt} relative /> : t('connections.never')}</td>
-                    <td class="small">{l.pushError ?? ''}</td>
+                    <td class="small tone-text-bad">{l.pushError ?? ''}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
+        )}
+        {canWrite && connections.length > 0 && (
+          <form method="post" action="/stock/listings" class="panel listing-form" style="margin-top:.75rem" aria-labelledby="add-listing-h">
+            <h3 id="add-listing-h" style="margin:0 1rem 0 0">{t('ui.listings.add')}</h3>
+            <Csrf v={v} />
+            <label>{t('field.sku')} <input name="sku" required value={sku ?? ''} /></label>
+            <label>{t('events.connection')}{' '}
+              <select name="connectionId" required>
+                {connections.map((c) => <option value={c.id}>{c.name}</option>)}
+              </select>
+            </label>
+            <label>{t('stock.buffer')} <input name="buffer" type="number" min="0" step="1" value="0" /></label>
+            <label>{t('ui.listings.cap')} <input name="cap" type="number" min="0" step="1" placeholder={t('ui.listings.none')} /></label>
+            <label>{t('ui.listings.share')} <input name="sharePercent" type="number" min="0" max="100" step="1" placeholder="100" /></label>
+            <button type="submit" class="btn primary">{t('ui.listings.addSubmit')}</button>
+          </form>
         )}
       </section>
 
@@ -260,7 +291,8 @@ async function renderStock(c: Context<UiEnv>, notice?: Notice, status: 200 | 400
   const names = new Map(conns.map((x) => [x.id, x.name]));
   return c.html(
     <StockPage v={view(c)} sku={sku} warehouse={warehouse} levels={levels.items} alerts={alerts.items} listings={listings.items}
-      names={names} movements={movements.items} nextCursor={movements.nextCursor} warehouses={warehouses.items} notice={notice} />,
+      names={names} movements={movements.items} nextCursor={movements.nextCursor} warehouses={warehouses.items}
+      connections={conns.filter((x) => x.status !== 'archived' && x.type !== 'manual')} notice={notice} />,
     status,
   );
 }
@@ -298,6 +330,33 @@ export function stockRoutes(ui: Hono<UiEnv>): void {
     return c.redirect(`/stock?sku=${encodeURIComponent(input.sku)}&done=transferred`, 303);
   });
 
+  ui.post('/stock/listings', async (c) => {
+    assertMayWrite(c, '/api/v1/listings');
+    const f = await c.req.parseBody();
+    const input = { sku: str(f.sku).trim(), connectionId: str(f.connectionId), ...readPolicy(f) };
+    try {
+      await createListing(c.get('ctx'), input);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      const text = err.code === 'listing_exists' ? view(c).i18n.t('ui.listings.exists') : failureText(view(c), err);
+      return renderStock(c, { tone: 'bad', text }, err.status as 400, { sku: input.sku || undefined });
+    }
+    return c.redirect(`/stock?sku=${encodeURIComponent(input.sku)}&done=listed#listings`, 303);
+  });
+
+  ui.post('/stock/listings/:id', async (c) => {
+    assertMayWrite(c, '/api/v1/listings/x');
+    const f = await c.req.parseBody();
+    const back = str(f.back).trim();
+    try {
+      await updateListing(c.get('ctx'), c.req.param('id'), readPolicy(f));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      return renderStock(c, { tone: 'bad', text: failureText(view(c), err) }, err.status as 400, { sku: back || undefined });
+    }
+    return c.redirect(`/stock?${back ? `sku=${encodeURIComponent(back)}&` : ''}done=listingSaved#listings`, 303);
+  });
+
   ui.post('/stock/transfers/:id/receive', async (c) => {
     assertMayWrite(c, '/api/v1/stock/transfers/x/receive');
     const f = await c.req.parseBody();
@@ -312,7 +371,13 @@ export function stockRoutes(ui: Hono<UiEnv>): void {
   });
 }
 
-const DONE = { adjusted: 'stock.adjusted', transferred: 'stock.transferred', received: 'stock.received' } as const;
+const DONE = { adjusted: 'stock.adjusted', transferred: 'stock.transferred', received: 'stock.received', listed: 'ui.listings.added', listingSaved: 'ui.listings.saved' } as const;
+
+/** A listing's push policy from the form: an empty cap or share means "none" (null), an empty buffer 0. */
+function readPolicy(f: Record<string, unknown>) {
+  const opt = (k: string) => (str(f[k]).trim() === '' ? null : int(f[k]));
+  return { buffer: str(f.buffer).trim() === '' ? 0 : int(f.buffer), cap: opt('cap'), sharePercent: opt('sharePercent') };
+}
 function noticeFromQuery(c: Context<UiEnv>): Notice | undefined {
   const done = c.req.query('done');
   if (!done || !(done in DONE)) return undefined;
