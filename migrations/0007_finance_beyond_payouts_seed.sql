@@ -13,3 +13,8 @@ INSERT INTO ledger_accounts (role, code, name, kind) VALUES
   ('operating_expenses', '6500', 'Operating expenses', 'expense'),
   ('marketing', '6600', 'Marketing', 'expense')
 ON CONFLICT DO NOTHING;
+--> statement-breakpoint
+-- Invoice and credit-note numbers: gap-tolerant, never reused, safe under concurrent issuing.
+CREATE SEQUENCE IF NOT EXISTS invoice_number_seq START 1001;
+--> statement-breakpoint
+CREATE SEQUENCE IF NOT EXISTS credit_note_number_seq START 1001;

@@ -35,6 +35,9 @@ export async function scheduleHousekeeping(hub: Hub): Promise<void> {
   await hub.queue.schedule('inventory-sweep', 'inventory.sweep', {}, 5000);
   await hub.queue.schedule('stock-reconcile', 'stock.reconcile', { repair: false }, 3_600_000);
   await hub.queue.schedule('stock-push-all', 'stock.push-all', {}, 900_000);
+  // Finance: stock movements a lost enqueue left unvalued; budgets against postings of the month.
+  await hub.queue.schedule('finance-stock-postings', 'finance.stock-postings', {}, 600_000);
+  await hub.queue.schedule('finance-budgets-check', 'finance.budgets-check', {}, 3_600_000);
 }
 
 /** Starts workers on this process's queue. */

@@ -11,6 +11,9 @@ import { enqueueFullPush, pushListingStock } from '../src/inventory/push-stock';
 import { reconcileStock } from '../src/inventory/reconcile-stock';
 import { deliverWebhook } from '../src/outbound/deliver-webhook';
 import { emitEvents } from '../src/outbound/emit-event';
+import { checkBudgets } from '../src/finance/budgets';
+import { fetchFxRates } from '../src/finance/fx-rates';
+import { postStockMovements } from '../src/finance/post-stock-movements';
 import type { ProcessorMap } from './base';
 
 /** Every job name → the verb that runs it. Thin on purpose: the logic lives in src/. */
@@ -66,6 +69,15 @@ export const processors: ProcessorMap = {
   },
   'stock.push-all': async (ctx) => {
     await enqueueFullPush(ctx);
+  },
+  'fx.fetch': async (ctx) => {
+    await fetchFxRates(ctx);
+  },
+  'finance.stock-postings': async (ctx, p) => {
+    await postStockMovements(ctx, p);
+  },
+  'finance.budgets-check': async (ctx, p) => {
+    await checkBudgets(ctx, p);
   },
   'webhook.deliver': async (ctx, p, meta) => {
     await deliverWebhook(ctx, p.deliveryId, { number: meta.attempt, last: meta.attempt >= meta.maxAttempts });
