@@ -52,8 +52,19 @@ async function balancesAt(ctx: Ctx, at: string, roles?: string[]): Promise<Ledge
   return (res.rows as Record<string, unknown>[]).map(toAgg);
 }
 
-/** The period of the same length just before this one. */
+/**
+ * The period just before this one: as many whole months when the period is whole months (a year
+ * compares with the previous year, a quarter with the previous quarter), else as many days.
+ */
 export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const [fy, fm] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  const lastOfMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  if (from.endsWith('-01') && to === lastOfMonth(ty, tm)) {
+    const months = (ty - fy) * 12 + (tm - fm) + 1;
+    const start = new Date(Date.UTC(fy, fm - 1 - months, 1)).toISOString().slice(0, 10);
+    return { from: start, to: addDays(from, -1) };
+  }
   const days = daysBetween(from, to);
   const prevTo = addDays(from, -1);
   return { from: addDays(prevTo, -days), to: prevTo };
