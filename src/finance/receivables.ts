@@ -5,6 +5,7 @@ import { q, withTransaction } from '../db/transaction';
 import { inTx } from '../context';
 import { addDays } from '../domain/receivables';
 import { ConflictError, NotFoundError, ValidationError, zodFieldErrors } from '../errors';
+import { emitEvents } from '../outbound/emit-event';
 import { getCompanySettings } from './company-settings';
 import { postJournal } from './post-journal';
 
@@ -56,6 +57,12 @@ export const presentInvoice = (r: Record<string, unknown>) => ({
 
 /** Issues an invoice (one per order: a second request for the same order returns the first) and posts AR. */
 export async function issueInvoice(ctx: Ctx, input: unknown): Promise<{ invoice: Invoice; created: boolean }> {
+  const r = await issueInvoiceTx(ctx, input);
+  if (r.created) await emitEvents(ctx, [{ type: 'invoice.issued', data: { invoiceId: r.invoice.id, number: r.invoice.number, customerRef: r.invoice.customerRef, totalMinor: r.invoice.totalMinor, currency: r.invoice.currency, dueDate: r.invoice.dueDate } }]);
+  return r;
+}
+
+async function issueInvoiceTx(ctx: Ctx, input: unknown): Promise<{ invoice: Invoice; created: boolean }> {
   const d = parse(IssueInvoiceInput, input);
   const settings = await getCompanySettings(ctx);
   return withTransaction(ctx, async (tx) => {
@@ -185,6 +192,7 @@ export async function receivePayment(ctx: Ctx, input: unknown) {
     const fresh = await tx.execute(sql`select * from customer_payments where id = ${String(p.id)}`);
     return { payment: presentPayment(fresh.rows[0] as Record<string, unknown>), replayed: false };
   });
+  if (!out.replayed) await emitEvents(ctx, [{ type: 'payment.received', data: { paymentId: out.payment.id, customerRef: out.payment.customerRef, amountMinor: out.payment.amountMinor, appliedMinor: out.payment.appliedMinor, currency: out.payment.currency } }]);
   return out;
 }
 

@@ -12,6 +12,7 @@ import {
   listPayments, ReceivePaymentInput, receivePayment,
 } from '../../finance/receivables';
 import { AtQuery, getBalanceSheet, getCashFlow, getProfitAndLoss, PeriodQuery, statementCsv } from '../../finance/statements';
+import { ImportBankQuery, importBankStatement, listBankLines } from '../../finance/bank-statements';
 import type { AppEnv } from '../env';
 import { body, json, route } from '../openapi';
 
@@ -153,4 +154,14 @@ export function accountingRoutes(app: OpenAPIHono<AppEnv>): void {
     const b = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() }).parse(await c.req.json().catch(() => ({})));
     return c.json(await checkBudgets(c.get('ctx'), b));
   });
+
+  route(app, {
+    method: 'post', path: '/api/v1/bank-statements/import', tags: ['finance'], summary: 'Import a bank statement (CSV or CAMT.053) and match deposits to payouts',
+    request: { query: ImportBankQuery, body: { content: { 'text/csv': { schema: z.string() }, 'application/xml': { schema: z.string() }, 'text/plain': { schema: z.string() } }, required: true } },
+    responses: { 201: json(Any, 'Imported') },
+  }, async (c) => c.json(await importBankStatement(c.get('ctx'), c.req.query(), await c.req.text()), 201));
+  route(app, {
+    method: 'get', path: '/api/v1/bank-statements/lines', tags: ['finance'], summary: 'Imported bank lines and the payout each deposit matched',
+    request: { query: z.object({ matched: z.enum(['true', 'false']).optional(), limit: z.string().optional() }) }, responses: { 200: json(z.object({ items: z.array(Any) })) },
+  }, async (c) => c.json(await listBankLines(c.get('ctx'), c.req.query())));
 }

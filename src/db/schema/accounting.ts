@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, date, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tsz, updatedAt } from './columns';
-import { journalEntries } from './finance';
+import { journalEntries, payouts } from './finance';
 import { orders } from './inbox';
 
 /**
@@ -217,4 +217,32 @@ export const budgetAlerts = pgTable(
     firedAt: tsz('fired_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('budget_alerts_once_uq').on(t.budgetId, t.month, t.threshold)],
+);
+
+/**
+ * Lines of imported bank statements (CSV or CAMT.053). A line is stored once (dedupe key from the
+ * account, date, amount, reference and position); a deposit is matched to at most one payout and a
+ * payout to at most one line (the partial unique index).
+ */
+export const bankStatementLines = pgTable(
+  'bank_statement_lines',
+  {
+    id: id(),
+    account: text('account').notNull(),
+    bookingDate: date('booking_date', { mode: 'string' }).notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    description: text('description'),
+    reference: text('reference'),
+    dedupeKey: text('dedupe_key').notNull(),
+    matchedPayoutId: uuid('matched_payout_id').references(() => payouts.id, { onDelete: 'set null' }),
+    matchRule: text('match_rule'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('bank_statement_lines_dedupe_uq').on(t.dedupeKey),
+    uniqueIndex('bank_statement_lines_payout_uq').on(t.matchedPayoutId).where(sql`matched_payout_id is not null`),
+    index('bank_statement_lines_unmatched_idx').on(t.bookingDate).where(sql`matched_payout_id is null`),
+    check('bank_statement_lines_currency_ck', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+  ],
 );
