@@ -79,6 +79,9 @@ export async function scheduleHousekeeping(hub: Hub): Promise<void> {
   // Purchasing, daily: overdue POs flagged, low stock drafted into POs for review.
   await hub.queue.schedule('purchasing-overdue', 'purchasing.overdue-check', {}, 86_400_000);
   await hub.queue.schedule('purchasing-replenish', 'purchasing.replenish', {}, 86_400_000);
+  // Finance: stock movements a lost enqueue left unvalued; budgets against postings of the month.
+  await hub.queue.schedule('finance-stock-postings', 'finance.stock-postings', {}, 600_000);
+  await hub.queue.schedule('finance-budgets-check', 'finance.budgets-check', {}, 3_600_000);
 }
 
 /** Starts workers on this process's queue. */

@@ -15,6 +15,9 @@ import { emitEvents } from '../src/outbound/emit-event';
 import { computeForecasts } from '../src/sales/compute-forecasts';
 import { flagOverduePurchaseOrders } from '../src/purchasing/overdue';
 import { draftReplenishmentOrders } from '../src/purchasing/replenishment';
+import { checkBudgets } from '../src/finance/budgets';
+import { fetchFxRates } from '../src/finance/fx-rates';
+import { postStockMovements } from '../src/finance/post-stock-movements';
 import type { ProcessorMap } from './base';
 
 /** Every job name → the verb that runs it. Thin on purpose: the logic lives in src/. */
@@ -85,6 +88,15 @@ export const processors: ProcessorMap = {
   'purchasing.replenish': async (ctx, p) => {
     const r = await draftReplenishmentOrders({ ...ctx, actor: 'job:replenish' }, p);
     if (r.created.length) ctx.log.info({ drafts: r.created.map((c) => c.number) }, 'replenishment drafted purchase orders');
+  },
+  'fx.fetch': async (ctx) => {
+    await fetchFxRates(ctx);
+  },
+  'finance.stock-postings': async (ctx, p) => {
+    await postStockMovements(ctx, p);
+  },
+  'finance.budgets-check': async (ctx, p) => {
+    await checkBudgets(ctx, p);
   },
   'webhook.deliver': async (ctx, p, meta) => {
     await deliverWebhook(ctx, p.deliveryId, { number: meta.attempt, last: meta.attempt >= meta.maxAttempts });

@@ -1,3 +1,4 @@
+import { accountingRoutes } from './routes/accounting';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -111,6 +112,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
   eventRoutes(app);
   keyRoutes(app);
   financeRoutes(app);
+  accountingRoutes(app);
   inventoryRoutes(app);
   webhookRoutes(app);
   outboundRoutes(app);

@@ -27,7 +27,7 @@ export function allowed(role: Role, method: string, path: string): boolean {
   if (method === 'GET' || method === 'HEAD') return true;
   if (role === 'operator') return true;
   // Accountants work the finance side: breaks, reconciliation runs, journals, settlements.
-  if (role === 'accountant') return /^\/api\/v1\/(payouts|discrepancies|journals|settlements|finance)(\/|$)/.test(path);
+  if (role === 'accountant') return /^\/api\/v1\/(payouts|discrepancies|journals|settlements|finance|fx-rates|invoices|payments|credit-notes|receivables|budgets|bank-statements)(\/|$)/.test(path);
   return false;
 }
 

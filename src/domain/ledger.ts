@@ -9,6 +9,9 @@ import type { LineCategory } from './reconciliation';
 
 export const accountRoles = [
   'sales', 'refunds', 'fees', 'chargebacks', 'adjustments', 'reserves', 'clearing', 'bank', 'fx', 'suspense', 'shipping_income', 'tax_payable',
+  // Receivables, stock valuation, payables, equity and operating costs (statements, budgets).
+  'receivables', 'inventory', 'payables', 'customer_credits', 'opening_equity', 'retained_earnings', 'cogs', 'shrinkage',
+  'shipping_expense', 'operating_expenses', 'marketing',
 ] as const;
 export type AccountRole = (typeof accountRoles)[number];
 

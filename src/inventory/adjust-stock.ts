@@ -82,7 +82,8 @@ export async function adjustStock(ctx: Ctx, input: unknown, idempotencyKey?: str
     })),
   );
   if (!result.replayed) {
-    await afterStockChange(ctx, parsed.data.delta > 0 ? { freedSkus: [parsed.data.sku] } : { changedSkus: [parsed.data.sku] });
+    const value = parsed.data.kind === 'receipt' ? undefined : { skus: [parsed.data.sku] };
+    await afterStockChange(ctx, parsed.data.delta > 0 ? { freedSkus: [parsed.data.sku], value } : { changedSkus: [parsed.data.sku], value });
   }
   return result;
 }

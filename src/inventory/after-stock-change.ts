@@ -13,8 +13,10 @@ export const PUSH_DEBOUNCE_MS = 1000;
  * every listing of a changed SKU gets a debounced stock push. A failed enqueue is logged; the sweep
  * and the periodic full push repair it.
  */
-export async function afterStockChange(ctx: Ctx, change: { freedSkus?: string[]; changedSkus?: string[] }): Promise<void> {
+export async function afterStockChange(ctx: Ctx, change: { freedSkus?: string[]; changedSkus?: string[]; value?: { orderId?: string; skus?: string[] } }): Promise<void> {
   try {
+    // The ledger values shipped and adjusted units (COGS, shrinkage) in a job of its own, off this path.
+    if (change.value) await ctx.queue.enqueue('finance.stock-postings', change.value);
     if (change.freedSkus?.length) await enqueueSkuAllocation(ctx, change.freedSkus, { includeBackordered: true });
     const changed = [...new Set([...(change.changedSkus ?? []), ...(change.freedSkus ?? [])])];
     if (changed.length) await enqueueStockPush(ctx, changed);

@@ -78,6 +78,6 @@ export async function fulfilOrder(ctx: Ctx, orderId: string, input: unknown) {
     }]);
     return { orderId, fulfillmentStatus: status, shipped: moves.map((m) => ({ sku: m.sku, warehouse: m.code, quantity: m.q })) };
   });
-  await afterStockChange(ctx, { changedSkus: result.shipped.map((s) => s.sku) });
+  await afterStockChange(ctx, { changedSkus: result.shipped.map((s) => s.sku), value: { orderId } });
   return result;
 }

@@ -124,6 +124,6 @@ export async function importStocktake(ctx: Ctx, input: unknown, onProgress?: (p:
   }
   summary.errors.sort((a, b) => a.row - b.row);
   // Follow-up (allocation of backorders, channel pushes) once for the whole file, after the writes.
-  await afterStockChange(ctx, { freedSkus: [...freed], changedSkus: [...changed] });
+  await afterStockChange(ctx, { freedSkus: [...freed], changedSkus: [...changed], value: { skus: [...new Set([...freed, ...changed])].slice(0, 1000) } });
   return summary;
 }

@@ -3,5 +3,6 @@ export const outboundEventTypes = [
   'order.created', 'order.updated', 'order.allocated', 'order.backordered', 'stock.changed',
   'payout.reconciled', 'discrepancy.opened', 'journal.synced',
   'purchase_order.sent', 'purchase_order.received', 'purchase_order.cancelled',
+  'budget.threshold_reached', 'invoice.issued', 'payment.received',
 ] as const;
 export type OutboundEventType = (typeof outboundEventTypes)[number];

@@ -152,6 +152,30 @@ export const jobCatalogue = {
     backoffMs: 60_000,
     concurrency: 1,
   },
+  /** Fetches the day's exchange rates from the configured provider. Retried: providers have outages; an upsert twice stores the same rows. */
+  'fx.fetch': {
+    payload: z.object({}),
+    attempts: 5,
+    backoffMs: 60_000,
+    concurrency: 1,
+  },
+  /**
+   * Values stock movements in the ledger (COGS at fulfilment, shrinkage on adjustments), after the stock
+   * transaction committed. Safe to retry: each movement is posted once (stock_postings primary key).
+   */
+  'finance.stock-postings': {
+    payload: z.object({ orderId: z.string().uuid().optional(), skus: z.array(z.string().min(1).max(200)).max(1000).optional() }),
+    attempts: 8,
+    backoffMs: 1000,
+    concurrency: 1,
+  },
+  /** Compares actual (+ committed) with budgets and fires each threshold's alert once. Safe to retry: alerts are unique per (budget, month, threshold). */
+  'finance.budgets-check': {
+    payload: z.object({ month: z.string().regex(/^\d{4}-\d{2}$/).optional() }),
+    attempts: 3,
+    backoffMs: 5000,
+    concurrency: 1,
+  },
 } as const;
 
 export type JobName = keyof typeof jobCatalogue;

@@ -15,6 +15,7 @@ import { inboxRoutes } from './pages/inbox';
 import { loginRoutes, logoutRoute } from './pages/login';
 import { orderRoutes } from './pages/order';
 import { purchasingRoutes } from './pages/purchasing';
+import { statementRoutes } from './pages/statements';
 import { stockRoutes } from './pages/stock';
 import { orderSalesRoutes } from './pages/order-sales';
 import { salesRoutes } from './pages/sales';
@@ -34,6 +35,8 @@ function registerCore(): void {
   registerUiModule({ nav: { href: '/warehouses', label: 'ui.nav.warehouses', order: 34 }, routes: warehouseRoutes });
   registerUiModule({ nav: { href: '/finance', label: 'nav.finance', order: 40 }, routes: financeRoutes });
   registerUiModule({ nav: { href: '/purchasing', label: 'nav.purchasing', order: 50 }, routes: purchasingRoutes });
+  // Statements, receivables, budgets and rates live under /finance (the Finance nav entry).
+  registerUiModule({ routes: statementRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
   registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });
 }

@@ -166,9 +166,12 @@ export const journalEntries = pgTable(
     memo: text('memo').notNull(),
     /** Canonical JSON of the lines, to compare a re-run against what is posted. */
     fingerprint: text('fingerprint').notNull(),
+    /** The sales channel the entry belongs to (invoices, COGS), for revenue by channel; payouts use their source. */
+    channel: text('channel'),
     createdAt: createdAt(),
   },
   (t) => [
+    index('journal_entries_date_idx').on(t.entryDate),
     uniqueIndex('journal_entries_dedupe_uq').on(t.dedupeKey),
     index('journal_entries_payout_idx').on(t.payoutId),
     check('journal_entries_status_ck', sql`${t.status} in ('posted','reversed')`),

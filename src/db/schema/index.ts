@@ -9,3 +9,4 @@ export * from './audit';
 export * from './outbound';
 export * from './sales';
 export * from './purchasing';
+export * from './accounting';

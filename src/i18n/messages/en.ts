@@ -1,6 +1,7 @@
 import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
 import { uiMessages } from './ui';
+import { financeReportsMessages } from './finance-reports';
 /**
  * English messages: the source catalogue. Keys are `area.name`; values are ICU messages
  * (`{name}`, `{count, plural, one {…} other {…}}`). zh-CN and zh-TW must have every key.
@@ -447,6 +448,7 @@ export const en = {
   ...salesMessages.en,
   ...purchasingMessages.en,
   ...uiMessages.en,
+  ...financeReportsMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

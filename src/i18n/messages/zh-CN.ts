@@ -1,3 +1,4 @@
+import { financeReportsMessages } from './finance-reports';
 import type { MessageKey } from './en';
 import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
@@ -446,4 +447,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...salesMessages.zhCN,
   ...purchasingMessages.zhCN,
   ...uiMessages.zhCN,
+  ...financeReportsMessages.zhCN,
 };

@@ -27,6 +27,7 @@ const FinanceTabs: FC<{ v: View; current: 'payouts' | 'journals' }> = ({ v, curr
   <nav class="tabs" aria-label={v.i18n.t('nav.finance')}>
     <a href="/finance" aria-current={current === 'payouts' ? 'page' : undefined}>{v.i18n.t('finance.payouts')}</a>
     <a href="/finance/journals" aria-current={current === 'journals' ? 'page' : undefined}>{v.i18n.t('finance.journals')}</a>
+    <a href="/finance/reports">{v.i18n.t('reports.title')}</a>
   </nav>
 );
 

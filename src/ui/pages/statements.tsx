@@ -1,0 +1,367 @@
+import type { Context, Hono } from 'hono';
+import type { FC } from 'hono/jsx';
+import { listBudgetAlerts, listBudgets } from '../../finance/budgets';
+import { getCompanySettings } from '../../finance/company-settings';
+import { listFxRates } from '../../finance/fx-rates';
+import { receivablesAging } from '../../finance/receivables-aging';
+import { listInvoices } from '../../finance/receivables';
+import { getBalanceSheet, getCashFlow, getProfitAndLoss, statementCsv } from '../../finance/statements';
+import { stockValuation } from '../../finance/post-stock-movements';
+import { Layout } from '../components/layout';
+import type { UiEnv, View } from '../env';
+import { view } from '../middleware';
+
+/**
+ * Finance reports: profit and loss, balance sheet, cash flow, receivables aging, budgets and rates.
+ * Charts are SVG drawn on the server (no chart library, no script), like the dashboard's.
+ */
+
+type Amounts = { byCurrency: Record<string, number>; functionalMinor: number };
+type Row = { section: string; key: string; label: string; amounts: Amounts };
+
+const COLORS = { current: '#2457d6', previous: '#b8c4de', good: '#0f9d8a', bad: '#c0392b', warn: '#e0892b' };
+const today = () => new Date().toISOString().slice(0, 10);
+const yearStart = (d: string) => `${d.slice(0, 4)}-01-01`;
+const validDay = (s: string | undefined) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) ? s : undefined);
+
+export const ReportTabs: FC<{ v: View; current: string }> = ({ v, current }) => {
+  const tabs: Array<[string, string]> = [
+    ['/finance/reports', v.i18n.t('reports.profitAndLoss')], ['/finance/reports/balance-sheet', v.i18n.t('reports.balanceSheet')],
+    ['/finance/reports/cash-flow', v.i18n.t('reports.cashFlow')], ['/finance/receivables', v.i18n.t('reports.receivables')],
+    ['/finance/budgets', v.i18n.t('reports.budgets')], ['/finance/fx-rates', v.i18n.t('reports.fxRates')],
+  ];
+  return (
+    <nav class="tabs" aria-label={v.i18n.t('reports.title')}>
+      <a href="/finance">{v.i18n.t('finance.payouts')}</a>
+      {tabs.map(([href, label]) => <a href={href} aria-current={href === current ? 'page' : undefined}>{label}</a>)}
+    </nav>
+  );
+};
+
+/** Horizontal bars, one pair (this period, the previous) per item, around a zero line; negatives go left. */
+export const CompareChart: FC<{ v: View; title: string; currency: string; items: Array<{ label: string; current: number; previous?: number }> }> = ({ v, title, currency, items }) => {
+  const W = 860, rowH = 34, left = 200, right = 20, top = 8;
+  const H = top + items.length * rowH + 8;
+  const max = Math.max(1, ...items.flatMap((i) => [Math.abs(i.current), Math.abs(i.previous ?? 0)]));
+  const hasNeg = items.some((i) => i.current < 0 || (i.previous ?? 0) < 0);
+  const zero = hasNeg ? left + (W - left - right) / 2 : left;
+  const scale = (W - (hasNeg ? (W - left - right) / 2 + left : left) - right) / max;
+  const bar = (val: number, y: number, h: number, fill: string, label: string) => {
+    const w = Math.abs(val) * scale;
+    return <rect x={val < 0 ? zero - w : zero} y={y} width={Math.max(w, 0.5)} height={h} fill={fill}><title>{label}</title></rect>;
+  };
+  return (
+    <figure style="margin:0">
+      <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
+        <title>{title}</title>
+        <line x1={zero} x2={zero} y1={0} y2={H} stroke="#c9cfdb" />
+        {items.map((it, i) => {
+          const y = top + i * rowH;
+          return (
+            <g>
+              <text x={left - 8} y={y + 17} text-anchor="end">{it.label}</text>
+              {bar(it.current, y + 2, 14, it.current < 0 ? COLORS.bad : COLORS.current, `${it.label}: ${v.i18n.money(it.current, currency)}`)}
+              {it.previous !== undefined && bar(it.previous, y + 18, 9, COLORS.previous, `${it.label} (${v.i18n.t('reports.previous')}): ${v.i18n.money(it.previous, currency)}`)}
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption class="legend">
+        <span><i style={`background:${COLORS.current}`}></i>{v.i18n.t('reports.current')}</span>
+        {items.some((i) => i.previous !== undefined) && <span><i style={`background:${COLORS.previous}`}></i>{v.i18n.t('reports.previous')}</span>}
+      </figcaption>
+    </figure>
+  );
+};
+
+const rowLabel = (v: View, r: Row) => (r.section === 'sales' ? `${v.i18n.tEnum('statementSection', 'sales')} · ${v.i18n.tEnum('channel', r.key)}` : ['operating_expenses', 'other_income', 'other_assets', 'other_liabilities', 'equity', 'retained_earnings'].includes(r.section) ? r.label : v.i18n.tEnum('statementSection', r.section));
+
+/** Lines of a statement: a column per booked currency, the functional figure, the comparison. */
+const StatementTable: FC<{ v: View; id: string; rows: Row[]; totals: Record<string, Amounts>; previous: { rows: Row[]; totals: Record<string, Amounts> }; currency: string }> = ({ v, id, rows, totals, previous, currency }) => {
+  const currencies = [...new Set([...rows.map((r) => r.amounts), ...Object.values(totals)].flatMap((a) => Object.keys(a.byCurrency)))].sort();
+  const prev = new Map(previous.rows.map((r) => [`${r.section}|${r.key}`, r.amounts.functionalMinor]));
+  const { money, t } = v.i18n;
+  return (
+    <div class="table-wrap">
+      <table id={id}>
+        <thead>
+          <tr>
+            <th scope="col">{t('reports.line')}</th>
+            {currencies.map((c) => <th scope="col" class="num">{c}</th>)}
+            <th scope="col" class="num">{t('reports.inFunctional', { currency })}</th>
+            <th scope="col" class="num">{t('reports.previous')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr data-section={r.section}>
+              <td>{rowLabel(v, r)}</td>
+              {currencies.map((c) => <td class="num">{r.amounts.byCurrency[c] === undefined ? '' : money(r.amounts.byCurrency[c]!, c)}</td>)}
+              <td class="num">{money(r.amounts.functionalMinor, currency)}</td>
+              <td class="num muted">{money(prev.get(`${r.section}|${r.key}`) ?? 0, currency)}</td>
+            </tr>
+          ))}
+          {Object.entries(totals).map(([k, a]) => (
+            <tr data-total={k} style="font-weight:600">
+              <td>{v.i18n.tEnum('statementTotal', k)}</td>
+              {currencies.map((c) => <td class="num">{a.byCurrency[c] === undefined ? '' : money(a.byCurrency[c]!, c)}</td>)}
+              <td class="num">{money(a.functionalMinor, currency)}</td>
+              <td class="num muted">{money(previous.totals[k]?.functionalMinor ?? 0, currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+};
+
+const PeriodForm: FC<{ v: View; action: string; from?: string; to?: string; at?: string; csv: string }> = ({ v, action, from, to, at, csv }) => (
+  <form method="get" action={action} class="row" style="margin-bottom:1rem">
+    {at !== undefined ? (
+      <label>{v.i18n.t('reports.at')} <input type="date" name="at" value={at} /></label>
+    ) : (
+      <>
+        <label>{v.i18n.t('reports.from')} <input type="date" name="from" value={from} /></label>
+        <label>{v.i18n.t('reports.to')} <input type="date" name="to" value={to} /></label>
+      </>
+    )}
+    <button type="submit" class="btn">{v.i18n.t('inbox.apply')}</button>
+    <a class="btn" href={csv} download>{v.i18n.t('reports.downloadCsv')}</a>
+  </form>
+);
+
+const MissingRates: FC<{ v: View; missing: Array<{ currency: string; date: string }> }> = ({ v, missing }) =>
+  missing.length === 0 ? null : <p class="notice warn" role="status">{v.i18n.t('reports.missingRates', { currencies: [...new Set(missing.map((m) => m.currency))].join(', ') })}</p>;
+
+function period(c: Context<UiEnv>) {
+  const to = validDay(c.req.query('to')) ?? today();
+  const from = validDay(c.req.query('from')) ?? yearStart(to);
+  return from <= to ? { from, to } : { from: to, to: from };
+}
+
+export function statementRoutes(ui: Hono<UiEnv>): void {
+  ui.get('/finance/reports', async (c) => {
+    const v = view(c);
+    const { t } = v.i18n;
+    const p = period(c);
+    const r = await getProfitAndLoss(c.get('ctx'), p);
+    const cur = r.functionalCurrency;
+    const keys = ['netRevenue', 'cogs', 'grossMargin', 'operatingCosts', 'netIncome'] as const;
+    return c.html(
+      <Layout v={v} title={t('reports.profitAndLoss')}>
+        <h1>{t('reports.profitAndLoss')}</h1>
+        <ReportTabs v={v} current="/finance/reports" />
+        <PeriodForm v={v} action="/finance/reports" from={p.from} to={p.to} csv={`/finance/reports/profit-and-loss.csv?from=${p.from}&to=${p.to}`} />
+        <MissingRates v={v} missing={r.current.missingRates} />
+        <section class="panel">
+          <CompareChart v={v} title={t('reports.profitAndLoss')} currency={cur}
+            items={keys.map((k) => ({ label: v.i18n.tEnum('statementTotal', k), current: r.current.totals[k].functionalMinor, previous: r.previous.totals[k].functionalMinor }))} />
+        </section>
+        <StatementTable v={v} id="profit-and-loss" rows={r.current.rows} totals={r.current.totals} previous={r.previous} currency={cur} />
+      </Layout>,
+    );
+  });
+
+  ui.get('/finance/reports/balance-sheet', async (c) => {
+    const v = view(c);
+    const { t } = v.i18n;
+    const at = validDay(c.req.query('at')) ?? today();
+    const r = await getBalanceSheet(c.get('ctx'), { at });
+    const cur = r.functionalCurrency;
+    const keys = ['assets', 'liabilities', 'equity'] as const;
+    return c.html(
+      <Layout v={v} title={t('reports.balanceSheet')}>
+        <h1>{t('reports.balanceSheet')}</h1>
+        <ReportTabs v={v} current="/finance/reports/balance-sheet" />
+        <PeriodForm v={v} action="/finance/reports/balance-sheet" at={at} csv={`/finance/reports/balance-sheet.csv?at=${at}`} />
+        <MissingRates v={v} missing={r.current.missingRates} />
+        <p class={`notice ${r.current.totals.assets.functionalMinor === r.current.totals.liabilitiesAndEquity.functionalMinor ? 'good' : 'bad'}`} id="tie-out">
+          {t('reports.tieOut', { assets: v.i18n.money(r.current.totals.assets.functionalMinor, cur), rest: v.i18n.money(r.current.totals.liabilitiesAndEquity.functionalMinor, cur) })}
+        </p>
+        <section class="panel">
+          <CompareChart v={v} title={t('reports.balanceSheet')} currency={cur}
+            items={keys.map((k) => ({ label: v.i18n.tEnum('statementTotal', k), current: r.current.totals[k].functionalMinor, previous: r.previous.totals[k].functionalMinor }))} />
+        </section>
+        <StatementTable v={v} id="balance-sheet" rows={r.current.rows} totals={r.current.totals} previous={r.previous} currency={cur} />
+      </Layout>,
+    );
+  });
+
+  ui.get('/finance/reports/cash-flow', async (c) => {
+    const v = view(c);
+    const { t } = v.i18n;
+    const p = period(c);
+    const r = await getCashFlow(c.get('ctx'), p);
+    const cur = r.functionalCurrency;
+    const prev = new Map(r.previous.rows.map((x: Row) => [x.section, x.amounts.functionalMinor]));
+    return c.html(
+      <Layout v={v} title={t('reports.cashFlow')}>
+        <h1>{t('reports.cashFlow')}</h1>
+        <ReportTabs v={v} current="/finance/reports/cash-flow" />
+        <PeriodForm v={v} action="/finance/reports/cash-flow" from={p.from} to={p.to} csv={`/finance/reports/cash-flow.csv?from=${p.from}&to=${p.to}`} />
+        <MissingRates v={v} missing={r.current.missingRates} />
+        <section class="panel">
+          <CompareChart v={v} title={t('reports.cashFlow')} currency={cur} items={[
+            { label: v.i18n.tEnum('statementTotal', 'opening'), current: r.current.totals.opening.functionalMinor, previous: r.previous.totals.opening.functionalMinor },
+            ...r.current.rows.map((x: Row) => ({ label: v.i18n.tEnum('statementSection', x.section), current: x.amounts.functionalMinor, previous: prev.get(x.section) ?? 0 })),
+            { label: v.i18n.tEnum('statementTotal', 'closing'), current: r.current.totals.closing.functionalMinor, previous: r.previous.totals.closing.functionalMinor },
+          ]} />
+        </section>
+        <StatementTable v={v} id="cash-flow" rows={r.current.rows} totals={r.current.totals} previous={r.previous} currency={cur} />
+      </Layout>,
+    );
+  });
+
+  // CSV downloads for the UI (session auth); the API serves the same with Accept: text/csv.
+  for (const [name, load] of [
+    ['profit-and-loss', (c: Context<UiEnv>) => getProfitAndLoss(c.get('ctx'), period(c))],
+    ['balance-sheet', (c: Context<UiEnv>) => getBalanceSheet(c.get('ctx'), { at: validDay(c.req.query('at')) ?? today() })],
+    ['cash-flow', (c: Context<UiEnv>) => getCashFlow(c.get('ctx'), period(c))],
+  ] as const) {
+    ui.get(`/finance/reports/${name}.csv`, async (c) => {
+      const r = await load(c);
+      return c.body(statementCsv(r.current as never, r.previous as never, r.functionalCurrency), 200, {
+        'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"`,
+      });
+    });
+  }
+
+  ui.get('/finance/receivables', async (c) => {
+    const v = view(c);
+    const { t, money } = v.i18n;
+    const at = validDay(c.req.query('at')) ?? today();
+    const aging = await receivablesAging(c.get('ctx'), { at });
+    const open = await listInvoices(c.get('ctx'), { status: 'open', limit: 200 });
+    const cur = aging.functionalCurrency;
+    return c.html(
+      <Layout v={v} title={t('reports.receivables')}>
+        <h1>{t('reports.receivables')}</h1>
+        <ReportTabs v={v} current="/finance/receivables" />
+        <form method="get" action="/finance/receivables" class="row" style="margin-bottom:1rem">
+          <label>{t('reports.at')} <input type="date" name="at" value={at} /></label>
+          <button type="submit" class="btn">{t('inbox.apply')}</button>
+        </form>
+        <section class="panel">
+          <CompareChart v={v} title={t('reports.aging')} currency={cur} items={aging.buckets.map((b) => ({ label: v.i18n.tEnum('agingBucket', b), current: aging.functionalTotals[b] }))} />
+        </section>
+        <h2>{t('reports.aging')}</h2>
+        {aging.customers.length === 0 ? <p class="muted">{t('reports.nothingOwed')}</p> : (
+          <div class="table-wrap">
+            <table id="aging">
+              <thead><tr><th scope="col">{t('reports.customer')}</th>{aging.buckets.map((b) => <th scope="col" class="num">{v.i18n.tEnum('agingBucket', b)}</th>)}<th scope="col" class="num">{t('reports.total')}</th></tr></thead>
+              <tbody>
+                {aging.customers.map((cu) => (
+                  <tr><td>{cu.customerName ?? cu.customerRef}<span class="sub">{cu.customerRef}</span></td>
+                    {aging.buckets.map((b) => <td class="num">{cu.buckets[b] ? money(cu.buckets[b], cu.currency) : ''}</td>)}
+                    <td class="num">{money(cu.totalMinor, cu.currency)}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <h2>{t('reports.openInvoices')}</h2>
+        <div class="table-wrap">
+          <table id="invoices">
+            <thead><tr><th scope="col">{t('reports.invoice')}</th><th scope="col">{t('reports.customer')}</th><th scope="col">{t('reports.issued')}</th><th scope="col">{t('reports.due')}</th><th scope="col" class="num">{t('reports.total')}</th><th scope="col" class="num">{t('reports.outstanding')}</th></tr></thead>
+            <tbody>
+              {open.items.map((i) => (
+                <tr class={i.dueDate < at ? 'overdue' : undefined}>
+                  <td class="mono">{i.number}</td><td>{i.customerName ?? i.customerRef}</td><td>{v.i18n.date(i.issueDate)}</td>
+                  <td>{v.i18n.date(i.dueDate)}{i.dueDate < at && <span class="sub">{t('reports.overdue')}</span>}</td>
+                  <td class="num">{money(i.totalMinor, i.currency)}</td><td class="num">{money(i.outstandingMinor, i.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Layout>,
+    );
+  });
+
+  ui.get('/finance/budgets', async (c) => {
+    const v = view(c);
+    const { t, money } = v.i18n;
+    const m = c.req.query('month');
+    const month = m && /^\d{4}-(0[1-9]|1[0-2])$/.test(m) ? m : today().slice(0, 7);
+    const [list, alerts, valuation] = await Promise.all([listBudgets(c.get('ctx'), { month }), listBudgetAlerts(c.get('ctx'), { limit: 20 }), stockValuation(c.get('ctx'))]);
+    return c.html(
+      <Layout v={v} title={t('reports.budgets')}>
+        <h1>{t('reports.budgets')}</h1>
+        <ReportTabs v={v} current="/finance/budgets" />
+        <form method="get" action="/finance/budgets" class="row" style="margin-bottom:1rem">
+          <label>{t('reports.month')} <input type="month" name="month" value={month} /></label>
+          <button type="submit" class="btn">{t('inbox.apply')}</button>
+        </form>
+        {list.items.length === 0 ? <p class="muted">{t('reports.noBudgets')}</p> : (
+          <div class="table-wrap">
+            <table id="budgets">
+              <thead><tr><th scope="col">{t('reports.budget')}</th><th scope="col" class="num">{t('reports.budgeted')}</th><th scope="col" class="num">{t('reports.actual')}</th><th scope="col" class="num">{t('reports.committed')}</th><th scope="col">{t('reports.used')}</th></tr></thead>
+              <tbody>
+                {list.items.map((b) => {
+                  const pct = b.usedPercent ?? 0;
+                  const tone = pct >= 100 ? COLORS.bad : pct >= 80 ? COLORS.warn : COLORS.good;
+                  return (
+                    <tr data-budget={b.id}>
+                      <td>{b.name}<span class="sub mono">{`${b.scope.kind}: ${b.scope.value}`}</span></td>
+                      <td class="num">{b.budgetMinor === null ? '—' : money(b.budgetMinor, b.currency)}</td>
+                      <td class="num">{money(b.actualMinor, b.currency)}</td>
+                      <td class="num">{money(b.committedMinor, b.currency)}</td>
+                      <td>
+                        <svg width="160" height="14" role="img" aria-label={t('reports.usedPercent', { percent: pct })}>
+                          <rect x="0" y="2" width="160" height="10" fill="#e5e8ee" rx="2" />
+                          <rect x="0" y="2" width={Math.min(160, (160 * pct) / 100)} height="10" fill={tone} rx="2" />
+                        </svg>
+                        <span class="sub">{t('reports.usedPercent', { percent: pct })}</span>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <h2>{t('reports.alerts')}</h2>
+        {alerts.items.length === 0 ? <p class="muted">{t('reports.noAlerts')}</p> : (
+          <ul id="budget-alerts">
+            {alerts.items.map((a: any) => <li>{t('reports.alertLine', { name: a.budgetName, month: a.month, threshold: a.threshold, used: money(a.actualMinor + a.committedMinor, a.currency), budget: money(a.budgetMinor, a.currency) })}</li>)}
+          </ul>
+        )}
+        <h2>{t('reports.stockValue')}</h2>
+        <div class="table-wrap">
+          <table id="stock-value">
+            <thead><tr><th scope="col">{t('reports.warehouse')}</th><th scope="col" class="num">{t('reports.units')}</th><th scope="col" class="num">{t('reports.value')}</th></tr></thead>
+            <tbody>
+              {valuation.warehouses.map((w) => (
+                <tr><td>{w.name}<span class="sub mono">{w.code}</span></td><td class="num">{v.i18n.number(w.units)}</td>
+                  <td class="num">{Object.entries(w.values).map(([cur, val]) => money(val, cur)).join(' · ')}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Layout>,
+    );
+  });
+
+  ui.get('/finance/fx-rates', async (c) => {
+    const v = view(c);
+    const { t } = v.i18n;
+    const [rates, settings] = await Promise.all([listFxRates(c.get('ctx'), { limit: 200 }), getCompanySettings(c.get('ctx'))]);
+    return c.html(
+      <Layout v={v} title={t('reports.fxRates')}>
+        <h1>{t('reports.fxRates')}</h1>
+        <ReportTabs v={v} current="/finance/fx-rates" />
+        <p>{t('reports.functionalCurrency', { currency: settings.functionalCurrency })}</p>
+        {rates.items.length === 0 ? <p class="muted">{t('reports.noRates')}</p> : (
+          <div class="table-wrap">
+            <table id="fx-rates">
+              <thead><tr><th scope="col">{t('reports.date')}</th><th scope="col">{t('reports.pair')}</th><th scope="col" class="num">{t('reports.rate')}</th><th scope="col">{t('reports.source')}</th></tr></thead>
+              <tbody>
+                {rates.items.map((r) => <tr><td>{v.i18n.date(r.date)}</td><td class="mono">{`${r.base}/${r.quote}`}</td><td class="num mono">{r.rate}</td><td>{v.i18n.tEnum('rateSource', r.source)}</td></tr>)}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Layout>,
+    );
+  });
+}

@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postStockMovements } from '../../src/finance/post-stock-movements';
+import { createTestHub, waitFor, type TestHub } from '../helpers/hub';
+
+let t: TestHub;
+
+async function balance(role: string, currency = 'USD'): Promise<number> {
+  const r = await t.hub.ctx.db.execute(sql`
+    select coalesce(sum(l.debit_minor - l.credit_minor), 0)::bigint as b from journal_lines l join ledger_accounts a on a.id = l.account_id
+    where a.role = ${role} and l.currency = ${currency}`);
+  return Number((r.rows[0] as { b: number }).b);
+}
+
+describe('cost of goods sold and stock valuation', () => {
+  beforeAll(async () => {
+    t = await createTestHub({ workers: true });
+    for (const [code, priority] of [['WH-A', 1], ['WH-B', 2]] as const) expect((await t.api('POST', '/api/v1/warehouses', { code, name: code, priority })).status).toBe(201);
+    expect((await t.api('POST', '/api/v1/products', { sku: 'MUG', title: 'Mug', unitCostMinor: 437, currency: 'USD' })).status).toBe(201);
+    expect((await t.api('POST', '/api/v1/products', { sku: 'FREE', title: 'Sample (no cost)' })).status).toBe(201);
+  });
+  afterAll(async () => t.close());
+
+  it('posts COGS = quantity × unit cost when an order ships (a job after the stock transaction)', async () => {
+    expect((await t.api('POST', '/api/v1/stock/adjustments', { sku: 'MUG', warehouse: 'WH-A', delta: 10, reason: 'opening', kind: 'receipt' })).status).toBe(201);
+    const o = await t.api('POST', '/api/v1/orders', { currency: 'USD', lines: [{ sku: 'MUG', title: 'Mug', quantity: 7, unitPriceMinor: 1500 }] });
+    expect(o.status).toBe(201);
+    const id = o.body.id as string;
+    await waitFor(async () => (await t.api('GET', `/api/v1/orders/${id}/allocation`)).body.allocationStatus === 'allocated', 15_000, 'allocation');
+    expect((await t.api('POST', `/api/v1/orders/${id}/fulfillments`, { lines: [{ sku: 'MUG', quantity: 3 }] })).status).toBe(201);
+    await waitFor(async () => (await balance('cogs')) === 3 * 437, 15_000, 'COGS for the first shipment');
+    expect((await t.api('POST', `/api/v1/orders/${id}/fulfillments`)).status).toBe(201);
+    await waitFor(async () => (await balance('cogs')) === 7 * 437, 15_000, 'COGS for the rest');
+    expect(await balance('inventory')).toBe(-7 * 437); // the receipt itself is purchasing's posting
+    const j = await t.hub.ctx.db.execute(sql`select count(*)::int as n, min(channel) as channel from journal_entries where kind = 'cogs'`);
+    expect(j.rows[0]).toMatchObject({ n: 2, channel: 'manual' });
+    // A re-run finds nothing left to post.
+    expect(await postStockMovements(t.hub.ctx, { orderId: id })).toMatchObject({ posted: 0 });
+    expect(await balance('cogs')).toBe(7 * 437);
+  });
+
+  it('posts stock adjustments to shrinkage, and values stock by warehouse', async () => {
+    expect((await t.api('POST', '/api/v1/stock/adjustments', { sku: 'MUG', warehouse: 'WH-B', delta: 5, reason: 'found in stocktake' })).status).toBe(201);
+    expect((await t.api('POST', '/api/v1/stock/adjustments', { sku: 'MUG', warehouse: 'WH-A', delta: -2, reason: 'broken' })).status).toBe(201);
+    expect((await t.api('POST', '/api/v1/stock/adjustments', { sku: 'FREE', warehouse: 'WH-A', delta: 4, reason: 'samples' })).status).toBe(201);
+    await waitFor(async () => (await balance('shrinkage')) === 2 * 437 - 5 * 437, 15_000, 'shrinkage postings');
+    const v = await t.api('GET', '/api/v1/reports/stock-valuation');
+    expect(v.status).toBe(200);
+    const by = Object.fromEntries(v.body.warehouses.map((w: any) => [w.code, w]));
+    expect(by['WH-A']).toMatchObject({ values: { USD: 1 * 437 }, units: 1, uncostedUnits: 4 });
+    expect(by['WH-B']).toMatchObject({ values: { USD: 5 * 437 }, units: 5 });
+    expect(v.body.totals).toEqual({ USD: 6 * 437 });
+  });
+});

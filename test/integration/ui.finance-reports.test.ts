@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUiHub, type UiHub } from './ui.support';
+
+let t: UiHub;
+let cookie: string;
+
+beforeAll(async () => {
+  t = await createUiHub({ queue: 'embedded' });
+  const ok = async (p: Promise<{ status: number; body: any }>) => {
+    const r = await p;
+    expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+    return r.body;
+  };
+  await ok(t.api('PUT', '/api/v1/finance/company', { functionalCurrency: 'USD' }));
+  await ok(t.api('PUT', '/api/v1/fx-rates', { date: '2026-01-01', base: 'EUR', quote: 'USD', rate: '1.2' }));
+  await ok(t.api('POST', '/api/v1/journals/manual', { date: '2026-01-02', memo: 'Opening', reference: 'open', lines: [{ accountCode: '1000', debit: '1000.00', currency: 'EUR' }, { accountCode: '3000', credit: '1000.00', currency: 'EUR' }] }));
+  await ok(t.api('POST', '/api/v1/invoices', { customerRef: 'ACME', customerName: 'Acme Trading', currency: 'EUR', netMinor: 50_000, issueDate: '2026-01-05', termsDays: 10 }));
+  await ok(t.api('POST', '/api/v1/journals/manual', { date: '2026-01-20', memo: 'Ads', reference: 'ads', lines: [{ accountCode: '6600', debit: '90.00', currency: 'USD' }, { accountCode: '1000', credit: '90.00', currency: 'USD' }] }));
+  await ok(t.api('POST', '/api/v1/budgets', { name: 'Ads', scope: { kind: 'account', value: '6600' }, currency: 'USD', periods: [{ month: '2026-01', amountMinor: 10_000 }] }));
+  await ok(t.api('POST', '/api/v1/budgets/check', { month: '2026-01' }));
+  ({ cookie } = await t.login());
+});
+afterAll(() => t?.close());
+
+describe('the finance report screens', () => {
+  it('shows the P&L with a server-drawn chart, per-currency columns and the functional total', async () => {
+    const html = await (await t.page('GET', '/finance/reports?from=2026-01-01&to=2026-01-31', { cookie })).text();
+    expect(html).toContain('<h1>Profit and loss</h1>');
+    expect(html).toContain('<svg class="chart"');
+    expect(html).toContain('Sales · ');
+    expect(html).toContain('€500.00');
+    expect(html).toContain('$600.00'); // 500 EUR at 1.2 in the functional currency
+    expect(html).toContain('Net income');
+    expect(html).toContain('href="/finance/reports/profit-and-loss.csv?from=2026-01-01&amp;to=2026-01-31"');
+    const csv = await t.page('GET', '/finance/reports/profit-and-loss.csv?from=2026-01-01&to=2026-01-31', { cookie });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder().decode(bytes.slice(3)).startsWith('section,key,label')).toBe(true);
+  });
+
+  it('shows the balance sheet tying out, cash flow, receivables aging, budgets with their alert, and rates', async () => {
+    const bs = await (await t.page('GET', '/finance/reports/balance-sheet?at=2026-01-31', { cookie })).text();
+    expect(bs).toMatch(/<p class="notice good" id="tie-out">/);
+    const cf = await (await t.page('GET', '/finance/reports/cash-flow?from=2026-01-01&to=2026-01-31', { cookie })).text();
+    expect(cf).toContain('Closing cash');
+    const ar = await (await t.page('GET', '/finance/receivables?at=2026-01-31', { cookie })).text();
+    expect(ar).toContain('Acme Trading');
+    expect(ar).toContain('1–30 days');
+    expect(ar).toContain('Overdue');
+    const budgets = await (await t.page('GET', '/finance/budgets?month=2026-01', { cookie })).text();
+    expect(budgets).toContain('90% used');
+    expect(budgets).toContain('Ads · 2026-01: 80% reached');
+    const rates = await (await t.page('GET', '/finance/fx-rates', { cookie })).text();
+    expect(rates).toContain('EUR/USD');
+    expect(rates).toContain('Manual override');
+  });
+
+  it('speaks Simplified and Traditional Chinese', async () => {
+    const cn = await (await t.page('GET', '/finance/reports/balance-sheet?at=2026-01-31', { cookie, headers: { 'accept-language': 'zh-CN' } })).text();
+    expect(cn).toContain('<h1>资产负债表</h1>');
+    expect(cn).toContain('所有者权益');
+    const tw = await (await t.page('GET', '/finance/receivables?at=2026-01-31', { cookie, headers: { 'accept-language': 'zh-TW' } })).text();
+    expect(tw).toContain('<h1>應收帳款</h1>');
+    expect(tw).toContain('1–30 天');
+  });
+});
