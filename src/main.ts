@@ -35,6 +35,9 @@ export async function scheduleHousekeeping(hub: Hub): Promise<void> {
   await hub.queue.schedule('inventory-sweep', 'inventory.sweep', {}, 5000);
   await hub.queue.schedule('stock-reconcile', 'stock.reconcile', { repair: false }, 3_600_000);
   await hub.queue.schedule('stock-push-all', 'stock.push-all', {}, 900_000);
+  // Customers: RFM scores and follow-up tasks once a day.
+  await hub.queue.schedule('customers-rfm', 'customers.rfm', {}, 86_400_000);
+  await hub.queue.schedule('customers-follow-ups', 'customers.follow-ups', { inactiveDays: 60 }, 86_400_000);
 }
 
 /** Starts workers on this process's queue. */

@@ -1,4 +1,7 @@
 import { runSync } from '../src/connections/run-sync';
+import { runNightlyRfm } from '../src/customers/compute-rfm';
+import { produceFollowUps } from '../src/customers/follow-ups';
+import { resolveCustomers } from '../src/customers/resolve-customers';
 import { kickDrain } from '../src/inbox/kick-drain';
 import { drainRawEvents, pendingEventStats } from '../src/inbox/process-raw-events';
 import { queueAfterDrain } from '../src/inbox/queue-after-drain';
@@ -66,6 +69,17 @@ export const processors: ProcessorMap = {
   },
   'stock.push-all': async (ctx) => {
     await enqueueFullPush(ctx);
+  },
+  'customers.resolve': async (ctx, p) => {
+    const r = await resolveCustomers(ctx, { orderIds: p.orderIds, afterId: p.afterId });
+    // A backfill is a chain of short jobs, each one chunk: progress survives a restart, nothing runs for minutes.
+    if (p.backfill && r.nextAfterId) await ctx.queue.enqueue('customers.resolve', { backfill: true, afterId: r.nextAfterId });
+  },
+  'customers.rfm': async (ctx) => {
+    await runNightlyRfm(ctx);
+  },
+  'customers.follow-ups': async (ctx, p) => {
+    await produceFollowUps(ctx, p);
   },
   'webhook.deliver': async (ctx, p, meta) => {
     await deliverWebhook(ctx, p.deliveryId, { number: meta.attempt, last: meta.attempt >= meta.maxAttempts });

@@ -118,6 +118,35 @@ export const jobCatalogue = {
     backoffMs: 15_000,
     concurrency: 4,
   },
+  /**
+   * Links orders to customers (email, then phone, then channel ids), set-based per batch; queued after each
+   * drain with the created orders, and as a chain of backfill chunks (`afterId`) without ids. Idempotent
+   * (linked orders are skipped), so retries are safe; one at a time (the resolver also takes an advisory lock).
+   */
+  'customers.resolve': {
+    payload: z.object({
+      orderIds: z.array(z.string().uuid()).max(10_000).optional(),
+      backfill: z.boolean().default(false),
+      afterId: z.string().uuid().optional(),
+    }),
+    attempts: 5,
+    backoffMs: 1000,
+    concurrency: 1,
+  },
+  /** Nightly: links stragglers, refreshes stats, rescores RFM, publishes segment changes. A rerun recomputes the same. */
+  'customers.rfm': {
+    payload: z.object({}),
+    attempts: 3,
+    backoffMs: 60_000,
+    concurrency: 1,
+  },
+  /** Daily: follow-up tasks (no order in N days, birthdays, follow-up dates); keyed by occasion, so reruns add nothing. */
+  'customers.follow-ups': {
+    payload: z.object({ inactiveDays: z.number().int().min(1).max(3650).default(60) }),
+    attempts: 3,
+    backoffMs: 60_000,
+    concurrency: 1,
+  },
 } as const;
 
 export type JobName = keyof typeof jobCatalogue;
