@@ -83,7 +83,7 @@ describe('RFM scores', () => {
   it('publishes customer.segment_entered for the customers whose segment changed', async () => {
     const sub = await t.api('POST', '/api/v1/webhook-subscriptions', { url: 'https://hooks.example.com/x', events: ['customer.segment_entered'] });
     expect(sub.status).toBe(201);
-    const [before] = await scoresOf(['rfm4@example.com']);
+    const before = (await scoresOf(['rfm4@example.com']))[0]!;
     expect(['lost', 'at_risk']).toContain(before.segment);
     // rfm4 (long gone) orders again, big: it becomes the most recent customer and leaves its segment.
     await seedOrders(t, [{ connectionId: shop, channel: 'shopify', customer: { email: 'rfm4@example.com' }, placedAt: new Date(NOW + DAY).toISOString(), totalMinor: 50_000 }]);
