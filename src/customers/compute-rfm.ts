@@ -100,3 +100,11 @@ export async function runNightlyRfm(ctx: Ctx): Promise<RfmResult> {
   ctx.log.info({ scored: r.scored, changed: r.changed.length, ms: r.ms }, 'customer RFM recomputed');
   return r;
 }
+
+/** How many active customers each RFM segment holds (for the segments screen). */
+export async function segmentCounts(ctx: Ctx): Promise<Array<{ segment: string; customers: number }>> {
+  const res = await q(ctx).execute(sql`select segment, count(*)::int as n from customers
+    where status = 'active' and segment is not null group by segment`);
+  const by = new Map((res.rows as Array<{ segment: string; n: number }>).map((r) => [r.segment, r.n]));
+  return rfmSegments.map((s) => ({ segment: s, customers: by.get(s) ?? 0 }));
+}
