@@ -122,6 +122,5 @@ CREATE INDEX "customer_tasks_customer_idx" ON "customer_tasks" USING btree ("cus
 CREATE INDEX "customers_email_idx" ON "customers" USING btree ("email");--> statement-breakpoint
 CREATE INDEX "customers_phone_idx" ON "customers" USING btree ("phone");--> statement-breakpoint
 CREATE INDEX "customers_created_idx" ON "customers" USING btree ("created_at","id");--> statement-breakpoint
-CREATE INDEX "customers_segment_idx" ON "customers" USING btree ("segment");--> statement-breakpoint
 CREATE INDEX "customers_tags_idx" ON "customers" USING gin ("tags");--> statement-breakpoint
 CREATE INDEX "customers_channels_idx" ON "customers" USING gin ("channels");

@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { pgArray } from '../db/sql-array';
 import { q } from '../db/transaction';
 
 /** Minor-unit exponents that differ from 2, as SQL sees them (same table as src/domain/money.ts). */
@@ -16,23 +15,23 @@ const EXPONENTS_JSON = JSON.stringify({
 export const COUNTED_ORDER = sql`o.status <> 'cancelled' and o.financial_status not in ('refunded', 'voided')`;
 
 /**
- * Recomputes the derived columns (order count, LTV per currency, monetary, channels, first/last order)
- * of the given customers, or of every customer: one UPDATE from one aggregation.
+ * CTEs ending in `s(id, n, ltv, m, ch, f, l)`: the derived stats of the given customers (or of every
+ * active one) from their counted orders. A few ids join the id list (index lookups); all is one hash
+ * aggregation over every link.
  */
-export async function refreshCustomerStats(ctx: Ctx, opts: { customerIds?: string[] } = {}): Promise<number> {
-  if (opts.customerIds && opts.customerIds.length === 0) return 0;
-  const only = opts.customerIds ? sql`and co.customer_id = any(${pgArray(opts.customerIds, 'uuid')})` : sql``;
-  const onlyC = opts.customerIds ? sql`where c.id = any(${pgArray(opts.customerIds, 'uuid')})` : sql`where c.status = 'active'`;
-  const res = await q(ctx).execute(sql`
-    with per as (
+export function statsCtes(customerIds?: string[]): SQL {
+  const ids = customerIds ? sql`ids as materialized (select distinct x::uuid as id from jsonb_array_elements_text(${JSON.stringify(customerIds)}::jsonb) as x),` : sql``;
+  const fromLinks = customerIds ? sql`ids join customer_orders co on co.customer_id = ids.id` : sql`customer_orders co`;
+  const onlyC = customerIds ? sql`join ids on ids.id = c.id` : sql`where c.status = 'active'`;
+  return sql`${ids} per as (
       select co.customer_id, o.currency, o.channel, count(*)::int as n, sum(o.total_minor)::bigint as v,
         min(o.placed_at) as f, max(o.placed_at) as l
-      from customer_orders co join orders o on o.id = co.order_id
-      where ${COUNTED_ORDER} ${only}
+      from ${fromLinks} join orders o on o.id = co.order_id
+      where ${COUNTED_ORDER}
       group by co.customer_id, o.currency, o.channel
     ), agg as (
       select customer_id, sum(n)::int as n, array_agg(distinct channel order by channel) as ch, min(f) as f, max(l) as l,
-        sum(v / power(10::numeric, coalesce((${EXPONENTS_JSON}::jsonb ->> currency)::int, 2))) as m
+        sum(v / power(10::numeric, coalesce((${EXPONENTS_JSON}::jsonb ->> currency)::int, 2)))::numeric(20, 4) as m
       from per group by customer_id
     ), ltv as (
       select customer_id, jsonb_object_agg(currency, v) as ltv
@@ -43,8 +42,18 @@ export async function refreshCustomerStats(ctx: Ctx, opts: { customerIds?: strin
         coalesce(agg.ch, '{}'::text[]) as ch, agg.f, agg.l
       from customers c left join agg on agg.customer_id = c.id left join ltv on ltv.customer_id = c.id
       ${onlyC}
-    )
-    , u as (
+    )`;
+}
+
+/**
+ * Recomputes the derived columns (order count, LTV per currency, monetary, channels, first/last order)
+ * of the given customers, or of every customer: one UPDATE from one aggregation; unchanged rows are
+ * not written.
+ */
+export async function refreshCustomerStats(ctx: Ctx, opts: { customerIds?: string[] } = {}): Promise<number> {
+  if (opts.customerIds && opts.customerIds.length === 0) return 0;
+  const res = await q(ctx).execute(sql`
+    with ${statsCtes(opts.customerIds)}, u as (
     update customers c set order_count = s.n, ltv_by_currency = s.ltv, monetary = s.m, channels = s.ch,
       first_order_at = s.f, last_order_at = s.l, updated_at = now()
     from s where c.id = s.id

@@ -101,11 +101,17 @@ export async function resolveCustomers(ctx: Ctx, input: z.input<typeof ResolveIn
     for (const x of parsed) for (const k of x.keys) allKeys.set(keyOf(k), k);
     const owner = new Map<string, string>();
     if (allKeys.size > 0) {
+      // Two lookups, one per unique index (global keys, per-connection keys): each an index probe per key.
+      const keysJson = JSON.stringify([...allKeys.values()]);
       const found = await tx.execute(sql`
+        with k as materialized (select * from jsonb_to_recordset(${keysJson}::jsonb) as k(kind text, "connectionId" uuid, value text))
         select i.kind, i.connection_id, i.value, i.customer_id
-        from jsonb_to_recordset(${JSON.stringify([...allKeys.values()])}::jsonb) as k(kind text, "connectionId" uuid, value text)
-        join customer_identities i on i.kind = k.kind and i.value = k.value
-          and i.connection_id is not distinct from k."connectionId"`);
+        from k join customer_identities i on i.kind = k.kind and i.value = k.value and i.connection_id is null
+        where k."connectionId" is null
+        union all
+        select i.kind, i.connection_id, i.value, i.customer_id
+        from k join customer_identities i on i.kind = k.kind and i.connection_id = k."connectionId" and i.value = k.value
+        where k."connectionId" is not null`);
       for (const r of found.rows as Array<{ kind: Kind; connection_id: string | null; value: string; customer_id: string }>) {
         owner.set(keyOf({ kind: r.kind, connectionId: r.connection_id, value: r.value }), r.customer_id);
       }

@@ -56,7 +56,7 @@ export const customers = pgTable(
     index('customers_email_idx').on(t.email),
     index('customers_phone_idx').on(t.phone),
     index('customers_created_idx').on(t.createdAt, t.id),
-    index('customers_segment_idx').on(t.segment),
+    // No index on segment or the scores: the nightly RFM rewrite then stays a heap-only (HOT) update.
     index('customers_tags_idx').using('gin', t.tags),
     index('customers_channels_idx').using('gin', t.channels),
     check('customers_status_chk', sql`${t.status} in ('active', 'merged')`),
