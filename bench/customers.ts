@@ -18,7 +18,7 @@ const CHANNELS = ['shopify', 'woocommerce', 'amazon', 'square', 'distributor', '
  * recomputation (stats refresh + quintile scores + segments), printing seconds and peak RSS.
  */
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { orders: { type: 'string' }, customers: { type: 'string' }, unlinked: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { orders: { type: 'string' }, customers: { type: 'string' }, unlinked: { type: 'string' }, keep: { type: 'boolean' } } });
   const total = Number(values.orders ?? 1_000_000);
   const nCust = Number(values.customers ?? 200_000);
   const unlinked = Number(values.unlinked ?? 50_000);
@@ -87,6 +87,8 @@ export async function run(argv: string[]): Promise<void> {
     console.log(`  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (this process; PostgreSQL does the work)`);
   } finally {
     await hub.close();
-    await db.drop();
+    // --keep leaves the database for EXPLAIN sessions (its URL is printed); drop it by hand afterwards.
+    if (values.keep) console.log(`  kept ${db.url}`);
+    else await db.drop();
   }
 }
