@@ -1,7 +1,7 @@
 import { runSync } from '../src/connections/run-sync';
 import { runNightlyRfm } from '../src/customers/compute-rfm';
 import { produceFollowUps } from '../src/customers/follow-ups';
-import { resolveCustomers } from '../src/customers/resolve-customers';
+import { resolveAllUnlinked, resolveCustomers } from '../src/customers/resolve-customers';
 import { kickDrain } from '../src/inbox/kick-drain';
 import { drainRawEvents, pendingEventStats } from '../src/inbox/process-raw-events';
 import { queueAfterDrain } from '../src/inbox/queue-after-drain';
@@ -71,9 +71,9 @@ export const processors: ProcessorMap = {
     await enqueueFullPush(ctx);
   },
   'customers.resolve': async (ctx, p) => {
-    const r = await resolveCustomers(ctx, { orderIds: p.orderIds, afterId: p.afterId });
-    // A backfill is a chain of short jobs, each one chunk: progress survives a restart, nothing runs for minutes.
-    if (p.backfill && r.nextAfterId) await ctx.queue.enqueue('customers.resolve', { backfill: true, afterId: r.nextAfterId });
+    // A backfill commits chunk by chunk: a retry after a crash starts from what is still unlinked.
+    if (p.backfill || !p.orderIds) await resolveAllUnlinked(ctx);
+    else await resolveCustomers(ctx, { orderIds: p.orderIds });
   },
   'customers.rfm': async (ctx) => {
     await runNightlyRfm(ctx);

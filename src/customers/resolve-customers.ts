@@ -9,10 +9,8 @@ import { normalizePhone } from '../domain/phone';
 import { refreshCustomerStats } from './customer-stats';
 
 export const ResolveInput = z.object({
-  /** Orders to resolve (after a drain); without it, the next chunk of unlinked orders after `afterId` (backfill). */
-  orderIds: z.array(z.string().uuid()).max(10_000).optional(),
-  afterId: z.string().uuid().optional(),
-  limit: z.number().int().min(1).max(10_000).default(5000),
+  /** Orders to resolve (a drain's new orders, or a backfill chunk); already linked ones are skipped. */
+  orderIds: z.array(z.string().uuid()).max(10_000),
 });
 
 export interface ResolveResult {
@@ -20,8 +18,6 @@ export interface ResolveResult {
   linked: number;
   created: number;
   skipped: number;
-  /** Backfill: where the next chunk starts, or null when the walk reached the end. */
-  nextAfterId: string | null;
 }
 
 type Kind = 'email' | 'phone' | 'external' | 'masked_email';
@@ -76,25 +72,17 @@ const rank = (k: Kind) => ({ email: 0, phone: 1, external: 2, masked_email: 3 })
  * INSERT each. Idempotent: linked orders are skipped, and every insert ignores what exists.
  * A transaction-level advisory lock serialises resolvers, so two never create the same customer.
  */
-export async function resolveCustomers(ctx: Ctx, input: z.input<typeof ResolveInput> = {}): Promise<ResolveResult> {
+export async function resolveCustomers(ctx: Ctx, input: z.input<typeof ResolveInput>): Promise<ResolveResult> {
   const p = ResolveInput.parse(input);
   return withTransaction(ctx, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('omnihub.customers.resolve'))`);
-    const orderRes = p.orderIds
-      ? await tx.execute(sql`
-          select o.id, o.connection_id, o.customer, o.customer_email, o.customer_name, o.shipping_address, o.billing_address, o.ship_country, o.placed_at
-          from orders o where o.id = any(${pgArray(p.orderIds, 'uuid')})
-            and not exists (select 1 from customer_orders co where co.order_id = o.id)
-          order by o.placed_at, o.id`)
-      : await tx.execute(sql`
-          select o.id, o.connection_id, o.customer, o.customer_email, o.customer_name, o.shipping_address, o.billing_address, o.ship_country, o.placed_at
-          from orders o where ${p.afterId ? sql`o.id > ${p.afterId}::uuid and ` : sql``}
-            not exists (select 1 from customer_orders co where co.order_id = o.id)
-          order by o.id limit ${p.limit}`);
+    const orderRes = await tx.execute(sql`
+      select o.id, o.connection_id, o.customer, o.customer_email, o.customer_name, o.shipping_address, o.billing_address, o.ship_country, o.placed_at
+      from orders o where o.id = any(${pgArray(p.orderIds, 'uuid')})
+        and not exists (select 1 from customer_orders co where co.order_id = o.id)`);
     const rows = orderRes.rows as unknown as OrderRow[];
-    const nextAfterId = !p.orderIds && rows.length === p.limit ? rows[rows.length - 1]!.id : null;
-    if (rows.length === 0) return { orders: 0, linked: 0, created: 0, skipped: 0, nextAfterId };
-    // Oldest first (a backfill chunk walks by id), so a new customer's contact data is its first order's.
+    if (rows.length === 0) return { orders: 0, linked: 0, created: 0, skipped: 0 };
+    // Oldest first, so a new customer's contact data is its first order's.
     const parsed = [...rows].sort((a, b) => +new Date(a.placed_at) - +new Date(b.placed_at)).map((o) => ({ o, ...orderKeys(o) }));
 
     const allKeys = new Map<string, Key>();
@@ -178,27 +166,28 @@ export async function resolveCustomers(ctx: Ctx, input: z.input<typeof ResolveIn
       const touched = [...new Set((res.rows as Array<{ customer_id: string }>).map((r) => r.customer_id))];
       await refreshCustomerStats(inTx(ctx, tx), { customerIds: touched });
     }
-    return { orders: rows.length, linked, created: newCustomers.length, skipped, nextAfterId };
+    return { orders: rows.length, linked, created: newCustomers.length, skipped };
   });
 }
 
-/** Walks every unlinked order in chunks (the backfill, and the nightly safety net for lost enqueues). */
-export async function resolveAllUnlinked(ctx: Ctx, opts: { limit?: number } = {}): Promise<Omit<ResolveResult, 'nextAfterId'>> {
+/**
+ * Links every order not linked yet (the backfill, and the nightly safety net for lost enqueues): one
+ * hash anti-join finds them all, then they are resolved in chunks by id, each chunk its own
+ * transaction, so an interrupted backfill keeps what it did. Orders arriving meanwhile are their
+ * drain's job.
+ */
+export async function resolveAllUnlinked(ctx: Ctx, opts: { limit?: number } = {}): Promise<ResolveResult> {
   const total = { orders: 0, linked: 0, created: 0, skipped: 0 };
-  let afterId: string | undefined;
-  for (;;) {
-    const r = await resolveCustomers(ctx, { afterId, limit: opts.limit ?? 5000 });
+  const res = await q(ctx).execute(sql`select o.id from orders o
+    where not exists (select 1 from customer_orders co where co.order_id = o.id) order by o.placed_at, o.id`);
+  const ids = (res.rows as Array<{ id: string }>).map((r) => r.id);
+  const size = opts.limit ?? 5000;
+  for (let i = 0; i < ids.length; i += size) {
+    const r = await resolveCustomers(ctx, { orderIds: ids.slice(i, i + size) });
     total.orders += r.orders;
     total.linked += r.linked;
     total.created += r.created;
     total.skipped += r.skipped;
-    if (!r.nextAfterId) return total;
-    afterId = r.nextAfterId;
   }
-}
-
-/** How many orders are not linked to a customer yet (for the backfill command's progress). */
-export async function countUnlinkedOrders(ctx: Ctx): Promise<number> {
-  const r = await q(ctx).execute(sql`select count(*)::int as n from orders o where not exists (select 1 from customer_orders co where co.order_id = o.id)`);
-  return (r.rows[0] as { n: number }).n;
+  return total;
 }

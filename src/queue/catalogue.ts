@@ -120,14 +120,13 @@ export const jobCatalogue = {
   },
   /**
    * Links orders to customers (email, then phone, then channel ids), set-based per batch; queued after each
-   * drain with the created orders, and as a chain of backfill chunks (`afterId`) without ids. Idempotent
+   * drain with the created orders, or as a backfill of every unlinked order (`backfill: true`). Idempotent
    * (linked orders are skipped), so retries are safe; one at a time (the resolver also takes an advisory lock).
    */
   'customers.resolve': {
     payload: z.object({
       orderIds: z.array(z.string().uuid()).max(10_000).optional(),
       backfill: z.boolean().default(false),
-      afterId: z.string().uuid().optional(),
     }),
     attempts: 5,
     backoffMs: 1000,
