@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config';
 import { computeRfm } from '../src/customers/compute-rfm';
+import { refreshCustomerStats } from '../src/customers/customer-stats';
 import { resolveAllUnlinked } from '../src/customers/resolve-customers';
 import { openDatabase } from '../src/db/client';
 import { openHub } from '../src/hub';
@@ -76,11 +77,16 @@ export async function run(argv: string[]): Promise<void> {
     const res = await resolveAllUnlinked(ctx);
     const resolveSec = (performance.now() - s) / 1000;
     console.log(`  resolver backfill     ${resolveSec.toFixed(2).padStart(7)} s  (${res.linked} orders linked, ${res.created} customers created; ${Math.round(res.linked / resolveSec)} orders/s)`);
+    // The resolver keeps stats current as it links orders; seeded links bypassed it, so fill them once
+    // (timed: it is also what a nightly run costs when every customer's stats changed).
+    s = performance.now();
+    const filled = await refreshCustomerStats(ctx);
+    console.log(`  stats fill (all)      ${((performance.now() - s) / 1000).toFixed(2).padStart(7)} s  (${filled} customers written)`);
     for (const label of ['RFM recompute (first)', 'RFM recompute (rerun)']) {
       s = performance.now();
       const r = await computeRfm(ctx);
       const sec = (performance.now() - s) / 1000;
-      console.log(`  ${label.padEnd(21)} ${sec.toFixed(2).padStart(7)} s  (stats ${(r.ms.stats / 1000).toFixed(2)} s + scores ${(r.ms.scores / 1000).toFixed(2)} s; ${r.scored} scored, ${r.changed.length} segment changes; target ≤ 30 s) ${sec <= 30 ? 'OK' : 'SLOW'}`);
+      console.log(`  ${label.padEnd(21)} ${sec.toFixed(2).padStart(7)} s  (stats + scores in one statement; ${r.scored} scored, ${r.changed.length} segment changes; target ≤ 30 s) ${sec <= 30 ? 'OK' : 'SLOW'}`);
     }
     const seg = await ctx.db.execute(sql`select segment, count(*)::int as n from customers where segment is not null group by segment order by n desc`);
     console.log(`  segments: ${(seg.rows as Array<{ segment: string; n: number }>).map((x) => `${x.segment} ${x.n}`).join(', ')}`);

@@ -26,7 +26,7 @@ export function rfmSegment(r: number, f: number, m: number, orderCount: number):
 export interface RfmResult {
   scored: number;
   changed: Array<{ customerId: string; segment: string; previous: string | null }>;
-  ms: { stats: number; scores: number };
+  ms: number;
 }
 
 /**
@@ -99,7 +99,7 @@ async function scoreAll(ctx: Ctx, opts: { refreshStats?: boolean }): Promise<Rfm
       (select count(*)::int from cleared) as cleared`);
   const row = res.rows[0] as { scored: number; changed: RfmResult['changed'] | string };
   const changed = typeof row.changed === 'string' ? JSON.parse(row.changed) : row.changed;
-  return { scored: row.scored, changed, ms: { stats: 0, scores: performance.now() - t0 } };
+  return { scored: row.scored, changed, ms: performance.now() - t0 };
 }
 
 /**
