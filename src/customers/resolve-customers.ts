@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { inTx, type Ctx } from '../context';
-import { pgArray } from '../db/sql-array';
 import { q, withTransaction } from '../db/transaction';
 import { isMaskedEmail, normalizeEmail } from '../domain/email';
 import { normalizePhone } from '../domain/phone';
@@ -76,10 +75,12 @@ export async function resolveCustomers(ctx: Ctx, input: z.input<typeof ResolveIn
   const p = ResolveInput.parse(input);
   return withTransaction(ctx, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('omnihub.customers.resolve'))`);
+    // The ids as a materialized list joined by primary key: one index probe per order, whatever the planner guesses.
     const orderRes = await tx.execute(sql`
+      with ids as materialized (select distinct x::uuid as id from jsonb_array_elements_text(${JSON.stringify(p.orderIds)}::jsonb) as x)
       select o.id, o.connection_id, o.customer, o.customer_email, o.customer_name, o.shipping_address, o.billing_address, o.ship_country, o.placed_at
-      from orders o where o.id = any(${pgArray(p.orderIds, 'uuid')})
-        and not exists (select 1 from customer_orders co where co.order_id = o.id)`);
+      from ids join orders o on o.id = ids.id
+      where not exists (select 1 from customer_orders co where co.order_id = o.id)`);
     const rows = orderRes.rows as unknown as OrderRow[];
     if (rows.length === 0) return { orders: 0, linked: 0, created: 0, skipped: 0 };
     // Oldest first, so a new customer's contact data is its first order's.
@@ -108,6 +109,7 @@ export async function resolveCustomers(ctx: Ctx, input: z.input<typeof ResolveIn
     const newCustomers: Array<Record<string, unknown>> = [];
     const newIdentities: Array<{ customerId: string; kind: Kind; connectionId: string | null; value: string }> = [];
     const links: Array<{ orderId: string; customerId: string; matchedBy: string }> = [];
+    const fills: Array<Record<string, unknown>> = [];
     let skipped = 0;
     for (const x of parsed) {
       let customerId: string | undefined;
@@ -138,6 +140,11 @@ export async function resolveCustomers(ctx: Ctx, input: z.input<typeof ResolveIn
         }
       }
       links.push({ orderId: x.o.id, customerId, matchedBy });
+      // A known customer's missing contact fields come from this order (only keys that are theirs).
+      if (matchedBy !== 'new') {
+        const own = (kind: Kind, v: string | null) => (v && owner.get(keyOf({ kind, connectionId: null, value: v })) === customerId ? v : null);
+        fills.push({ id: customerId, name: x.name, email: own('email', x.email), phone: own('phone', x.phone), company: x.company, country: x.country });
+      }
     }
 
     if (newCustomers.length > 0) {
@@ -153,6 +160,16 @@ export async function resolveCustomers(ctx: Ctx, input: z.input<typeof ResolveIn
         select "customerId", kind, "connectionId", value
         from jsonb_to_recordset(${JSON.stringify(newIdentities)}::jsonb) as x("customerId" uuid, kind text, "connectionId" uuid, value text)
         on conflict do nothing`);
+    }
+    if (fills.length > 0) {
+      await tx.execute(sql`
+        update customers c set name = coalesce(c.name, x.name), email = coalesce(c.email, x.email), phone = coalesce(c.phone, x.phone),
+          company = coalesce(c.company, x.company), country = coalesce(c.country, x.country), updated_at = now()
+        from (select distinct on (id) * from jsonb_to_recordset(${JSON.stringify(fills)}::jsonb)
+            as r(id uuid, name text, email text, phone text, company text, country text) order by id) x
+        where c.id = x.id and ((c.name is null and x.name is not null) or (c.email is null and x.email is not null)
+          or (c.phone is null and x.phone is not null) or (c.company is null and x.company is not null)
+          or (c.country is null and x.country is not null))`);
     }
     let linked = 0;
     if (links.length > 0) {

@@ -77,6 +77,17 @@ describe('identity resolution', () => {
     expect((phoneOwner.rows[0] as { customer_id: string }).customer_id).toBe(await customerOf(t, first!));
   });
 
+  it('fills a known customer\'s missing contact data from later orders', async () => {
+    const [posOrder] = await seedOrders(t, [{ connectionId: pos, channel: 'square', customer: { phone: '+886 2 2345 6789' } }]);
+    await resolve([posOrder!]);
+    const [webOrder] = await seedOrders(t, [{ connectionId: shop, channel: 'shopify', customer: { phone: '02-2345-6789', email: 'Shop@Example.tw', name: '林小姐' }, ship: { country: 'TW' } }]);
+    await resolve([webOrder!]);
+    const id = await customerOf(t, posOrder!);
+    expect(await customerOf(t, webOrder!)).toBe(id);
+    const c = await t.api('GET', `/api/v1/customers/${id}`);
+    expect(c.body).toMatchObject({ name: '林小姐', email: 'shop@example.tw', phone: '+886223456789', orderCount: 2 });
+  });
+
   it('falls back to the channel customer id (explicit link) when there is no email or phone', async () => {
     const ids = await seedOrders(t, [
       { connectionId: shop, channel: 'shopify', customer: { externalId: 'gid://shopify/Customer/42', name: 'No Contact' } },
