@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run: (args: string[]) => Promise<v
   allocate: () => import('./allocate'),
   inbox: () => import('./inbox'),
   reconcile: () => import('./reconcile'),
+  customers: () => import('./customers'),
 };
 
 const [name, ...args] = process.argv.slice(2);

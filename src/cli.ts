@@ -15,6 +15,7 @@ Commands:
   backfill   Pull a connection's history, resumable: backfill <connectionId> --since 2025-01-01
   stock      Stocktake import: stock import <file.csv> (columns sku, warehouse, onHand)
   secrets    Re-seal stored secrets with the current key: secrets rotate
+  customers  Link existing orders to customers (customers backfill), recompute RFM now (customers rfm)
 
 Run "omnihub <command> --help" for a command's options.
 Exit codes: 0 success, 1 failure, 2 wrong usage or configuration.`,
@@ -52,6 +53,12 @@ Stocktake import. The header row names the columns sku, warehouse (code or id) a
 counted quantity). For every row the difference to the stored on-hand is written as an adjustment
 movement. Importing the same file again applies no row twice. Progress goes to stderr, the summary
 to stdout; rows that fail are listed with their line number and the exit code is 1.`,
+  customers: `omnihub customers backfill | rfm | follow-ups [--inactive-days 60]
+
+backfill    links every order not yet linked to a customer (email, then phone, then channel ids), in
+            chunks; safe to rerun and to interrupt.
+rfm         refreshes customer stats and RFM scores now (the nightly job), printing segment sizes.
+follow-ups  produces today's follow-up tasks now (the daily job).`,
 };
 
 class UsageError extends Error {}
@@ -95,6 +102,8 @@ async function main(argv: string[]): Promise<number> {
       return cmdStock(config, rest);
     case 'secrets':
       return cmdSecrets(config, rest);
+    case 'customers':
+      return cmdCustomers(config, rest);
   }
   return 2;
 }
@@ -232,6 +241,30 @@ async function cmdSync(config: Config, rest: string[]): Promise<number> {
     process.stderr.write('\n');
     process.stdout.write(`sync ${result.syncRunId}: ${result.pages} pages, ${result.ordersSeen} records, ${written} orders written, ${failed} failed\n`);
     return failed > 0 ? 1 : 0;
+  });
+}
+
+async function cmdCustomers(config: Config, rest: string[]): Promise<number> {
+  const { values, positionals } = args(rest, { 'inactive-days': { type: 'string' } });
+  const [sub] = positionals;
+  if (positionals.length !== 1 || !['backfill', 'rfm', 'follow-ups'].includes(sub!)) throw new UsageError(HELP.customers!);
+  return withHub(config, async (hub) => {
+    if (sub === 'backfill') {
+      const { resolveAllUnlinked } = await import('./customers/resolve-customers');
+      const r = await resolveAllUnlinked(hub.ctx);
+      process.stdout.write(`linked ${r.linked} orders (${r.created} new customers, ${r.skipped} orders without contact data)\n`);
+    } else if (sub === 'rfm') {
+      const { runNightlyRfm, segmentCounts } = await import('./customers/compute-rfm');
+      const r = await runNightlyRfm(hub.ctx);
+      const counts = await segmentCounts(hub.ctx);
+      process.stdout.write(`scored ${r.scored} customers, ${r.changed.length} changed segment; ${counts.map((c) => `${c.segment} ${c.customers}`).join(', ')}\n`);
+    } else {
+      const { produceFollowUps } = await import('./customers/follow-ups');
+      const days = values['inactive-days'] === undefined ? undefined : Number(values['inactive-days']);
+      const r = await produceFollowUps(hub.ctx, { inactiveDays: days });
+      process.stdout.write(`created ${r.created} follow-up tasks\n`);
+    }
+    return 0;
   });
 }
 

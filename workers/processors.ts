@@ -1,5 +1,8 @@
 import { foldOrderCounts } from '../src/inbox/count-orders';
 import { runSync } from '../src/connections/run-sync';
+import { runNightlyRfm } from '../src/customers/compute-rfm';
+import { produceFollowUps } from '../src/customers/follow-ups';
+import { resolveAllUnlinked, resolveCustomers } from '../src/customers/resolve-customers';
 import { kickDrain } from '../src/inbox/kick-drain';
 import { drainRawEvents, pendingEventStats } from '../src/inbox/process-raw-events';
 import { queueAfterDrain } from '../src/inbox/queue-after-drain';
@@ -97,6 +100,17 @@ export const processors: ProcessorMap = {
   },
   'finance.budgets-check': async (ctx, p) => {
     await checkBudgets(ctx, p);
+  },
+  'customers.resolve': async (ctx, p) => {
+    // A backfill commits chunk by chunk: a retry after a crash starts from what is still unlinked.
+    if (p.backfill || !p.orderIds) await resolveAllUnlinked(ctx);
+    else await resolveCustomers(ctx, { orderIds: p.orderIds });
+  },
+  'customers.rfm': async (ctx) => {
+    await runNightlyRfm(ctx);
+  },
+  'customers.follow-ups': async (ctx, p) => {
+    await produceFollowUps(ctx, p);
   },
   'webhook.deliver': async (ctx, p, meta) => {
     await deliverWebhook(ctx, p.deliveryId, { number: meta.attempt, last: meta.attempt >= meta.maxAttempts });

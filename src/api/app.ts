@@ -15,6 +15,7 @@ import { enforceRoles, requireKey } from './auth';
 import type { AppEnv } from './env';
 import { problem, sendProblem, toProblem } from './problem';
 import { connectionRoutes } from './routes/connections';
+import { customerRoutes } from './routes/customers';
 import { distributorRoutes } from './routes/distributor';
 import { eventRoutes } from './routes/events';
 import { financeRoutes } from './routes/finance';
@@ -118,6 +119,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
   outboundRoutes(app);
   salesRoutes(app);
   purchasingRoutes(app);
+  customerRoutes(app);
   opts.extend?.(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'An omnihub API key' });

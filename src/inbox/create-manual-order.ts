@@ -106,6 +106,7 @@ export async function createManualOrder(ctx: Ctx, input: unknown, idempotencyKey
   // After the commit: the allocator must see the order.
   if (!result.replayed) {
     await requestAllocation(ctx, [result.body.id]);
+    await ctx.queue.enqueue('customers.resolve', { orderIds: [result.body.id] });
     await emitEvents(ctx, [{ type: 'order.created', data: { orderId: result.body.id, connectionId: result.body.connectionId, externalId: result.body.externalId } }]);
   }
   return result;

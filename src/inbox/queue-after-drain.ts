@@ -24,4 +24,8 @@ export async function queueAfterDrain(ctx: Ctx, orders: UpsertResult[]): Promise
     }
   }
   await requestAllocation(ctx, orders.filter((o) => o.outcome === 'updated').map((o) => o.id));
+  // Customers are resolved apart from ingestion: one set-based job per drain, never inside the drain's transaction.
+  for (let i = 0; i < created.length; i += 5000) {
+    await ctx.queue.enqueue('customers.resolve', { orderIds: created.slice(i, i + 5000).map((o) => o.id) });
+  }
 }

@@ -176,6 +176,34 @@ export const jobCatalogue = {
     backoffMs: 5000,
     concurrency: 1,
   },
+  /**
+   * Links orders to customers (email, then phone, then channel ids), set-based per batch; queued after each
+   * drain with the created orders, or as a backfill of every unlinked order (`backfill: true`). Idempotent
+   * (linked orders are skipped), so retries are safe; one at a time (the resolver also takes an advisory lock).
+   */
+  'customers.resolve': {
+    payload: z.object({
+      orderIds: z.array(z.string().uuid()).max(10_000).optional(),
+      backfill: z.boolean().default(false),
+    }),
+    attempts: 5,
+    backoffMs: 1000,
+    concurrency: 1,
+  },
+  /** Nightly: links stragglers, refreshes stats, rescores RFM, publishes segment changes. A rerun recomputes the same. */
+  'customers.rfm': {
+    payload: z.object({}),
+    attempts: 3,
+    backoffMs: 60_000,
+    concurrency: 1,
+  },
+  /** Daily: follow-up tasks (no order in N days, birthdays, follow-up dates); keyed by occasion, so reruns add nothing. */
+  'customers.follow-ups': {
+    payload: z.object({ inactiveDays: z.number().int().min(1).max(3650).default(60) }),
+    attempts: 3,
+    backoffMs: 60_000,
+    concurrency: 1,
+  },
 } as const;
 
 export type JobName = keyof typeof jobCatalogue;

@@ -7,6 +7,7 @@ import type { UiEnv } from './env';
 import { csrfProtection, isHtmx, localeMiddleware, requireSession } from './middleware';
 import { navItems, registerUiModule, uiModules } from './nav';
 import { connectionRoutes } from './pages/connections';
+import { customerRoutes } from './pages/customers';
 import { dashboardRoutes } from './pages/dashboard';
 import { renderError } from './pages/error';
 import { eventRoutes } from './pages/events';
@@ -37,6 +38,7 @@ function registerCore(): void {
   registerUiModule({ nav: { href: '/purchasing', label: 'nav.purchasing', order: 50 }, routes: purchasingRoutes });
   // Statements, receivables, budgets and rates live under /finance (the Finance nav entry).
   registerUiModule({ routes: statementRoutes });
+  registerUiModule({ nav: { href: '/customers', label: 'nav.customers', order: 25 }, routes: customerRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
   registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });
 }

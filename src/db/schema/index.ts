@@ -10,3 +10,4 @@ export * from './outbound';
 export * from './sales';
 export * from './purchasing';
 export * from './accounting';
+export * from './customers';

@@ -2,6 +2,7 @@ import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
 import { uiMessages } from './ui';
 import { financeReportsMessages } from './finance-reports';
+import { customersMessages } from './customers';
 /**
  * English messages: the source catalogue. Keys are `area.name`; values are ICU messages
  * (`{name}`, `{count, plural, one {…} other {…}}`). zh-CN and zh-TW must have every key.
@@ -449,6 +450,7 @@ export const en = {
   ...purchasingMessages.en,
   ...uiMessages.en,
   ...financeReportsMessages.en,
+  ...customersMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import { financeReportsMessages } from './finance-reports';
+import { customersMessages } from './customers';
 import type { MessageKey } from './en';
 import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
@@ -448,4 +449,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...purchasingMessages.zhCN,
   ...uiMessages.zhCN,
   ...financeReportsMessages.zhCN,
+  ...customersMessages.zhCN,
 };

@@ -1,4 +1,5 @@
 import { financeReportsMessages } from './finance-reports';
+import { customersMessages } from './customers';
 import type { MessageKey } from './en';
 import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
@@ -448,4 +449,5 @@ export const zhTW: Record<MessageKey, string> = {
   ...purchasingMessages.zhTW,
   ...uiMessages.zhTW,
   ...financeReportsMessages.zhTW,
+  ...customersMessages.zhTW,
 };
