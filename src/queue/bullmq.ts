@@ -99,6 +99,11 @@ export class BullQueue implements JobQueue {
     }
   }
 
+  /** Every BullMQ queue of the catalogue (for Bull Board). */
+  allQueues(): Queue[] {
+    return jobNames.map((n) => this.queue(n));
+  }
+
   async counts(): Promise<Record<string, QueueCounts>> {
     const out: Record<string, QueueCounts> = {};
     for (const n of jobNames) {

@@ -7,3 +7,4 @@ export * from './inventory';
 export * from './ui';
 export * from './audit';
 export * from './outbound';
+export * from './users';
