@@ -15,6 +15,7 @@ import { inboxRoutes } from './pages/inbox';
 import { loginRoutes, logoutRoute } from './pages/login';
 import { orderRoutes } from './pages/order';
 import { stockRoutes } from './pages/stock';
+import { adminRoutes, profileRoutes } from './pages/admin';
 
 let coreRegistered = false;
 /** The screens of this module; stock and finance register theirs the same way (see nav.ts). */
@@ -27,11 +28,13 @@ function registerCore(): void {
   registerUiModule({ nav: { href: '/finance', label: 'nav.finance', order: 40 }, routes: financeRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
   registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });
+  registerUiModule({ nav: { href: '/admin', label: 'nav.admin', order: 95, adminOnly: true }, routes: adminRoutes });
+  registerUiModule({ routes: profileRoutes });
 }
 
 /** Paths the UI answers; everything else (API, webhooks, docs) never runs the UI middleware. */
 function isUiPath(path: string): boolean {
-  if (path === '/' || path === '/login' || path === '/logout' || path.startsWith('/ui/') || path.startsWith('/orders/')) return true;
+  if (path === '/' || path === '/login' || path === '/logout' || path === '/profile' || path.startsWith('/ui/') || path.startsWith('/orders/')) return true;
   return navItems().some((n) => n.href !== '/' && (path === n.href || path.startsWith(`${n.href}/`)));
 }
 

@@ -1,3 +1,4 @@
+import { opsMessages } from './ops';
 /**
  * English messages: the source catalogue. Keys are `area.name`; values are ICU messages
  * (`{name}`, `{count, plural, one {…} other {…}}`). zh-CN and zh-TW must have every key.
@@ -441,6 +442,7 @@ export const en = {
   'problem.detail.invalid_order_state': 'The order is not in a state that allows this action.',
   'problem.detail.internal': 'Something went wrong on our side. The request id identifies it in the logs.',
   'problem.detail.unavailable': 'The database is not reachable; retry shortly.',
+  ...opsMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

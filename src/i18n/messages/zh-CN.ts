@@ -1,4 +1,5 @@
 import type { MessageKey } from './en';
+import { opsMessages } from './ops';
 
 /** 简体中文 (zh-CN). */
 export const zhCN: Record<MessageKey, string> = {
@@ -440,4 +441,5 @@ export const zhCN: Record<MessageKey, string> = {
   'problem.detail.invalid_order_state': '订单当前状态不允许此操作。',
   'problem.detail.internal': '服务器出错了。可凭请求 ID 在日志中查找原因。',
   'problem.detail.unavailable': '数据库暂时无法连接，请稍后重试。',
+  ...opsMessages.zhCN,
 };

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en';
+import { opsMessages } from './ops';
 
 /** 繁體中文 (zh-TW): Taiwan usage (訂單、設定、登入、預設), not a character-by-character conversion. */
 export const zhTW: Record<MessageKey, string> = {
@@ -440,4 +441,5 @@ export const zhTW: Record<MessageKey, string> = {
   'problem.detail.invalid_order_state': '訂單目前的狀態不允許此操作。',
   'problem.detail.internal': '伺服器發生錯誤。可憑請求 ID 在記錄中查詢原因。',
   'problem.detail.unavailable': '暫時無法連線到資料庫，請稍後再試。',
+  ...opsMessages.zhTW,
 };
