@@ -98,7 +98,7 @@ describe('every /api/v1 route (enumerated from the OpenAPI document)', () => {
     expect((await call({ method: 'POST', path: '/api/v1/stock/adjustments' }, keys.stockWrite)).status).toBe(400);
     const denied = await call({ method: 'POST', path: '/api/v1/stock/adjustments' }, keys.ordersRead);
     expect(denied.status).toBe(403);
-    expect((await denied.json()).detail).toContain('scopes');
+    expect(((await denied.json()) as { detail: string }).detail).toContain('scopes');
     // Scopes are shown (never the key) and validated.
     const list = await t.api('GET', '/api/v1/keys');
     expect(list.body.items.find((k: { name: string }) => k.name === 'stock writer').scopes).toEqual(['stock:write']);
