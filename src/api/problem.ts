@@ -72,12 +72,20 @@ export function toProblem(err: unknown): Problem {
   return problem(500, 'internal', 'Something went wrong on our side. The request id identifies it in the logs.');
 }
 
-/** Connection-level database failures (server down, restarting) answer 503 rather than 500. */
+/**
+ * Connection-level database failures (server down, restarting) answer 503 rather than 500. The
+ * driver's error is often wrapped (drizzle's DrizzleQueryError, pg-pool's re-thrown connect error),
+ * so the whole cause chain is looked at.
+ */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } } | null;
-  const code = e?.code ?? e?.cause?.code;
-  return (
-    typeof code === 'string' &&
-    (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(code))
-  ) || /Connection terminated|timeout exceeded when trying to connect/i.test((err as Error)?.message ?? '');
+  const CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08006', '08001', '08003', '08004'];
+  let e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown[] } | null | undefined;
+  for (let depth = 0; e && depth < 6; depth++) {
+    if (typeof e.code === 'string' && CODES.includes(e.code)) return true;
+    if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(e.message)) return true;
+    // node's connect errors to several addresses arrive as an AggregateError of ECONNREFUSED.
+    if (Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x))) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
