@@ -183,12 +183,18 @@ async function cmdKeys(config: Config, rest: string[]): Promise<number> {
   const [sub, id] = positionals;
   const keys = await import('./auth/api-keys');
   const { ValidationError } = await import('./errors');
+  const scopes = values.scope?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const input = { name: values.name ?? `${values.role} key`, role: values.role, expiresAt: values.expires, scopes };
+  if (sub === 'create') {
+    // Wrong usage fails before the database is opened.
+    if (!values.role) throw new UsageError('keys create: --role is required (admin, operator, accountant, viewer)');
+    const checked = keys.CreateKeyInput.safeParse(input);
+    if (!checked.success) throw new UsageError(`keys create: ${checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
   return withHub(config, async (hub) => {
     if (sub === 'create') {
-      if (!values.role) throw new UsageError('keys create: --role is required (admin, operator, accountant, viewer)');
-      const scopes = values.scope?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
       const created = await keys
-        .createApiKey(hub.ctx, { name: values.name ?? `${values.role} key`, role: values.role, expiresAt: values.expires, scopes })
+        .createApiKey(hub.ctx, input)
         .catch((err) => {
           if (err instanceof ValidationError) throw new UsageError(`keys create: ${err.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
           throw err;
@@ -228,9 +234,12 @@ async function cmdUsers(config: Config, rest: string[]): Promise<number> {
   if (sub === 'create') {
     if (!values.email || !values.role) throw new UsageError('users create: --email and --role are required');
     const piped = await readStdin();
+    const input = { email: values.email, role: values.role, name: values.name, locale: values.locale, password: piped || undefined };
+    const checked = users.CreateUserInput.safeParse(input);
+    if (!checked.success) throw new UsageError(`users create: ${checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
     return withHub(config, async (hub) => {
       const created = await users
-        .createUser(hub.ctx, { email: values.email, role: values.role, name: values.name, locale: values.locale, password: piped || undefined })
+        .createUser(hub.ctx, input)
         .catch((err) => {
           if (err instanceof ValidationError) throw new UsageError(`users create: ${err.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
           if (err instanceof ConflictError) throw new UsageError(`users create: ${err.message}`);
