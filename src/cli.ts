@@ -11,7 +11,7 @@ Commands:
   worker     Start a worker process (needs DATABASE_URL and REDIS_URL)
   migrate    Apply database migrations and exit
   keys       Manage API keys (keys create --role operator --name "..." [--scope orders:read]; keys list; keys revoke <id>)
-  users      Manage UI users (users create --email a@b.c --role viewer; users list; users disable <id>)
+  users      Manage UI users (users create --email a@b.c --role viewer; users set-password <email>; users list; users disable <id>)
   sync       Pull a connection now: sync <connectionId>
   backfill   Pull a connection's history, resumable: backfill <connectionId> --since 2025-01-01
   stock      Stocktake import: stock import <file.csv> (columns sku, warehouse, onHand)
@@ -38,6 +38,7 @@ The created key is printed once; only a hash is stored.
 --scope (repeatable or comma-separated) narrows the role to areas: orders, stock, finance, connections,
 each :read or :write (write includes read), e.g. --scope orders:read --scope stock:write.`,
   users: `omnihub users create --email EMAIL --role <admin|operator|accountant|viewer> [--name NAME] [--locale en|zh-CN|zh-TW]
+omnihub users set-password <email>
 omnihub users list
 omnihub users disable <id>
 
@@ -258,6 +259,18 @@ async function cmdUsers(config: Config, rest: string[]): Promise<number> {
       for (const u of await users.listUsers(hub.ctx)) {
         process.stdout.write(`${u.id}  ${u.role.padEnd(10)} ${u.disabled ? 'disabled' : 'active  '}  ${u.email}\n`);
       }
+      return 0;
+    }
+    if (sub === 'set-password' && id) {
+      const user = await users.findUserByEmail(hub.ctx, id);
+      if (!user) throw new UsageError(`users set-password: no user with the email ${id}`);
+      const piped = await readStdin();
+      const password = piped || users.generatePassword();
+      const checked = users.UpdateUserInput.safeParse({ password });
+      if (!checked.success) throw new UsageError(`users set-password: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      await users.updateUser(hub.ctx, user.id, { password });
+      if (!piped) process.stdout.write(`${password}\n`);
+      process.stderr.write(`password changed for ${user.email}; their sessions ended${piped ? '' : ' (the generated password above is shown only this once)'}\n`);
       return 0;
     }
     if (sub === 'disable' && id) {

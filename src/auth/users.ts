@@ -67,6 +67,41 @@ export async function disableUser(ctx: Ctx, id: string): Promise<void> {
   });
 }
 
+export const UpdateUserInput = z.object({
+  role: z.enum(roles).optional(),
+  /** A new password; every session of the user ends. */
+  password: z.string().min(12).max(200).optional(),
+  locale: z.enum(locales).nullable().optional(),
+  /** `true` re-enables a disabled user. */
+  enabled: z.literal(true).optional(),
+}).refine((v) => Object.keys(v).length > 0, { message: 'Nothing to change.' });
+
+/** Changes a user's role, password (ending their sessions), language, or re-enables them. */
+export async function updateUser(ctx: Ctx, id: string, input: unknown) {
+  if (!z.string().uuid().safeParse(id).success) throw new NotFoundError('user', id);
+  const parsed = UpdateUserInput.safeParse(input);
+  if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
+  const d = parsed.data;
+  const set: Partial<typeof users.$inferInsert> = {};
+  if (d.role) set.role = d.role;
+  if (d.locale !== undefined) set.locale = d.locale;
+  if (d.enabled) set.disabledAt = null;
+  if (d.password) set.passwordHash = await bcrypt.hash(d.password, BCRYPT_COST);
+  return withTransaction(ctx, async (tx) => {
+    const [row] = await tx.update(users).set(set).where(eq(users.id, id)).returning();
+    if (!row) throw new NotFoundError('user', id);
+    // A new password or role: sessions opened before it end (the person signs in again).
+    if (d.password || d.role) await tx.delete(uiSessions).where(eq(uiSessions.userId, id));
+    return presentUser(row);
+  });
+}
+
+/** The user with this email, or null. */
+export async function findUserByEmail(ctx: Ctx, email: string) {
+  const [row] = await q(ctx).select().from(users).where(eq(users.email, email.trim().toLowerCase()));
+  return row ? presentUser(row) : null;
+}
+
 // A fixed hash to compare against when the email is unknown, so both answers take as long.
 let dummyHash: string | undefined;
 

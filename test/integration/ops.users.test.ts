@@ -72,6 +72,17 @@ describe('users', () => {
     expect(after.status).toBe(303);
     expect((await passwordLogin('bo@example.com', 'correct horse battery')).res.status).toBe(401);
     expect((await t.api('DELETE', `/api/v1/users/${created.body.id}`)).status).toBe(404);
+
+    // Re-enabled, then a new password: the session opened with the old one ends, the old password fails.
+    expect((await t.api('PATCH', `/api/v1/users/${created.body.id}`, { enabled: true })).body.disabled).toBe(false);
+    const again = await passwordLogin('bo@example.com', 'correct horse battery');
+    expect(again.res.status).toBe(303);
+    expect((await t.api('PATCH', `/api/v1/users/${created.body.id}`, { password: 'a brand new password' })).status).toBe(200);
+    expect((await t.page('GET', '/', { cookie: again.cookie })).status).toBe(303);
+    expect((await passwordLogin('bo@example.com', 'correct horse battery')).res.status).toBe(401);
+    expect((await passwordLogin('bo@example.com', 'a brand new password')).res.status).toBe(303);
+    expect((await t.api('PATCH', `/api/v1/users/${created.body.id}`, { password: 'short' })).status).toBe(400);
+    expect((await t.api('PATCH', `/api/v1/users/${created.body.id}`, {})).status).toBe(400);
   });
 
   it('use the language picked on the profile before Accept-Language; the cookie still follows the switch', async () => {

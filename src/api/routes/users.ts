@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { ListAuditQuery, listAudit } from '../../audit/record-audit';
-import { CreateUserInput, createUser, disableUser, listUsers } from '../../auth/users';
+import { CreateUserInput, createUser, disableUser, listUsers, updateUser, UpdateUserInput } from '../../auth/users';
 import type { AppEnv } from '../env';
 import { body, json, route } from '../openapi';
 
@@ -27,6 +27,11 @@ export function userRoutes(app: OpenAPIHono<AppEnv>): void {
     method: 'get', path: '/api/v1/users', tags: ['users'], summary: 'List users (never their passwords)',
     responses: { 200: json(z.object({ items: z.array(User) })) },
   }, async (c) => c.json({ items: await listUsers(c.get('ctx')) }));
+
+  route(app, {
+    method: 'patch', path: '/api/v1/users/{id}', tags: ['users'], summary: 'Change a user: role, password (ends their sessions), language, or re-enable',
+    request: { params: z.object({ id: z.string() }), ...body(UpdateUserInput) }, responses: { 200: json(User) },
+  }, async (c) => c.json(await updateUser(c.get('ctx'), c.req.param('id')!, await c.req.json())));
 
   route(app, {
     method: 'delete', path: '/api/v1/users/{id}', tags: ['users'], summary: 'Disable a user and end their sessions',
