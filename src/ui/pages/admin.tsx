@@ -91,7 +91,7 @@ export function adminRoutes(ui: Hono<UiEnv>): void {
                     <td class="mono"><a href={`/admin/audit?actor=${encodeURIComponent(e.actor)}`}>{e.actor}</a></td>
                     <td class="mono">{e.method}</td>
                     <td class="mono" style="word-break:break-all">{e.path}
-                      {e.details ? <details><summary class="small">JSON</summary><pre class="small">{JSON.stringify(e.details, null, 2)}</pre></details> : null}
+                      {e.details ? <details><summary class="small">{t('audit.details')}</summary><pre class="small">{JSON.stringify(e.details, null, 2)}</pre></details> : null}
                     </td>
                     <td class="mono">{e.status}</td>
                   </tr>

@@ -31,7 +31,7 @@ const LoginPage = ({ v, next, token, failed, retryAfter, email }: { v: View; nex
             <label for="password">{t('login.password')}</label>
             <input id="password" name="password" type="password" autocomplete="current-password" required />
           </div>
-          <button type="submit" class="btn primary">{t('login.submit')}</button>
+          <button type="submit" class="btn primary">{t('login.submitPassword')}</button>
         </form>
         <form method="post" action="/login" class="panel" id="login-key">
           <h2>{t('login.withKey')}</h2>
