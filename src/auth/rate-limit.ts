@@ -79,10 +79,31 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(url: string, private readonly prefix: string, private readonly onError: (err: Error) => void = () => {}) {
     this.client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
     this.client.on('error', () => {});
+    this.client.on('ready', () => {
+      this.everReady = true;
+    });
+  }
+
+  private everReady = false;
+
+  /**
+   * Right after start the connection may still be opening: wait for it briefly rather than fail open.
+   * Once it has been up, an outage fails open at once (no second of latency on every request).
+   */
+  private async connected(): Promise<void> {
+    if (this.client.status === 'ready' || this.everReady) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      this.client.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   async take(key: string, spec: BucketSpec, cost = 1): Promise<RateDecision> {
     try {
+      await this.connected();
       const [ok, tokensText] = (await this.client.eval(TAKE, 1, `${this.prefix}:rl:${key}`, spec.capacity, spec.refillPerSec, cost)) as [number, string];
       const tokens = Number(tokensText);
       if (ok === 1) return { ok: true, retryAfterMs: 0, remaining: Math.floor(tokens) };
