@@ -10,7 +10,8 @@ Commands:
   start      Start the hub: HTTP API, UI and workers (embedded PGlite + in-process queue by default)
   worker     Start a worker process (needs DATABASE_URL and REDIS_URL)
   migrate    Apply database migrations and exit
-  keys       Manage API keys (keys create --role operator --name "..."; keys list; keys revoke <id>)
+  keys       Manage API keys (keys create --role operator --name "..." [--scope orders:read]; keys list; keys revoke <id>)
+  users      Manage UI users (users create --email a@b.c --role viewer; users set-password <email>; users list; users disable <id>)
   sync       Pull a connection now: sync <connectionId>
   backfill   Pull a connection's history, resumable: backfill <connectionId> --since 2025-01-01
   stock      Stocktake import: stock import <file.csv> (columns sku, warehouse, onHand)
@@ -30,11 +31,20 @@ Consumes every queue. Needs DATABASE_URL and REDIS_URL; start more to scale out.
   migrate: `omnihub migrate
 
 Applies the SQL migrations in migrations/ to DATABASE_URL (or the embedded database).`,
-  keys: `omnihub keys create --role <admin|operator|accountant|viewer> [--name NAME] [--expires ISO-DATE]
+  keys: `omnihub keys create --role <admin|operator|accountant|viewer> [--name NAME] [--expires ISO-DATE] [--scope SCOPE ...]
 omnihub keys list
 omnihub keys revoke <id>
 
-The created key is printed once; only a hash is stored.`,
+The created key is printed once; only a hash is stored.
+--scope (repeatable or comma-separated) narrows the role to areas: orders, stock, finance, connections,
+each :read or :write (write includes read), e.g. --scope orders:read --scope stock:write.`,
+  users: `omnihub users create --email EMAIL --role <admin|operator|accountant|viewer> [--name NAME] [--locale en|zh-CN|zh-TW]
+omnihub users set-password <email>
+omnihub users list
+omnihub users disable <id>
+
+The password is read from stdin when one is piped in (echo "$PW" | omnihub users create ...);
+otherwise a random one is generated and printed once. Only a bcrypt hash is stored.`,
   sync: `omnihub sync <connectionId> [--backfill] [--since ISO-DATE]
 
 Pulls the connection in this process with a progress line; resumable.`,
@@ -94,6 +104,8 @@ async function main(argv: string[]): Promise<number> {
       return cmdMigrate(config);
     case 'keys':
       return cmdKeys(config, rest);
+    case 'users':
+      return cmdUsers(config, rest);
     case 'sync':
       return cmdSync(config, rest);
     case 'backfill':
@@ -175,20 +187,36 @@ async function withHub<T>(config: Config, fn: (hub: import('./hub').Hub) => Prom
 }
 
 async function cmdKeys(config: Config, rest: string[]): Promise<number> {
-  const { values, positionals } = args(rest, { role: { type: 'string' }, name: { type: 'string' }, expires: { type: 'string' } });
+  const { values, positionals } = args(rest, {
+    role: { type: 'string' }, name: { type: 'string' }, expires: { type: 'string' }, scope: { type: 'string', multiple: true },
+  });
   const [sub, id] = positionals;
   const keys = await import('./auth/api-keys');
+  const { ValidationError } = await import('./errors');
+  const scopes = values.scope?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const input = { name: values.name ?? `${values.role} key`, role: values.role, expiresAt: values.expires, scopes };
+  if (sub === 'create') {
+    // Wrong usage fails before the database is opened.
+    if (!values.role) throw new UsageError('keys create: --role is required (admin, operator, accountant, viewer)');
+    const checked = keys.CreateKeyInput.safeParse(input);
+    if (!checked.success) throw new UsageError(`keys create: ${checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
   return withHub(config, async (hub) => {
     if (sub === 'create') {
-      if (!values.role) throw new UsageError('keys create: --role is required (admin, operator, accountant, viewer)');
-      const created = await keys.createApiKey(hub.ctx, { name: values.name ?? `${values.role} key`, role: values.role, expiresAt: values.expires });
+      const created = await keys
+        .createApiKey(hub.ctx, input)
+        .catch((err) => {
+          if (err instanceof ValidationError) throw new UsageError(`keys create: ${err.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+          throw err;
+        });
       process.stdout.write(`${created.key}\n`);
-      process.stderr.write(`created key ${created.id} (${created.role}); it is shown only this once\n`);
+      process.stderr.write(`created key ${created.id} (${created.role}${created.scopes ? `; scopes ${created.scopes.join(', ')}` : ''}); it is shown only this once\n`);
       return 0;
     }
     if (sub === 'list') {
       for (const k of await keys.listApiKeys(hub.ctx)) {
-        process.stdout.write(`${k.id}  ${k.role.padEnd(10)} ${k.prefix.padEnd(20)} ${k.revokedAt ? 'revoked' : 'active '}  ${k.name}\n`);
+        const state = k.revokedAt ? 'revoked' : k.expiresAt && Date.parse(k.expiresAt) <= Date.now() ? 'expired' : 'active ';
+        process.stdout.write(`${k.id}  ${k.role.padEnd(10)} ${k.prefix.padEnd(20)} ${state}  ${k.name}${k.scopes ? `  [${k.scopes.join(',')}]` : ''}\n`);
       }
       return 0;
     }
@@ -198,6 +226,68 @@ async function cmdKeys(config: Config, rest: string[]): Promise<number> {
       return 0;
     }
     throw new UsageError(HELP.keys!);
+  });
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function cmdUsers(config: Config, rest: string[]): Promise<number> {
+  const { values, positionals } = args(rest, { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, locale: { type: 'string' } });
+  const [sub, id] = positionals;
+  const users = await import('./auth/users');
+  const { ValidationError, ConflictError } = await import('./errors');
+  if (sub === 'create') {
+    if (!values.email || !values.role) throw new UsageError('users create: --email and --role are required');
+    const piped = await readStdin();
+    const input = { email: values.email, role: values.role, name: values.name, locale: values.locale, password: piped || undefined };
+    const checked = users.CreateUserInput.safeParse(input);
+    if (!checked.success) throw new UsageError(`users create: ${checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    return withHub(config, async (hub) => {
+      const created = await users
+        .createUser(hub.ctx, input)
+        .catch((err) => {
+          if (err instanceof ValidationError) throw new UsageError(`users create: ${err.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+          if (err instanceof ConflictError) throw new UsageError(`users create: ${err.message}`);
+          throw err;
+        });
+      process.stderr.write(`created user ${created.id} ${created.email} (${created.role})\n`);
+      if ('password' in created && created.password) {
+        process.stdout.write(`${created.password}\n`);
+        process.stderr.write('the generated password above is shown only this once\n');
+      }
+      return 0;
+    });
+  }
+  return withHub(config, async (hub) => {
+    if (sub === 'list') {
+      for (const u of await users.listUsers(hub.ctx)) {
+        process.stdout.write(`${u.id}  ${u.role.padEnd(10)} ${u.disabled ? 'disabled' : 'active  '}  ${u.email}\n`);
+      }
+      return 0;
+    }
+    if (sub === 'set-password' && id) {
+      const user = await users.findUserByEmail(hub.ctx, id);
+      if (!user) throw new UsageError(`users set-password: no user with the email ${id}`);
+      const piped = await readStdin();
+      const password = piped || users.generatePassword();
+      const checked = users.UpdateUserInput.safeParse({ password });
+      if (!checked.success) throw new UsageError(`users set-password: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      await users.updateUser(hub.ctx, user.id, { password });
+      if (!piped) process.stdout.write(`${password}\n`);
+      process.stderr.write(`password changed for ${user.email}; their sessions ended${piped ? '' : ' (the generated password above is shown only this once)'}\n`);
+      return 0;
+    }
+    if (sub === 'disable' && id) {
+      await users.disableUser(hub.ctx, id);
+      process.stdout.write(`disabled ${id}\n`);
+      return 0;
+    }
+    throw new UsageError(HELP.users!);
   });
 }
 

@@ -17,6 +17,16 @@ const EnvSchema = z.object({
   OMNIHUB_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   OMNIHUB_DEFAULT_LOCALE: z.enum(['en', 'zh-CN', 'zh-TW']).default('en'),
   OMNIHUB_TIMEZONE: z.string().default('UTC'),
+  /** API requests per second each key may make on average (token bucket refill); 0 turns the API limit off. */
+  OMNIHUB_API_RATE: z.coerce.number().min(0).default(50),
+  /** Requests a key may make at once before the rate applies (bucket size). */
+  OMNIHUB_API_BURST: z.coerce.number().int().min(1).default(1000),
+  /** Failed-login allowance per account (bucket size; one more per minute). */
+  OMNIHUB_LOGIN_BURST_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  /** Login attempts per client IP (bucket size; ten more per minute). */
+  OMNIHUB_LOGIN_BURST_IP: z.coerce.number().int().min(1).default(20),
+  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (only then). */
+  OMNIHUB_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -39,6 +49,11 @@ export interface Config {
   defaultLocale: 'en' | 'zh-CN' | 'zh-TW';
   timezone: string;
   logLevel: Env['LOG_LEVEL'];
+  apiRate: number;
+  apiBurst: number;
+  loginBurstAccount: number;
+  loginBurstIp: number;
+  trustProxy: boolean;
 }
 
 /** Parses an environment (process.env by default) into a Config; throws a readable error naming the variable. */
@@ -67,5 +82,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultLocale: e.OMNIHUB_DEFAULT_LOCALE,
     timezone: e.OMNIHUB_TIMEZONE,
     logLevel: e.LOG_LEVEL,
+    apiRate: e.OMNIHUB_API_RATE,
+    apiBurst: e.OMNIHUB_API_BURST,
+    loginBurstAccount: e.OMNIHUB_LOGIN_BURST_ACCOUNT,
+    loginBurstIp: e.OMNIHUB_LOGIN_BURST_IP,
+    trustProxy: e.OMNIHUB_TRUST_PROXY === 'true' || e.OMNIHUB_TRUST_PROXY === '1',
   };
 }

@@ -1,4 +1,5 @@
 import type { Connector } from '../connectors/kit/connector';
+import type { RateLimiter } from './auth/rate-limit';
 import type { Config } from './config';
 import type { SecretBox } from './connections/secret-box';
 import type { DbCtx } from './db/transaction';
@@ -19,6 +20,8 @@ export interface Ctx extends DbCtx {
   connectorList: () => Connector<any>[];
   rawEvents: RawEventWriter;
   now: () => Date;
+  /** Token buckets for login and API rate limits (Redis-backed when REDIS_URL is set); memory when absent. */
+  limiter?: RateLimiter;
   /** Who acts (API key id / `system`), for timelines and the audit log. */
   actor?: string;
 }

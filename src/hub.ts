@@ -5,6 +5,7 @@ import { closeTokenCaches } from '../connectors/kit/oauth';
 import { closeRateGovernors } from '../connectors/kit/rate-governor';
 import { listConnectors, getConnector } from '../connectors/registry';
 import type { Config } from './config';
+import { MemoryRateLimiter, RedisRateLimiter } from './auth/rate-limit';
 import { parseKey, SecretBox } from './connections/secret-box';
 import type { Ctx } from './context';
 import { openDatabase, type Database } from './db/client';
@@ -65,6 +66,9 @@ export async function openHub(config: Config, opts: OpenHubOptions = {}): Promis
     connectorList: listConnectors,
     rawEvents: new RawEventWriter(database.db),
     now: () => new Date(),
+    limiter: config.redisUrl
+      ? new RedisRateLimiter(config.redisUrl, config.queuePrefix, (err) => log.warn({ err: err.message }, 'rate limiter: Redis unreachable, letting requests through'))
+      : new MemoryRateLimiter(),
   };
   return {
     ctx,
@@ -73,7 +77,7 @@ export async function openHub(config: Config, opts: OpenHubOptions = {}): Promis
     async close() {
       await queue.close();
       await ctx.rawEvents.drain();
-      await Promise.allSettled([closeRateGovernors(), closeTokenCaches()]);
+      await Promise.allSettled([closeRateGovernors(), closeTokenCaches(), ctx.limiter?.close()]);
       await database.close();
     },
   };

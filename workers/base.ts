@@ -2,6 +2,7 @@ import type { Ctx } from '../src/context';
 import { AppError } from '../src/errors';
 import { jobCatalogue, type JobName, type ParsedJobPayload } from '../src/queue/catalogue';
 import { PermanentJobError, type Dispatch } from '../src/queue/port';
+import { withLogScope } from '../src/logger';
 
 export type Processor<N extends JobName> = (ctx: Ctx, payload: ParsedJobPayload<N>, meta: { id: string; attempt: number; maxAttempts: number }) => Promise<unknown>;
 export type ProcessorMap = { [N in JobName]: Processor<N> };
@@ -11,11 +12,12 @@ export type ProcessorMap = { [N in JobName]: Processor<N> };
  * without retries), run the verb, and turn typed non-retryable errors into permanent failures.
  */
 export function createDispatch(ctx: Ctx, processors: ProcessorMap): Dispatch {
-  return async (name, payload, meta) => {
+  // Every log line written while the job runs carries its job id (AsyncLocalStorage, see src/logger.ts).
+  return (name, payload, meta) => withLogScope({ job: name, jobId: meta.id, requestId: undefined }, async () => {
     const def = jobCatalogue[name];
     const parsed = def.payload.safeParse(payload);
     if (!parsed.success) throw new PermanentJobError(`invalid payload for ${name}: ${parsed.error.message}`);
-    const log = ctx.log.child({ job: name, jobId: meta.id, attempt: meta.attempt });
+    const log = ctx.log.child({ attempt: meta.attempt });
     const started = performance.now();
     try {
       await (processors[name] as Processor<typeof name>)({ ...ctx, log }, parsed.data as never, meta);
@@ -26,5 +28,5 @@ export function createDispatch(ctx: Ctx, processors: ProcessorMap): Dispatch {
       if (permanent && !(err instanceof PermanentJobError)) throw new PermanentJobError((err as Error).message, { cause: err });
       throw err;
     }
-  };
+  });
 }

@@ -6,12 +6,14 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { ListAuditQuery, listAudit, recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit/record-audit';
 import { getConnection } from '../connections/manage-connections';
 import type { Ctx } from '../context';
 import { collectMetrics, HttpMetrics } from '../observability/collect-metrics';
 import { zodFieldErrors } from '../errors';
-import { enforceRoles, requireKey } from './auth';
+import { actorOf } from '../auth/api-keys';
+import { withLogScope } from '../logger';
+import { enforceRoles, rateLimitPerKey, requireKey } from './auth';
 import type { AppEnv } from './env';
 import { problem, sendProblem, toProblem } from './problem';
 import { connectionRoutes } from './routes/connections';
@@ -26,6 +28,8 @@ import { salesRoutes } from './routes/sales';
 import { outboundRoutes } from './routes/outbound';
 import { purchasingRoutes } from './routes/purchasing';
 import { systemRoutes } from './routes/system';
+import { userRoutes } from './routes/users';
+import { mountQueueBoard } from './queue-board';
 import { webhookRoutes } from './routes/webhooks';
 
 const SWAGGER_DIST = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -47,9 +51,14 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
   });
 
   app.use('*', requestId());
+  // Every log line written while this request runs carries its id (see withLogScope in src/logger.ts).
   app.use('*', async (c, next) => {
     c.set('ctx', ctx);
-    await next();
+    const t0 = performance.now();
+    await withLogScope({ requestId: c.get('requestId') }, async () => {
+      await next();
+      ctx.log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - t0) }, 'request');
+    });
   });
   // Declared lengths are checked from the header alone: hono's bodyLimit reads `c.req.raw.body`, which makes
   // @hono/node-server build a full WHATWG Request (streams, AbortSignal) for every request — a third of the
@@ -77,7 +86,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
     // The matched route pattern, not the raw path, so ids do not explode the label set.
     http.observe(c.req.method, c.req.routePath ?? 'unmatched', c.res.status, (performance.now() - t0) / 1000);
   });
-  app.use('/api/v1/*', requireKey(), enforceRoles());
+  app.use('/api/v1/*', requireKey(), rateLimitPerKey(), enforceRoles());
   // Every mutating request goes to the audit log (channel webhooks are kept as raw events instead).
   app.use('*', async (c, next) => {
     const method = c.req.method;
@@ -92,20 +101,21 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
     if (connMatch && method === 'PATCH' && c.res.status < 300) details.after = await getConnection(c.get('ctx'), connMatch[1]!).catch(() => null);
     const principal = c.get('principal');
     await recordAudit(c.get('ctx'), {
-      actor: principal ? `key:${principal.keyId}` : 'anonymous', method, path: c.req.path, status: c.res.status,
+      actor: c.get('ctx').actor ?? actorOf(principal), method, path: c.req.path, status: c.res.status,
       requestId: c.get('requestId'), details: Object.keys(details).length > 0 ? details : undefined,
     });
   });
 
   app.onError((err, c) => {
     const p = toProblem(err);
-    if (p.status >= 500) ctx.log.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'request failed');
+    if (p.status >= 500) ctx.log.error({ err, path: c.req.path }, 'request failed');
     return sendProblem(c, p);
   });
   app.notFound((c) => sendProblem(c, problem(404, 'route_not_found', `No route for ${c.req.method} ${c.req.path}.`)));
 
   app.get('/metrics', async (c) => c.text(await collectMetrics(ctx, http), 200, { 'content-type': 'text/plain; version=0.0.4' }));
-  app.get('/api/v1/audit', async (c) => c.json(await listAudit(c.get('ctx'), ListAuditQuery.parse(c.req.query()))));
+  userRoutes(app);
+  mountQueueBoard(app, ctx);
   systemRoutes(app);
   connectionRoutes(app);
   distributorRoutes(app);

@@ -13,6 +13,8 @@ export interface Problem {
   errors?: FieldError[];
   requestId?: string;
   retryable?: boolean;
+  /** With 429 and 503: when to try again (also sent as the Retry-After header). */
+  retryAfterSeconds?: number;
 }
 
 const TITLES: Record<number, string> = {
@@ -45,6 +47,7 @@ export function sendProblem(c: Context, p: Problem): Response {
   const { lang, ...body } = localizeProblem(p, c.req.header('accept-language'));
   const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8', vary: 'Accept-Language' };
   if (lang) headers['content-language'] = lang;
+  if (p.retryAfterSeconds !== undefined) headers['retry-after'] = String(p.retryAfterSeconds);
   return new Response(JSON.stringify({ ...body, requestId }), { status: p.status, headers });
 }
 
@@ -52,7 +55,10 @@ export function sendProblem(c: Context, p: Problem): Response {
 export function toProblem(err: unknown): Problem {
   if (err instanceof ValidationError) return problem(400, err.code, err.message, { errors: err.errors });
   if (err instanceof AppError) {
-    return problem(err.status, err.code, err.message, err.status >= 500 || err.retryable ? { retryable: err.retryable } : {});
+    const extra: Partial<Problem> = err.status >= 500 || err.retryable ? { retryable: err.retryable } : {};
+    const after = err.details?.retryAfterSeconds;
+    if (typeof after === 'number') extra.retryAfterSeconds = Math.max(1, after);
+    return problem(err.status, err.code, err.message, extra);
   }
   if (err instanceof z.ZodError) return problem(400, 'validation_failed', 'The request is not valid.', { errors: zodFieldErrors(err.issues) });
   if (err instanceof HTTPException) {
@@ -62,16 +68,24 @@ export function toProblem(err: unknown): Problem {
     return problem(status, `http_${status}`, err.message || TITLES[status] || 'Error');
   }
   if (err instanceof SyntaxError) return problem(400, 'malformed_json', 'The request body is not valid JSON.');
-  if (isDatabaseUnavailable(err)) return problem(503, 'unavailable', 'The database is not reachable; retry shortly.', { retryable: true });
+  if (isDatabaseUnavailable(err)) return problem(503, 'unavailable', 'The database is not reachable; retry shortly.', { retryable: true, retryAfterSeconds: 5 });
   return problem(500, 'internal', 'Something went wrong on our side. The request id identifies it in the logs.');
 }
 
-/** Connection-level database failures (server down, restarting) answer 503 rather than 500. */
+/**
+ * Connection-level database failures (server down, restarting) answer 503 rather than 500. The
+ * driver's error is often wrapped (drizzle's DrizzleQueryError, pg-pool's re-thrown connect error),
+ * so the whole cause chain is looked at.
+ */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } } | null;
-  const code = e?.code ?? e?.cause?.code;
-  return (
-    typeof code === 'string' &&
-    (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(code))
-  ) || /Connection terminated|timeout exceeded when trying to connect/i.test((err as Error)?.message ?? '');
+  const CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '08006', '08001', '08003', '08004'];
+  let e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown[] } | null | undefined;
+  for (let depth = 0; e && depth < 6; depth++) {
+    if (typeof e.code === 'string' && CODES.includes(e.code)) return true;
+    if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(e.message)) return true;
+    // node's connect errors to several addresses arrive as an AggregateError of ECONNREFUSED.
+    if (Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x))) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }

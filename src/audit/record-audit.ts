@@ -1,4 +1,4 @@
-import { desc, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { auditLog } from '../db/schema/index';
@@ -46,14 +46,34 @@ export async function recordAudit(ctx: Ctx, e: AuditEntry): Promise<void> {
 export const ListAuditQuery = z.object({
   cursor: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Exact actor: `key:<id>`, `user:<id>` or `anonymous`. */
+  actor: z.string().trim().max(100).optional(),
+  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).optional(),
+  /** Part of the path, case-insensitive. */
+  path: z.string().trim().max(200).optional(),
+  /** A status class: `2xx`, `4xx`, `5xx`. */
+  status: z.enum(['2xx', '3xx', '4xx', '5xx']).optional(),
+  from: z.string().datetime({ offset: true }).optional(),
+  to: z.string().datetime({ offset: true }).optional(),
 });
 
 /** The audit log, newest first (admins only, see src/api/auth.ts). */
 export async function listAudit(ctx: Ctx, query: z.infer<typeof ListAuditQuery>) {
+  const where: SQL[] = [];
+  if (query.cursor) where.push(lt(auditLog.id, query.cursor));
+  if (query.actor) where.push(eq(auditLog.actor, query.actor));
+  if (query.method) where.push(eq(auditLog.method, query.method));
+  if (query.path) where.push(ilike(auditLog.path, `%${query.path.replace(/[\\%_]/g, (m) => `\\${m}`)}%`));
+  if (query.status) {
+    const base = Number(query.status[0]) * 100;
+    where.push(gte(auditLog.status, base), lt(auditLog.status, base + 100));
+  }
+  if (query.from) where.push(gte(auditLog.createdAt, new Date(query.from)));
+  if (query.to) where.push(lte(auditLog.createdAt, new Date(query.to)));
   const rows = await q(ctx)
     .select()
     .from(auditLog)
-    .where(query.cursor ? lt(auditLog.id, query.cursor) : sql`true`)
+    .where(where.length > 0 ? and(...where) : sql`true`)
     .orderBy(desc(auditLog.id))
     .limit(query.limit + 1);
   const items = rows.slice(0, query.limit).map((r) => ({

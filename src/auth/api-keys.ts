@@ -6,6 +6,7 @@ import type { Ctx } from '../context';
 import { apiKeys } from '../db/schema/index';
 import { q } from '../db/transaction';
 import { NotFoundError, ValidationError, zodFieldErrors } from '../errors';
+import { scopes } from './scopes';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
 
@@ -13,9 +14,21 @@ export const roles = ['admin', 'operator', 'accountant', 'viewer'] as const;
 export type Role = (typeof roles)[number];
 
 export interface Principal {
+  /** The API key's id, or for a user the user's id (saved views and sessions hang on it). */
   keyId: string;
   name: string;
   role: Role;
+  /** Scopes narrowing the role (keys only); undefined/null = the whole role. */
+  scopes?: string[] | null;
+  /** Set when a person logged in with email + password. */
+  userId?: string;
+  locale?: string | null;
+}
+
+/** How the audit log and timelines name who acted. */
+export function actorOf(p: Principal | undefined): string {
+  if (!p) return 'anonymous';
+  return p.userId ? `user:${p.userId}` : `key:${p.keyId}`;
 }
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
@@ -50,6 +63,8 @@ export const CreateKeyInput = z.object({
   name: z.string().trim().min(1).max(200),
   role: z.enum(roles),
   expiresAt: z.string().datetime({ offset: true }).optional(),
+  /** Narrow the role to these areas (see src/auth/scopes.ts); omitted = the whole role. */
+  scopes: z.array(z.enum(scopes)).min(1).max(scopes.length).optional(),
 });
 
 /** Creates an API key; the clear key is in the answer only, never stored. */
@@ -64,6 +79,7 @@ export async function createApiKey(ctx: Ctx, input: unknown, fixedToken?: string
       role: parsed.data.role,
       prefix: keyPrefix(token),
       hash: await hashKey(token),
+      scopes: parsed.data.scopes ? [...new Set(parsed.data.scopes)].sort() : null,
       expiresAt: parsed.data.expiresAt ? new Date(parsed.data.expiresAt) : null,
     })
     .returning();
@@ -76,6 +92,7 @@ export function presentKey(row: typeof apiKeys.$inferSelect) {
     id: row.id,
     name: row.name,
     role: row.role as Role,
+    scopes: row.scopes ?? null,
     prefix: row.prefix,
     expiresAt: row.expiresAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
@@ -106,7 +123,11 @@ export async function authenticate(ctx: Ctx, token: string): Promise<Principal |
     if (!(await verifyHash(token, row.hash))) return null;
     verified.set(digest, { hash: row.hash, at: Date.now() });
   }
-  return { keyId: row.id, name: row.name, role: row.role as Role };
+  // Remember the use, at most once a minute per key (no write per request).
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await q(ctx).update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id)).catch(() => {});
+  }
+  return { keyId: row.id, name: row.name, role: row.role as Role, scopes: row.scopes ?? null };
 }
 
 /**

@@ -30,6 +30,23 @@ export class BullQueue implements JobQueue {
     // Commands fail fast while Redis is down (the webhook path answers 503) instead of queueing forever.
     this.client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
     this.client.on('error', () => {});
+    // A Redis that comes back empty (restarted without persistence, failed over to a fresh replica)
+    // has lost the job schedulers: the housekeeping sweeps would never run again, and events whose
+    // drain kick was lost while Redis was down would wait for the next webhook. Re-register them on
+    // every reconnect (upsert: a Redis that kept its data is unchanged).
+    let connectedBefore = false;
+    this.client.on('ready', () => {
+      if (connectedBefore) void this.restoreSchedules();
+      connectedBefore = true;
+    });
+  }
+
+  private readonly schedules = new Map<string, { name: JobName; payload: unknown; everyMs: number }>();
+
+  private async restoreSchedules(): Promise<void> {
+    for (const [key, s] of this.schedules) {
+      await this.schedule(key, s.name, s.payload as never, s.everyMs).catch(() => {});
+    }
   }
 
   private queue(name: JobName): Queue {
@@ -56,6 +73,7 @@ export class BullQueue implements JobQueue {
   }
 
   async schedule<N extends JobName>(key: string, name: N, payload: JobPayload<N>, everyMs: number): Promise<void> {
+    this.schedules.set(key, { name, payload, everyMs });
     const def = jobPolicy(name, this.opts.policies);
     await this.queue(name).upsertJobScheduler(key, { every: everyMs }, {
       name,
@@ -65,6 +83,7 @@ export class BullQueue implements JobQueue {
   }
 
   async unschedule(key: string): Promise<void> {
+    this.schedules.delete(key);
     await Promise.all(jobNames.map((n) => this.queue(n).removeJobScheduler(key)));
   }
 
@@ -97,6 +116,11 @@ export class BullQueue implements JobQueue {
       worker.on('error', () => {});
       this.workers.push(worker);
     }
+  }
+
+  /** Every BullMQ queue of the catalogue (for Bull Board). */
+  allQueues(): Queue[] {
+    return jobNames.map((n) => this.queue(n));
   }
 
   async counts(): Promise<Record<string, QueueCounts>> {

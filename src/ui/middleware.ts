@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
-import { allowed } from '../api/auth';
+import { principalAllowed } from '../api/auth';
+import { actorOf } from '../auth/api-keys';
 import { ForbiddenError } from '../errors';
 import { createI18n, isLocale, negotiateLocale } from '../i18n/index';
 import type { UiEnv, View } from './env';
@@ -62,7 +63,15 @@ export function requireSession(): MiddlewareHandler<UiEnv> {
     c.set('principal', session.principal);
     c.set('csrf', session.csrfToken);
     c.set('sessionToken', token);
-    c.set('ctx', { ...c.get('ctx'), actor: `key:${session.principal.keyId}` });
+    c.set('ctx', { ...c.get('ctx'), actor: actorOf(session.principal) });
+    // The person's saved language comes before Accept-Language (a language cookie, set by the
+    // switch or at login, still wins: it is this browser's latest choice).
+    const pref = session.principal.locale;
+    if (pref && isLocale(pref) && !getCookie(c, LOCALE_COOKIE) && c.get('i18n').locale !== pref) {
+      const ctx = c.get('ctx');
+      c.set('i18n', createI18n(pref, ctx.config.timezone, ctx.now));
+      c.header('content-language', pref);
+    }
     await next();
   };
 }
@@ -110,7 +119,7 @@ export function csrfProtection(): MiddlewareHandler<UiEnv> {
 /** Writing (orders, connections, replays) follows the API's role rules: admins and operators. */
 export function assertMayWrite(c: Context<UiEnv>, apiPath: string): void {
   const p = c.get('principal');
-  if (!p || !allowed(p.role, 'POST', apiPath)) throw new ForbiddenError(`The ${p?.role ?? 'anonymous'} role may not do this.`);
+  if (!p || !principalAllowed(p, 'POST', apiPath)) throw new ForbiddenError(`The ${p?.role ?? 'anonymous'} role may not do this.`);
 }
 
 export function view(c: Context<UiEnv>): View {

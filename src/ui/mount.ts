@@ -22,6 +22,7 @@ import { orderSalesRoutes } from './pages/order-sales';
 import { salesRoutes } from './pages/sales';
 import { productRoutes } from './pages/products';
 import { warehouseRoutes } from './pages/warehouses';
+import { adminRoutes, profileRoutes } from './pages/admin';
 
 let coreRegistered = false;
 /** The screens of this module; stock and finance register theirs the same way (see nav.ts). */
@@ -41,11 +42,13 @@ function registerCore(): void {
   registerUiModule({ nav: { href: '/customers', label: 'nav.customers', order: 25 }, routes: customerRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
   registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });
+  registerUiModule({ nav: { href: '/admin', label: 'nav.admin', order: 95, adminOnly: true }, routes: adminRoutes });
+  registerUiModule({ routes: profileRoutes });
 }
 
 /** Paths the UI answers; everything else (API, webhooks, docs) never runs the UI middleware. */
 function isUiPath(path: string): boolean {
-  if (path === '/' || path === '/login' || path === '/logout' || path.startsWith('/ui/') || path.startsWith('/orders/')) return true;
+  if (path === '/' || path === '/login' || path === '/logout' || path === '/profile' || path.startsWith('/ui/') || path.startsWith('/orders/')) return true;
   return navItems().some((n) => n.href !== '/' && (path === n.href || path.startsWith(`${n.href}/`)));
 }
 

@@ -12,6 +12,8 @@ export interface NavItem {
   /** A catalogue key; add it to every language. */
   label: MessageKey;
   order: number;
+  /** Shown to admins only (the pages check the role themselves too). */
+  adminOnly?: boolean;
 }
 
 export interface UiModule {

@@ -53,11 +53,11 @@ describe('the web UI in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
     await screenshot(page, '01-login');
     await page.getByLabel('API key').fill('not-a-valid-key-at-all-000');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await settle(page);
     await expect(page.getByRole('alert').textContent()).resolves.toContain('unknown');
     await page.getByLabel('API key').fill(hub.adminKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await settle(page);
     expect(new URL(page.url()).pathname).toBe('/');
     expect(await page.locator('h1').textContent()).toBe('Orders');

@@ -73,7 +73,7 @@ describe('stock and finance in Chromium', () => {
     await page.goto(`${hub.url}/login`);
     await settle(page);
     await page.getByLabel('API key').fill(hub.adminKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${hub.url}/`);
     await settle(page);
   });

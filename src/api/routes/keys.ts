@@ -5,13 +5,13 @@ import type { AppEnv } from '../env';
 import { body, json, route } from '../openapi';
 
 const Key = z.object({
-  id: z.string().uuid(), name: z.string(), role: z.string(), prefix: z.string(), expiresAt: z.string().nullable(),
+  id: z.string().uuid(), name: z.string(), role: z.string(), scopes: z.array(z.string()).nullable(), prefix: z.string(), expiresAt: z.string().nullable(),
   revokedAt: z.string().nullable(), lastUsedAt: z.string().nullable(), createdAt: z.string(),
 }).meta({ id: 'ApiKey' });
 
 export function keyRoutes(app: OpenAPIHono<AppEnv>): void {
   route(app, {
-    method: 'post', path: '/api/v1/keys', tags: ['keys'], summary: 'Create an API key (shown once)',
+    method: 'post', path: '/api/v1/keys', tags: ['keys'], summary: 'Create an API key (shown once)', description: 'Optional `scopes` narrow the role to areas: orders, stock, finance, connections, each `:read` or `:write` (write includes read).',
     request: body(CreateKeyInput), responses: { 201: json(Key.extend({ key: z.string() }), 'Created') },
   }, async (c) => c.json(await createApiKey(c.get('ctx'), await c.req.json()), 201));
 

@@ -11,6 +11,8 @@ export const apiKeys = pgTable(
     role: text('role').notNull(),
     prefix: text('prefix').notNull(),
     hash: text('hash').notNull(),
+    /** Scopes narrowing the role (`orders:read`, `stock:write`…, see src/auth/scopes.ts); null = the whole role. */
+    scopes: text('scopes').array(),
     expiresAt: tsz('expires_at'),
     revokedAt: tsz('revoked_at'),
     lastUsedAt: tsz('last_used_at'),

@@ -11,3 +11,4 @@ export * from './sales';
 export * from './purchasing';
 export * from './accounting';
 export * from './customers';
+export * from './users';

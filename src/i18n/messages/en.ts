@@ -3,6 +3,7 @@ import { purchasingMessages } from './purchasing';
 import { uiMessages } from './ui';
 import { financeReportsMessages } from './finance-reports';
 import { customersMessages } from './customers';
+import { opsMessages } from './ops';
 /**
  * English messages: the source catalogue. Keys are `area.name`; values are ICU messages
  * (`{name}`, `{count, plural, one {…} other {…}}`). zh-CN and zh-TW must have every key.
@@ -451,6 +452,7 @@ export const en = {
   ...uiMessages.en,
   ...financeReportsMessages.en,
   ...customersMessages.en,
+  ...opsMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -4,6 +4,7 @@ import type { MessageKey } from './en';
 import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
 import { uiMessages } from './ui';
+import { opsMessages } from './ops';
 
 /** 简体中文 (zh-CN). */
 export const zhCN: Record<MessageKey, string> = {
@@ -450,4 +451,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...uiMessages.zhCN,
   ...financeReportsMessages.zhCN,
   ...customersMessages.zhCN,
+  ...opsMessages.zhCN,
 };

@@ -4,6 +4,7 @@ import type { MessageKey } from './en';
 import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
 import { uiMessages } from './ui';
+import { opsMessages } from './ops';
 
 /** 繁體中文 (zh-TW): Taiwan usage (訂單、設定、登入、預設), not a character-by-character conversion. */
 export const zhTW: Record<MessageKey, string> = {
@@ -450,4 +451,5 @@ export const zhTW: Record<MessageKey, string> = {
   ...uiMessages.zhTW,
   ...financeReportsMessages.zhTW,
   ...customersMessages.zhTW,
+  ...opsMessages.zhTW,
 };

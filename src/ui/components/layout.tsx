@@ -48,7 +48,7 @@ export const Layout: FC<{ v: View; title: string; children?: Child; bare?: boole
           {!bare && (
             <nav class="main-nav" aria-label={t('layout.mainNav')}>
               <ul>
-                {navItems().map((n) => (
+                {navItems().filter((n) => !n.adminOnly || (v.principal?.role === 'admin' && !v.principal.scopes)).map((n) => (
                   <li>
                     <a href={n.href} aria-current={active === n.href ? 'page' : undefined}>{t(n.label)}</a>
                   </li>
@@ -61,7 +61,7 @@ export const Layout: FC<{ v: View; title: string; children?: Child; bare?: boole
             {v.principal && (
               <form method="post" action="/logout" class="logout">
                 <Csrf v={v} />
-                <span class="who" title={v.principal.role}>{v.principal.name}</span>
+                <a class="who" href="/profile" title={`${v.i18n.t('layout.profile')} (${v.principal.role})`}>{v.principal.name}</a>
                 <button type="submit" class="link">{t('layout.logout')}</button>
               </form>
             )}

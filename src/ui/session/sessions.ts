@@ -22,11 +22,16 @@ export interface UiSession {
 export async function createSession(ctx: Ctx, apiKey: string): Promise<{ token: string; session: UiSession } | null> {
   const principal = await authenticate(ctx, apiKey.trim());
   if (!principal) return null;
+  return openSession(ctx, principal);
+}
+
+/** Opens a session for a principal already checked (an API key, or a user's email + password). */
+export async function openSession(ctx: Ctx, principal: Principal): Promise<{ token: string; session: UiSession }> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const now = ctx.now();
   await q(ctx).insert(uiSessions).values({
-    tokenHash: digest(token), keyId: principal.keyId, csrfToken, createdAt: now, lastSeenAt: now,
+    tokenHash: digest(token), keyId: principal.userId ? null : principal.keyId, userId: principal.userId ?? null, csrfToken, createdAt: now, lastSeenAt: now,
     expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
   });
   // Old sessions are swept at each login; nothing else needs them.
@@ -40,12 +45,20 @@ export async function createSession(ctx: Ctx, apiKey: string): Promise<{ token: 
  */
 export async function resolveSession(ctx: Ctx, token: string | undefined): Promise<UiSession | null> {
   if (!token || token.length > 100) return null;
+  // A key session ends with its key (revoked, expired); a user session with its user (disabled).
   const res = await q(ctx).execute(sql`
-    select s.token_hash, s.csrf_token, s.last_seen_at, k.id as key_id, k.name, k.role
+    select s.token_hash, s.csrf_token, s.last_seen_at, k.id as key_id, k.name, k.role, k.scopes, null as user_id, null as locale
     from ui_sessions s join api_keys k on k.id = s.key_id
     where s.token_hash = ${digest(token)} and s.expires_at > now()
-      and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())`);
-  const row = res.rows[0] as { token_hash: string; csrf_token: string; last_seen_at: string | Date; key_id: string; name: string; role: Role } | undefined;
+      and k.revoked_at is null and (k.expires_at is null or k.expires_at > now())
+    union all
+    select s.token_hash, s.csrf_token, s.last_seen_at, u.id as key_id, u.name, u.role, null as scopes, u.id as user_id, u.locale
+    from ui_sessions s join users u on u.id = s.user_id
+    where s.token_hash = ${digest(token)} and s.expires_at > now() and u.disabled_at is null`);
+  const row = res.rows[0] as {
+    token_hash: string; csrf_token: string; last_seen_at: string | Date; key_id: string; name: string; role: Role;
+    scopes: string[] | null; user_id: string | null; locale: string | null;
+  } | undefined;
   if (!row) return null;
   const now = ctx.now();
   if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000) {
@@ -53,7 +66,9 @@ export async function resolveSession(ctx: Ctx, token: string | undefined): Promi
       .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) })
       .where(eq(uiSessions.tokenHash, row.token_hash));
   }
-  return { principal: { keyId: row.key_id, name: row.name, role: row.role }, csrfToken: row.csrf_token };
+  const principal: Principal = { keyId: row.key_id, name: row.name, role: row.role, scopes: row.scopes ?? null };
+  if (row.user_id) Object.assign(principal, { userId: row.user_id, locale: row.locale });
+  return { principal, csrfToken: row.csrf_token };
 }
 
 /** Logout: the row goes, so the cookie is worthless even if it was copied. */
