@@ -64,9 +64,12 @@ export async function fulfilOrder(ctx: Ctx, orderId: string, input: unknown) {
       idempotency_key: `fulfilment:${orderId}:${m.sku}:${m.warehouse_id}:v${version.get(`${m.sku}|${m.warehouse_id}`) ?? 0}`,
     }));
     await insertMovements(tx, movements);
-    // Fully shipped when every unit the lines ask for has shipped.
+    // Fully shipped when every unit of every stocked line has shipped — not only the SKUs this order
+    // happens to hold: shipping the one allocated line of a partly backordered order is a partial
+    // fulfilment (counting only held SKUs called it fulfilled, and allocation then took the backordered
+    // lines as shipped by the channel).
     const st = await tx.execute(sql`
-      select coalesce((select sum(quantity) from order_lines where order_id = ${orderId} and sku = any(${pgArray([...new Set(held.map((h) => h.sku).concat([...wanted.keys()]))], 'text')})), 0)::int as want,
+      select coalesce((select sum(quantity) from order_lines where order_id = ${orderId} and sku is not null), 0)::int as want,
              coalesce((select sum(fulfilled_quantity) from reservations where order_id = ${orderId}), 0)::int as shipped`);
     const s = st.rows[0] as { want: number; shipped: number };
     const status = Number(s.shipped) >= Number(s.want) ? 'fulfilled' : 'partial';
