@@ -11,6 +11,8 @@ import type { Ctx } from './context';
 import { openDatabase, type Database } from './db/client';
 import { migrate } from './db/migrate';
 import { RawEventWriter } from './inbox/raw-event-writer';
+import { customerCreditLimits } from './customers/credit-limit-source';
+import { registerCreditLimitSource } from './sales/review-settings';
 import { createLogger, type Logger } from './logger';
 import { BullQueue } from './queue/bullmq';
 import { EmbeddedQueue } from './queue/embedded';
@@ -50,6 +52,8 @@ export interface OpenHubOptions {
 
 /** Opens the database (PGlite or PostgreSQL), migrates, and builds the context with the queue (embedded or BullMQ). */
 export async function openHub(config: Config, opts: OpenHubOptions = {}): Promise<Hub> {
+  // Order review's credit-limit rule reads the customers' limits (composition root: sales ← customers).
+  registerCreditLimitSource(customerCreditLimits);
   const log = opts.log ?? createLogger(config.logLevel);
   const database =
     opts.database ??
