@@ -5,19 +5,19 @@ import { q } from '../db/transaction';
 export interface CustomerReturns {
   /** Orders of this customer with a refund or a return recorded by the channel. */
   ordersWithRefundOrReturn: number;
-  /** Returns (RMA) booked in the hub; null until the returns module provides them. */
+  /** Returns (RMA) booked in the hub for this customer's orders (cancelled ones left out). */
   returns: number | null;
 }
 
-/**
- * The returns of a customer, for the profile. HOOK for the returns (RMA) module: once it has a table
- * linked to orders, count its rows here (join through `customer_orders`) and fill `returns`; the
- * profile, the API and the UI already show the field. Until then the channel's own statuses count.
- */
+/** The returns of a customer, for the profile: RMAs booked in the hub, and orders the channel marked refunded/returned. */
 export async function customerReturns(ctx: Ctx, customerId: string): Promise<CustomerReturns> {
   const res = await q(ctx).execute(sql`
-    select count(*)::int as n from customer_orders co join orders o on o.id = co.order_id
-    where co.customer_id = ${customerId}
-      and (o.financial_status in ('refunded', 'partially_refunded') or o.fulfillment_status = 'returned')`);
-  return { ordersWithRefundOrReturn: (res.rows[0] as { n: number }).n, returns: null };
+    select
+      (select count(*)::int from customer_orders co join orders o on o.id = co.order_id
+        where co.customer_id = ${customerId}
+          and (o.financial_status in ('refunded', 'partially_refunded') or o.fulfillment_status = 'returned')) as n,
+      (select count(*)::int from customer_orders co join order_returns r on r.order_id = co.order_id
+        where co.customer_id = ${customerId} and r.status <> 'cancelled') as rmas`);
+  const row = res.rows[0] as { n: number; rmas: number };
+  return { ordersWithRefundOrReturn: Number(row.n), returns: Number(row.rmas) };
 }

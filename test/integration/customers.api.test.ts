@@ -103,8 +103,14 @@ describe('GET /api/v1/customers/{id}: the profile', () => {
   it('shows contact, addresses, orders across channels, LTV, AOV, favourites, returns hook', async () => {
     const r = await t.api('GET', `/api/v1/customers/${ids.tw}`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ orderCount: 2, ordersTotal: 2, aovByCurrency: { USD: 100_000 }, returns: { ordersWithRefundOrReturn: 0, returns: null } });
+    expect(r.body).toMatchObject({ orderCount: 2, ordersTotal: 2, aovByCurrency: { USD: 100_000 }, returns: { ordersWithRefundOrReturn: 0, returns: 0 } });
     expect(r.body.orders.map((o: { channel: string }) => o.channel).sort()).toEqual(['shopify', 'square']);
+    // A return (RMA) booked for one of the customer's orders shows on the profile.
+    const detail = (await t.api('GET', `/api/v1/orders/${r.body.orders[0].id}`)).body;
+    const line = detail.lines.find((l: { sku: string | null }) => l.sku);
+    const rma = await t.api('POST', `/api/v1/orders/${detail.id}/returns`, { lines: [{ sku: line.sku, quantity: 1 }], reason: 'too big' });
+    expect(rma.status).toBe(201);
+    expect((await t.api('GET', `/api/v1/customers/${ids.tw}`)).body.returns).toEqual({ ordersWithRefundOrReturn: 0, returns: 1 });
     expect(r.body.favouriteSkus[0]).toMatchObject({ sku: 'TEA-OOLONG', quantity: 3, orders: 1 });
     expect(r.body.addresses).toEqual([expect.objectContaining({ city: '臺北市', country: 'TW' })]);
     expect(r.body.firstOrderAt <= r.body.lastOrderAt).toBe(true);
