@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mappedText } from '../helpers/pdf';
 import { createUiHub, type UiHub } from './ui.support';
 
 let t: UiHub;
@@ -37,6 +38,15 @@ describe('the finance report screens', () => {
     const bytes = new Uint8Array(await csv.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(new TextDecoder().decode(bytes.slice(3)).startsWith('section,key,label')).toBe(true);
+    // The same statement as a PDF in the reader's language, with the CJK font embedded.
+    expect(html).toContain('href="/finance/reports/profit-and-loss.pdf?from=2026-01-01&amp;to=2026-01-31"');
+    const res = await t.page('GET', '/finance/reports/profit-and-loss.pdf?from=2026-01-01&to=2026-01-31&lang=zh-TW', { cookie });
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const pdf = Buffer.from(await res.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansSC/);
+    const chars = mappedText(pdf);
+    for (const ch of '損益表本期上期') expect(chars.has(ch), ch).toBe(true);
   });
 
   it('shows the balance sheet tying out, cash flow, receivables aging, budgets with their alert, and rates', async () => {

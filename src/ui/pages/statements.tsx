@@ -7,6 +7,7 @@ import { receivablesAging } from '../../finance/receivables-aging';
 import { listInvoices } from '../../finance/receivables';
 import { getBalanceSheet, getCashFlow, getProfitAndLoss, statementCsv } from '../../finance/statements';
 import { stockValuation } from '../../finance/post-stock-movements';
+import { renderPdf } from '../../exports/pdf';
 import { Layout } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { view } from '../middleware';
@@ -127,6 +128,7 @@ const PeriodForm: FC<{ v: View; action: string; from?: string; to?: string; at?:
     )}
     <button type="submit" class="btn">{v.i18n.t('inbox.apply')}</button>
     <a class="btn" href={csv} download>{v.i18n.t('reports.downloadCsv')}</a>
+    <a class="btn" href={csv.replace('.csv?', '.pdf?')} download>{v.i18n.t('reports.downloadPdf')}</a>
   </form>
 );
 
@@ -223,6 +225,29 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
       return c.body(statementCsv(r.current as never, r.previous as never, r.functionalCurrency), 200, {
         'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"`,
       });
+    });
+    // The same statement as a PDF in the reader's language (CJK font embedded, see src/exports/pdf.ts).
+    ui.get(`/finance/reports/${name}.pdf`, async (c) => {
+      const v = view(c);
+      const { t, money } = v.i18n;
+      const r = (await load(c)) as unknown as { functionalCurrency: string; current: { rows: Row[]; totals: Record<string, { functionalMinor: number }> }; previous: { rows: Row[]; totals: Record<string, { functionalMinor: number }> } };
+      const cur = r.functionalCurrency;
+      const prev = new Map(r.previous.rows.map((x) => [`${x.section}|${x.key}`, x.amounts.functionalMinor]));
+      const title = t(name === 'profit-and-loss' ? 'reports.profitAndLoss' : name === 'balance-sheet' ? 'reports.balanceSheet' : 'reports.cashFlow');
+      const q = c.req.query();
+      const pdf = await renderPdf({
+        title,
+        header: name === 'balance-sheet'
+          ? [{ label: t('reports.at'), value: q.at ?? today() }]
+          : [{ label: t('reports.from'), value: period(c).from ?? '' }, { label: t('reports.to'), value: period(c).to ?? '' }],
+        table: {
+          columns: [{ label: t('reports.line'), width: 3 }, { label: t('reports.current'), align: 'right' }, { label: t('reports.previous'), align: 'right' }],
+          rows: r.current.rows.map((x) => [rowLabel(v, x), money(x.amounts.functionalMinor, cur), money(prev.get(`${x.section}|${x.key}`) ?? 0, cur)]),
+        },
+        totals: Object.entries(r.current.totals).map(([k, a]) => ({ label: v.i18n.tEnum('statementTotal', k), value: money(a.functionalMinor, cur) })),
+        footer: t('reports.inFunctional', { currency: cur }),
+      });
+      return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name}.pdf"` });
     });
   }
 
