@@ -61,7 +61,7 @@ describe('products, warehouses, listings and the dashboard in Chromium', () => {
     await page.goto(`${hub.url}/login`);
     await settle(page);
     await page.getByLabel('API key').fill(hub.adminKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${hub.url}/`);
     await settle(page);
     await page.keyboard.press('Tab');

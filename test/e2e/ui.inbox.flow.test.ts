@@ -163,10 +163,12 @@ describe('the web UI in Chromium', () => {
     expect(await page.locator('h1').textContent()).toMatch(/^Order #\d+/);
     const timeline = await page.locator('ol.timeline').textContent();
     expect(timeline).toContain('Received via poll');
-    await page.locator('details summary').first().click();
-    await page.locator('details pre.payload').first().waitFor();
+    // The raw payloads section (other panels of the page have their own <details>).
+    const raw = page.locator('section[aria-labelledby="raw-h"]');
+    await raw.locator('details summary').first().click();
+    await raw.locator('details pre.payload').first().waitFor();
     await settle(page);
-    expect(await page.locator('details pre.payload').first().textContent()).toContain('"id": "SBX-e2e-');
+    expect(await raw.locator('details pre.payload').first().textContent()).toContain('"id": "SBX-e2e-');
     await screenshot(page, '06-order-detail');
   });
 
