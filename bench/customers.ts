@@ -1,16 +1,10 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { loadConfig } from '../src/config';
 import { computeRfm } from '../src/customers/compute-rfm';
 import { refreshCustomerStats } from '../src/customers/customer-stats';
 import { resolveAllUnlinked } from '../src/customers/resolve-customers';
-import { openDatabase } from '../src/db/client';
-import { openHub } from '../src/hub';
-import { createLogger } from '../src/logger';
-import { EmbeddedQueue } from '../src/queue/embedded';
-import { freshDatabase } from './support';
+import { BENCH_CHANNELS, openBenchHub } from './support';
 
-const CHANNELS = ['shopify', 'woocommerce', 'amazon', 'square', 'distributor', 'sandbox'];
 
 /**
  * `npm run bench -- customers [--orders 1000000] [--customers 200000] [--unlinked 50000]`: seeds orders
@@ -23,18 +17,10 @@ export async function run(argv: string[]): Promise<void> {
   const total = Number(values.orders ?? 1_000_000);
   const nCust = Number(values.customers ?? 200_000);
   const unlinked = Number(values.unlinked ?? 50_000);
-  const db = await freshDatabase('omnihub_bench_customers');
-  const database = await openDatabase({ url: db.url, poolSize: 4 });
-  const config = loadConfig({ DATABASE_URL: db.url, OMNIHUB_SECRET_KEY: Buffer.alloc(32, 3).toString('base64'), LOG_LEVEL: 'silent', OMNIHUB_DATA_DIR: '/tmp/omnihub-bench-customers' });
-  const hub = await openHub(config, { database, queue: new EmbeddedQueue(database.db), log: createLogger('silent') });
+  const { hub, conns, url, dropDatabase } = await openBenchHub('customers');
   const ctx = hub.ctx;
   try {
     const t0 = performance.now();
-    const conns: string[] = [];
-    for (const ch of CHANNELS) {
-      const r = await ctx.db.execute(sql`insert into connections (type, name, config) values ('sandbox', ${`bench ${ch}`}, '{}'::jsonb) returning id`);
-      conns.push((r.rows[0] as { id: string }).id);
-    }
     await ctx.db.execute(sql`
       insert into customers (id, name, email)
       select md5('cust' || i)::uuid, (array['王','陳','李','Ada','Wei','Sara'])[1 + i % 6] || ' ' || i, 'customer' || i || '@example.com'
@@ -50,7 +36,7 @@ export async function run(argv: string[]): Promise<void> {
         insert into orders (connection_id, channel, external_id, number, status, financial_status, fulfillment_status,
           allocation_status, currency, subtotal_minor, tax_minor, shipping_minor, discount_minor, total_minor,
           customer, customer_email, customer_name, ship_country, skus, item_count, ingest_paths, placed_at, source_updated_at)
-        select (${JSON.stringify(conns)}::jsonb ->> (i % 6))::uuid, (${JSON.stringify(CHANNELS)}::jsonb ->> (i % 6)),
+        select (${JSON.stringify(conns)}::jsonb ->> (i % 6))::uuid, (${JSON.stringify(BENCH_CHANNELS)}::jsonb ->> (i % 6)),
           'EXT-' || i, '#' || (100000 + i),
           (array['open','completed','completed','completed','cancelled'])[1 + (i * 7) % 5],
           (array['paid','paid','paid','refunded','pending'])[1 + (i * 11) % 5],
@@ -94,7 +80,7 @@ export async function run(argv: string[]): Promise<void> {
   } finally {
     await hub.close();
     // --keep leaves the database for EXPLAIN sessions (its URL is printed); drop it by hand afterwards.
-    if (values.keep) console.log(`  kept ${db.url}`);
-    else await db.drop();
+    if (values.keep) console.log(`  kept ${url}`);
+    else await dropDatabase();
   }
 }

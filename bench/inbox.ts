@@ -1,16 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { loadConfig } from '../src/config';
-import { openHub } from '../src/hub';
 import { countOrders, foldOrderCounts, recountOrders } from '../src/inbox/count-orders';
 import { listOrders, ListOrdersQuery } from '../src/inbox/list-orders';
-import { createLogger } from '../src/logger';
-import { EmbeddedQueue } from '../src/queue/embedded';
-import { openDatabase } from '../src/db/client';
-import { freshDatabase, percentile } from './support';
+import { BENCH_CHANNELS, openBenchHub, percentile } from './support';
 
-const CHANNELS = ['shopify', 'woocommerce', 'amazon', 'square', 'distributor', 'sandbox'];
 
 /**
  * `npm run bench -- inbox [--orders 1000000] [--runs 40]`: seeds orders over 6 channels on real
@@ -21,18 +15,10 @@ export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { orders: { type: 'string' }, runs: { type: 'string' } } });
   const total = Number(values.orders ?? 1_000_000);
   const runs = Number(values.runs ?? 40);
-  const db = await freshDatabase('omnihub_bench_inbox');
-  const database = await openDatabase({ url: db.url, poolSize: 4 });
-  const config = loadConfig({ DATABASE_URL: db.url, OMNIHUB_SECRET_KEY: Buffer.alloc(32, 3).toString('base64'), LOG_LEVEL: 'silent', OMNIHUB_DATA_DIR: '/tmp/omnihub-bench-inbox' });
-  const hub = await openHub(config, { database, queue: new EmbeddedQueue(database.db), log: createLogger('silent') });
+  const { hub, conns, url, dropDatabase } = await openBenchHub('inbox');
   const ctx = hub.ctx;
   try {
     const t0 = performance.now();
-    const conns: string[] = [];
-    for (const ch of CHANNELS) {
-      const r = await ctx.db.execute(sql`insert into connections (type, name, config) values ('sandbox', ${`bench ${ch}`}, '{}'::jsonb) returning id`);
-      conns.push((r.rows[0] as { id: string }).id);
-    }
     // Seeded in SQL (generate_series) in chunks: realistic spread of statuses, channels, SKUs, names.
     const chunk = 200_000;
     for (let from = 0; from < total; from += chunk) {
@@ -42,7 +28,7 @@ export async function run(argv: string[]): Promise<void> {
           allocation_status, currency, subtotal_minor, tax_minor, shipping_minor, discount_minor, total_minor,
           customer_email, customer_name, ship_country, skus, item_count, exceptions, ingest_paths, placed_at, source_updated_at)
         select (${JSON.stringify(conns)}::jsonb ->> (i % 6))::uuid,
-          (${JSON.stringify(CHANNELS)}::jsonb ->> (i % 6)),
+          (${JSON.stringify(BENCH_CHANNELS)}::jsonb ->> (i % 6)),
           'EXT-' || i, '#' || (100000 + i),
           (array['open','open','open','completed','cancelled','on_hold'])[1 + (i * 7) % 6],
           (array['paid','paid','pending','refunded','partially_refunded'])[1 + (i * 11) % 5],
@@ -77,7 +63,7 @@ export async function run(argv: string[]): Promise<void> {
       const p95 = percentile(ms, 95);
       console.log(`  ${name.padEnd(34)} p50 ${percentile(ms, 50).toFixed(1).padStart(6)} ms  p95 ${p95.toFixed(1).padStart(6)} ms  (${rows} rows; target ≤ ${limit} ms) ${p95 <= limit ? 'OK' : 'SLOW'}`);
     };
-    console.log(`inbox benchmark: ${total} orders over ${CHANNELS.length} channels, ${runs} runs each`);
+    console.log(`inbox benchmark: ${total} orders over ${BENCH_CHANNELS.length} channels, ${runs} runs each`);
     await time('no filter (first page)', {}, 50);
     await time('channel = amazon', { channel: 'amazon' }, 50);
     await time('connectionId', { connectionId: conns[2] }, 50);
@@ -116,6 +102,6 @@ export async function run(argv: string[]): Promise<void> {
     if (!same) process.exitCode = 1;
   } finally {
     await hub.close();
-    await db.drop();
+    await dropDatabase();
   }
 }

@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/client';
+import { openHub, type Hub } from '../src/hub';
+import { createLogger } from '../src/logger';
+import { EmbeddedQueue } from '../src/queue/embedded';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -84,4 +90,24 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 
 export function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+/** The six channels the seeded benchmarks spread orders over. */
+export const BENCH_CHANNELS = ['shopify', 'woocommerce', 'amazon', 'square', 'distributor', 'sandbox'];
+
+/**
+ * A hub on a fresh real-PostgreSQL database (embedded queue: these benchmarks call verbs directly),
+ * with one connection per bench channel. Close the hub, then `dropDatabase()`.
+ */
+export async function openBenchHub(name: string): Promise<{ hub: Hub; conns: string[]; url: string; dropDatabase(): Promise<void> }> {
+  const db = await freshDatabase(`omnihub_bench_${name}`);
+  const database = await openDatabase({ url: db.url, poolSize: 4 });
+  const config = loadConfig({ DATABASE_URL: db.url, OMNIHUB_SECRET_KEY: Buffer.alloc(32, 3).toString('base64'), LOG_LEVEL: 'silent', OMNIHUB_DATA_DIR: `/tmp/omnihub-bench-${name}` });
+  const hub = await openHub(config, { database, queue: new EmbeddedQueue(database.db), log: createLogger('silent') });
+  const conns: string[] = [];
+  for (const ch of BENCH_CHANNELS) {
+    const r = await hub.ctx.db.execute(sql`insert into connections (type, name, config) values ('sandbox', ${`bench ${ch}`}, '{}'::jsonb) returning id`);
+    conns.push((r.rows[0] as { id: string }).id);
+  }
+  return { hub, conns, url: db.url, dropDatabase: () => db.drop() };
 }

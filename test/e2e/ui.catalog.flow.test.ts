@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSandboxBody } from '../../connectors/sandbox/index';
-import { launchBrowser, screenshot, settle } from './support/browser';
+import { launchBrowser, screenshot, settle, signInWithKey } from './support/browser';
 import { startHubProcess, type HubProcess } from './support/hub-process';
 
 let hub: HubProcess;
@@ -58,12 +58,7 @@ afterAll(async () => {
 
 describe('products, warehouses, listings and the dashboard in Chromium', () => {
   it('logs in; the keyboard reaches the skip link first, with a visible focus ring', async () => {
-    await page.goto(`${hub.url}/login`);
-    await settle(page);
-    await page.getByLabel('API key').fill(hub.adminKey);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${hub.url}/`);
-    await settle(page);
+    await signInWithKey(page, hub.url, hub.adminKey);
     await page.keyboard.press('Tab');
     expect(await page.evaluate<string>('document.activeElement.className')).toBe('skip');
     await page.keyboard.press('Tab');

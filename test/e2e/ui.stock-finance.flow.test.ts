@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSandboxBody } from '../../connectors/sandbox/index';
 import { amazonSettlement } from '../integration/amazon-settlement.sample';
-import { launchBrowser, screenshot, settle } from './support/browser';
+import { launchBrowser, screenshot, settle, signInWithKey } from './support/browser';
 import { startHubProcess, type HubProcess } from './support/hub-process';
 
 let hub: HubProcess;
@@ -70,12 +70,7 @@ afterAll(async () => {
 
 describe('stock and finance in Chromium', () => {
   it('logs in', async () => {
-    await page.goto(`${hub.url}/login`);
-    await settle(page);
-    await page.getByLabel('API key').fill(hub.adminKey);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${hub.url}/`);
-    await settle(page);
+    await signInWithKey(page, hub.url, hub.adminKey);
   });
 
   it("adjusts stock through the form and sees the order's allocation change", async () => {

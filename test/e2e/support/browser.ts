@@ -31,3 +31,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await settle(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** Signs in on the login page with an API key and waits for the inbox. */
+export async function signInWithKey(page: Page, url: string, key: string): Promise<void> {
+  await page.goto(`${url}/login`);
+  await settle(page);
+  await page.getByLabel('API key').fill(key);
+  // "Sign in" exactly: the email + password form has its own "Sign in with email" button.
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(`${url}/`);
+  await settle(page);
+}
