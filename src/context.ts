@@ -1,3 +1,4 @@
+import type { JobMetrics } from './observability/job-metrics';
 import type { Connector } from '../connectors/kit/connector';
 import type { RateLimiter } from './auth/rate-limit';
 import type { Config } from './config';
@@ -22,6 +23,8 @@ export interface Ctx extends DbCtx {
   now: () => Date;
   /** Token buckets for login and API rate limits (Redis-backed when REDIS_URL is set); memory when absent. */
   limiter?: RateLimiter;
+  /** Job runs, durations and failures per job name (shared through Redis when used), for /metrics. */
+  jobMetrics?: JobMetrics;
   /** Who acts (API key id / `system`), for timelines and the audit log. */
   actor?: string;
 }

@@ -11,6 +11,7 @@ import type { Ctx } from './context';
 import { openDatabase, type Database } from './db/client';
 import { migrate } from './db/migrate';
 import { RawEventWriter } from './inbox/raw-event-writer';
+import { createJobMetrics } from './observability/job-metrics';
 import { customerCreditLimits } from './customers/credit-limit-source';
 import { registerCreditLimitSource } from './sales/review-settings';
 import { createLogger, type Logger } from './logger';
@@ -70,6 +71,7 @@ export async function openHub(config: Config, opts: OpenHubOptions = {}): Promis
     connectorList: listConnectors,
     rawEvents: new RawEventWriter(database.db),
     now: () => new Date(),
+    jobMetrics: createJobMetrics(config.redisUrl, config.queuePrefix),
     limiter: config.redisUrl
       ? new RedisRateLimiter(config.redisUrl, config.queuePrefix, (err) => log.warn({ err: err.message }, 'rate limiter: Redis unreachable, letting requests through'))
       : new MemoryRateLimiter(),
@@ -81,7 +83,7 @@ export async function openHub(config: Config, opts: OpenHubOptions = {}): Promis
     async close() {
       await queue.close();
       await ctx.rawEvents.drain();
-      await Promise.allSettled([closeRateGovernors(), closeTokenCaches(), ctx.limiter?.close()]);
+      await Promise.allSettled([closeRateGovernors(), closeTokenCaches(), ctx.limiter?.close(), ctx.jobMetrics?.close()]);
       await database.close();
     },
   };

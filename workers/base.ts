@@ -21,8 +21,10 @@ export function createDispatch(ctx: Ctx, processors: ProcessorMap): Dispatch {
     const started = performance.now();
     try {
       await (processors[name] as Processor<typeof name>)({ ...ctx, log }, parsed.data as never, meta);
+      ctx.jobMetrics?.record(name, (performance.now() - started) / 1000, true);
       log.debug({ ms: Math.round(performance.now() - started) }, 'job done');
     } catch (err) {
+      ctx.jobMetrics?.record(name, (performance.now() - started) / 1000, false);
       const permanent = err instanceof PermanentJobError || (err instanceof AppError && !err.retryable);
       log.warn({ err: (err as Error).message, permanent, ms: Math.round(performance.now() - started) }, 'job failed');
       if (permanent && !(err instanceof PermanentJobError)) throw new PermanentJobError((err as Error).message, { cause: err });

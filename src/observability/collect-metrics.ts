@@ -1,3 +1,4 @@
+import type { JobTotals } from './job-metrics';
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
 
@@ -56,7 +57,8 @@ function gauge(name: string, help: string, rows: Array<[Record<string, string>, 
 }
 
 /**
- * Prometheus exposition: HTTP latency, queue depth per queue and state, pending raw events, sync lag
+ * Prometheus exposition: HTTP latency, queue depth per queue and state, job durations and failures
+ * per queue, pending raw events, sync lag
  * per connection, allocation backlog and open reconciliation breaks per class.
  */
 export async function collectMetrics(ctx: Ctx, http: HttpMetrics): Promise<string> {
@@ -67,6 +69,15 @@ export async function collectMetrics(ctx: Ctx, http: HttpMetrics): Promise<strin
     for (const [state, n] of Object.entries(c)) queueRows.push([{ queue, state }, Number(n)]);
   }
   lines.push(...gauge('omnihub_queue_jobs', 'Jobs per queue and state.', queueRows));
+  // Job durations per queue (one queue per job name), from every worker of the deployment.
+  const jobs: JobTotals = (await ctx.jobMetrics?.totals().catch((): JobTotals => ({}))) ?? {};
+  const names = Object.keys(jobs).sort();
+  lines.push('# HELP omnihub_job_duration_seconds Time spent running jobs, per queue.', '# TYPE omnihub_job_duration_seconds summary');
+  for (const n of names) {
+    lines.push(`omnihub_job_duration_seconds_sum{queue="${n}"} ${jobs[n]!.seconds}`, `omnihub_job_duration_seconds_count{queue="${n}"} ${jobs[n]!.count}`);
+  }
+  lines.push('# HELP omnihub_job_failures_total Job runs that failed (each attempt), per queue.', '# TYPE omnihub_job_failures_total counter');
+  for (const n of names) lines.push(`omnihub_job_failures_total{queue="${n}"} ${jobs[n]!.failed}`);
   const [pending, lag, backlog, breaks] = await Promise.all([
     ctx.db.execute(sql`select count(*)::int as n from raw_events where status = 'pending'`),
     ctx.db.execute(sql`select id, name, type, coalesce(extract(epoch from now() - last_sync_at), -1)::float8 as lag

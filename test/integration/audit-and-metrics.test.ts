@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/api-keys';
+import { createDispatch } from '../../workers/base';
+import { processors } from '../../workers/processors';
 import { createTestHub, type TestHub } from '../helpers/hub';
 
 let t: TestHub;
@@ -40,14 +42,20 @@ describe('audit log', () => {
 });
 
 describe('/metrics', () => {
-  it('exposes request latency, queue depth, pending events and sync lag in Prometheus text', async () => {
+  it('exposes request latency, queue depth, job durations, pending events and sync lag in Prometheus text', async () => {
     await t.api('GET', '/api/v1/orders');
+    // One job run through the base processor (as a worker runs it) and one that fails.
+    const dispatch = createDispatch(t.hub.ctx, processors);
+    await dispatch('inbox.sweep', {}, { id: 'm-1', attempt: 1, maxAttempts: 1 });
+    await expect(dispatch('inbox.drain', { reason: 42 }, { id: 'm-2', attempt: 1, maxAttempts: 1 })).rejects.toThrow();
     const res = await t.app.request('/metrics');
     expect(res.status).toBe(200);
     const body = await res.text();
     expect(body).toMatch(/omnihub_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/orders",status="2xx"\} [1-9]/);
     expect(body).toMatch(/omnihub_queue_jobs\{queue="inbox.drain",state="waiting"\} \d+/);
     expect(body).toMatch(/omnihub_raw_events_pending \d+/);
+    await expect.poll(async () => (await (await t.app.request('/metrics')).text()).match(/omnihub_job_duration_seconds_count\{queue="inbox.sweep"\} ([1-9]\d*)/)?.[1]).toBeTruthy();
+    expect(await (await t.app.request('/metrics')).text()).toMatch(/omnihub_job_duration_seconds_sum\{queue="inbox.sweep"\} [\d.e-]+/);
     expect(body).toMatch(/omnihub_connection_sync_lag_seconds\{connection="[0-9a-f-]+",name="Renamed shop",type="sandbox"\} -1/);
   });
 });
