@@ -1,6 +1,6 @@
 import { HttpClient } from '../kit/http';
 import { refreshTokenGrant, tokenCache } from '../kit/oauth';
-import { depositOf, type AccountingJournal } from '../xero/client';
+import { depositOf, type AccountingJournal } from '../kit/accounting-journal';
 import type { QuickBooksConfig } from './index';
 
 /**

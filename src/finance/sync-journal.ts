@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { QuickBooksClient } from '../../connectors/quickbooks/client';
 import { QuickBooksConfig } from '../../connectors/quickbooks/index';
-import { depositOf, XeroClient, type AccountingJournal } from '../../connectors/xero/client';
+import { depositOf, type AccountingJournal } from '../../connectors/kit/accounting-journal';
+import { XeroClient } from '../../connectors/xero/client';
 import { XeroConfig } from '../../connectors/xero/index';
 import { openConfig } from '../connections/connection-config';
 import { getConnectionRow, updateConnection } from '../connections/manage-connections';

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSandboxBody } from '../../connectors/sandbox/index';
-import { launchBrowser, screenshot, settle } from './support/browser';
+import { launchBrowser, screenshot, settle, openPage } from './support/browser';
 import { startHubProcess, type HubProcess } from './support/hub-process';
 
 let hub: HubProcess;
@@ -33,11 +33,7 @@ const rows = () => page.locator('#results tbody tr');
 beforeAll(async () => {
   hub = await startHubProcess();
   browser = await launchBrowser();
-  context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw err;
-  });
+  ({ context, page } = await openPage(browser));
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSandboxBody } from '../../connectors/sandbox/index';
 import { amazonSettlement } from '../integration/amazon-settlement.sample';
-import { launchBrowser, screenshot, settle, signInWithKey } from './support/browser';
+import { launchBrowser, screenshot, settle, signInWithKey, openPage } from './support/browser';
 import { startHubProcess, type HubProcess } from './support/hub-process';
 
 let hub: HubProcess;
@@ -50,11 +50,7 @@ async function deliverOrder(externalId: string, items: Array<{ sku: string; qty:
 beforeAll(async () => {
   hub = await startHubProcess();
   browser = await launchBrowser();
-  context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (err) => {
-    throw err;
-  });
+  ({ context, page } = await openPage(browser));
   const conn = await api('POST', '/api/v1/connections', { type: 'sandbox', name: 'E2E stock shop', config: { webhookSecret: SECRET, pollIntervalSeconds: 0 } });
   expect(conn.status).toBe(201);
   connectionId = conn.body.id;
