@@ -139,7 +139,7 @@ export async function upsertOrders(tx: Tx, items: IncomingOrder[], opts: UpsertO
            o.source_updated_at, o.ingest_paths
     from orders o join ${recordset} on o.connection_id = x.connection_id and o.external_id = x.external_id
     order by o.connection_id, o.external_id
-    for update of o`);
+    for no key update of o`);
   const old = new Map<string, OldRow>();
   for (const r of oldRes.rows as unknown as OldRow[]) old.set(key(r.connection_id, r.external_id), r);
 

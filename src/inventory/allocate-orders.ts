@@ -78,13 +78,13 @@ export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: Allo
           -- Held for review (審核): allocated only once approved; a cancelled one may still release.
           and (allocation_status <> 'review' or status = 'cancelled')
         order by placed_at, id
-        for update ${p.orderIds.length > 1 ? sql`skip locked` : sql``}`);
+        for no key update ${p.orderIds.length > 1 ? sql`skip locked` : sql``}`);
     } else if (!p.sku) {
       ordersRes = await tx.execute(sql`
         select id, connection_id, status, fulfillment_status, allocation_status, exceptions from orders
         where allocation_status = 'pending'
         order by placed_at, id limit ${p.limit}
-        for update skip locked`);
+        for no key update skip locked`);
     } else {
       // Allocators of the same SKU take turns (an advisory lock per SKU, held to commit): each batch then
       // takes the oldest orders still waiting and finds the stock the previous batch left, instead of
@@ -98,7 +98,7 @@ export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: Allo
         where skus @> array[${p.sku!}]::text[] and allocation_status = any(${pgArray(states, 'text')})
           and (status = any(${pgArray(ACTIVE, 'text')}) or allocation_status = 'pending')
         order by placed_at, id limit ${p.limit}
-        for update skip locked`);
+        for no key update skip locked`);
     }
     const orders = ordersRes.rows as unknown as OrderRow[];
     if (orders.length === 0) return empty;

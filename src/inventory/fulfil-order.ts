@@ -25,7 +25,7 @@ export async function fulfilOrder(ctx: Ctx, orderId: string, input: unknown) {
   if (!z.string().uuid().safeParse(orderId).success) throw new NotFoundError('order', orderId);
   const result = await withTransaction(ctx, async (tx) => {
     await stockLockTimeout(tx);
-    const o = await tx.execute(sql`select id, status from orders where id = ${orderId} for update`);
+    const o = await tx.execute(sql`select id, status from orders where id = ${orderId} for no key update`);
     const order = o.rows[0] as { id: string; status: string } | undefined;
     if (!order) throw new NotFoundError('order', orderId);
     if (order.status === 'cancelled') throw new ConflictError('invalid_order_state', 'A cancelled order cannot be fulfilled.');

@@ -102,7 +102,7 @@ export async function createReturn(ctx: Ctx, orderId: string, input: unknown): P
     dup.add(l.sku);
   });
   const r = await withTransaction(ctx, async (tx) => {
-    const o = (await tx.execute(sql`select id, currency, status from orders where id = ${orderId} for update`)).rows[0] as
+    const o = (await tx.execute(sql`select id, currency, status from orders where id = ${orderId} for no key update`)).rows[0] as
       { id: string; currency: string; status: string } | undefined;
     if (!o) throw new NotFoundError('order', orderId);
     if (p.externalId) {

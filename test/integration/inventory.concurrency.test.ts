@@ -3,6 +3,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSandboxBody } from '../../connectors/sandbox/index';
 import { sandboxOrder } from '../../connectors/sandbox/generate';
+import pg from 'pg';
+import { allocateOrders } from '../../src/inventory/allocate-orders';
 import { runAllocationJob } from '../../src/inventory/allocation-jobs';
 import { reconcileStock } from '../../src/inventory/reconcile-stock';
 import { createTestHub, TEST_SECRET_KEY, waitFor, type TestHub } from '../helpers/hub';
@@ -98,10 +100,19 @@ function signal(child: ChildProcess, sig: NodeJS.Signals): void {
       }));
       expect(statuses.every((s) => s === 202)).toBe(true);
 
-      await waitFor(async () => {
-        const r = await one<{ n: number }>(sql`select count(*)::int as n from orders where connection_id = ${connectionId} and allocation_status in ('allocated', 'backordered')`);
-        return Number(r.n) === 200;
-      }, 90_000, '200 orders allocated or backordered');
+      try {
+        await waitFor(async () => {
+          const r = await one<{ n: number }>(sql`select count(*)::int as n from orders where connection_id = ${connectionId} and allocation_status in ('allocated', 'backordered')`);
+          return Number(r.n) === 200;
+        }, 90_000, '200 orders allocated or backordered');
+      } catch (e) {
+        // Say where the orders are stuck, so a failure on a loaded CI machine can be diagnosed from its log.
+        const states = await db().execute(sql`select allocation_status as s, count(*)::int as n from orders where connection_id = ${connectionId} group by 1`);
+        const raw = await db().execute(sql`select status as s, count(*)::int as n from raw_events group by 1`);
+        const jobs = await t.hub.queue.counts();
+        const failed = await db().execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        throw new Error(`${(e as Error).message}; orders ${JSON.stringify(states.rows)}; raw events ${JSON.stringify(raw.rows)}; jobs ${JSON.stringify(jobs)}; lock waiters ${JSON.stringify(failed.rows)}`);
+      }
       sampling = false;
       await sampler;
 
@@ -157,4 +168,30 @@ function signal(child: ChildProcess, sig: NodeJS.Signals): void {
     expect(await ledgerMatches('CRASH')).toBe(true);
     expect((await reconcileStock(t.hub.ctx)).drift).toEqual([]);
   }, 120_000);
+
+  it('an order another transaction is linking to (a customer, a timeline entry) is allocated, not skipped as locked', async () => {
+    // Inserting a row that references an order takes a KEY SHARE lock on it until commit (customers.resolve
+    // linking the order to its customer runs right after the drain, beside the allocation job). The allocator
+    // locks orders FOR NO KEY UPDATE, which that lock does not block; FOR UPDATE SKIP LOCKED skipped such an
+    // order and left it pending, with no job left to pick it up (the flaky CI run of the flash-sale test).
+    await t.api('POST', '/api/v1/products', { sku: 'LINKED', title: 'Linked item' });
+    await t.api('POST', '/api/v1/stock/adjustments', { sku: 'LINKED', warehouse: 'WH-A', delta: 3, reason: 'stock' });
+    const r = await t.api('POST', '/api/v1/orders', {
+      currency: 'USD', placedAt: '2026-07-02T00:00:00.000Z', lines: [{ sku: 'LINKED', title: 'Linked item', quantity: 2, unitPriceMinor: 500 }],
+    });
+    expect(r.status).toBe(201);
+    const other = new pg.Client({ connectionString: t.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(`insert into order_events (order_id, kind, message, actor) values ($1, 'note', 'linking', 'test')`, [r.body.id]);
+      const res = await allocateOrders(t.hub.ctx, { sku: 'LINKED', limit: 500 });
+      expect(res.orders).toBe(1);
+      expect(res.reservedUnits).toBe(2);
+      await other.query('commit');
+    } finally {
+      await other.end();
+    }
+    expect((await one<{ s: string }>(sql`select allocation_status as s from orders where id = ${r.body.id}`)).s).toBe('allocated');
+  }, 60_000);
 });
