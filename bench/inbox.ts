@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { countOrders, foldOrderCounts, recountOrders } from '../src/inbox/count-orders';
 import { listOrders, ListOrdersQuery } from '../src/inbox/list-orders';
+import { createWarehouse } from '../src/inventory/warehouses';
 import { BENCH_CHANNELS, openBenchHub, percentile } from './support';
 
 
@@ -47,7 +48,16 @@ export async function run(argv: string[]): Promise<void> {
         from generate_series(${from}::int, ${to}::int) as i`);
       process.stderr.write(`\r  seeded ${to + 1}/${total}`);
     }
+    // Reservations for the allocated and partial orders (60 %): 60 % of them in WH-A, 39 % in WH-B,
+    // 1 % in WH-C (a rarely used warehouse is the hard case for the warehouse filter).
+    const wh: string[] = [];
+    for (const [i, code] of ['WH-A', 'WH-B', 'WH-C'].entries()) wh.push((await createWarehouse(ctx, { code, name: code, priority: i + 1 })).id);
+    await ctx.db.execute(sql`
+      insert into reservations (order_id, sku, warehouse_id, quantity)
+      select o.id, o.skus[1], (case when h % 100 = 0 then ${wh[2]} when h % 100 < 40 then ${wh[1]} else ${wh[0]} end)::uuid, 1
+      from (select id, skus, abs(hashtext(external_id)) as h from orders where allocation_status in ('allocated', 'partial')) o`);
     await ctx.db.execute(sql`analyze orders`);
+    await ctx.db.execute(sql`analyze reservations`);
     process.stderr.write(`\n  seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 
     const time = async (name: string, query: Partial<ListOrdersQuery>, limit: number) => {
@@ -73,6 +83,8 @@ export async function run(argv: string[]): Promise<void> {
     await time('allocationStatus = backordered', { allocationStatus: 'backordered' }, 50);
     await time('sku = SKU-4242', { sku: 'SKU-4242' }, 50);
     await time('exception = unknown_sku', { exception: 'unknown_sku' }, 50);
+    await time('warehouse = WH-B (39 %)', { warehouse: 'WH-B' }, 50);
+    await time('warehouse = WH-C (1 %)', { warehouse: 'WH-C' }, 50);
     await time('placed in one day', { placedFrom: '2025-03-01T00:00:00Z', placedTo: '2025-03-02T00:00:00Z' }, 50);
     await time('search number #512345', { q: '#512345' }, 100);
     await time('search email', { q: 'customer4242@example.com' }, 100);

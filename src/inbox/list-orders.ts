@@ -13,6 +13,8 @@ export const ListOrdersQuery = z.object({
   fulfillmentStatus: z.enum(fulfillmentStatuses).optional(),
   allocationStatus: z.enum(allocationStatuses).optional(),
   sku: z.string().max(200).optional(),
+  /** Warehouse code: orders holding (or shipped) units from that warehouse. */
+  warehouse: z.string().trim().min(1).max(64).optional(),
   q: z.string().trim().max(200).optional(),
   placedFrom: z.string().datetime({ offset: true }).optional(),
   placedTo: z.string().datetime({ offset: true }).optional(),
@@ -93,6 +95,10 @@ export function orderFilters(f: Omit<ListOrdersQuery, 'cursor' | 'limit'>, searc
   if (f.allocationStatus) where.push(sql`o.allocation_status = ${f.allocationStatus}`);
   if (f.sku) where.push(sql`o.skus @> array[${f.sku}]::text[]`);
   if (f.exception) where.push(sql`o.exceptions @> array[${f.exception}]::text[]`);
+  if (f.warehouse) {
+    where.push(sql`exists (select 1 from reservations r where r.order_id = o.id
+      and r.warehouse_id = (select id from warehouses where code = ${f.warehouse}))`);
+  }
   if (f.placedFrom) where.push(sql`o.placed_at >= ${f.placedFrom}::timestamptz`);
   if (f.placedTo) where.push(sql`o.placed_at < ${f.placedTo}::timestamptz`);
   if (f.q) {
@@ -104,8 +110,15 @@ export function orderFilters(f: Omit<ListOrdersQuery, 'cursor' | 'limit'>, searc
   return where;
 }
 
+/** An unknown warehouse code is a mistake to name, not an empty inbox. */
+async function assertWarehouse(ctx: Ctx, code: string): Promise<void> {
+  const r = await q(ctx).execute(sql`select 1 from warehouses where code = ${code}`);
+  if (r.rows.length === 0) throw new ValidationError([{ path: 'warehouse', message: `no warehouse with code "${code}"` }]);
+}
+
 /** The unified inbox: newest placed first, keyset-paginated. */
 export async function listOrders(ctx: Ctx, query: ListOrdersQuery): Promise<{ items: OrderSummary[]; nextCursor: string | null }> {
+  if (query.warehouse) await assertWarehouse(ctx, query.warehouse);
   const where = orderFilters(query, query.q ? await searchModeFor(ctx, query.q) : 'keys');
   if (query.cursor) {
     const c = decodeCursor(query.cursor);

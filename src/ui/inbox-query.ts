@@ -4,7 +4,7 @@ import { ListOrdersQuery } from '../inbox/list-orders';
 
 /** The inbox URL's parameters: the API's filters, plus calendar days (`from`, `to`) in the business time zone. */
 export const INBOX_PARAMS = [
-  'q', 'channel', 'status', 'financialStatus', 'fulfillmentStatus', 'allocationStatus', 'exception', 'sku', 'from', 'to',
+  'q', 'channel', 'status', 'financialStatus', 'fulfillmentStatus', 'allocationStatus', 'exception', 'sku', 'warehouse', 'from', 'to',
 ] as const;
 export type InboxParam = (typeof INBOX_PARAMS)[number];
 
@@ -56,6 +56,17 @@ export function parseInboxState(params: URLSearchParams, timeZone: string, limit
     parsed = ListOrdersQuery.safeParse(raw);
   }
   return { values, query: parsed.data, invalid, cursor: parsed.data.cursor };
+}
+
+/** A warehouse code that names no warehouse (a stale link) is reported and ignored, like any bad filter. */
+export function dropUnknownWarehouse(state: InboxState, codes: string[]): InboxState {
+  const w = state.values.warehouse;
+  if (!w || codes.includes(w)) return state;
+  const values = { ...state.values };
+  delete values.warehouse;
+  const query = { ...state.query };
+  delete query.warehouse;
+  return { ...state, values, query, invalid: [...state.invalid, 'warehouse'] };
 }
 
 /** The query string of a view, with some parameters changed (undefined removes one). */

@@ -139,6 +139,8 @@ export const reservations = pgTable(
   },
   (t) => [
     uniqueIndex('reservations_line_wh_uq').on(t.orderId, t.sku, t.warehouseId),
+    // The inbox's warehouse filter: orders allocated to (or shipped from) one warehouse.
+    index('reservations_warehouse_order_idx').on(t.warehouseId, t.orderId),
     check('reservations_qty_nonneg', sql`${t.quantity} >= 0 and ${t.fulfilledQuantity} >= 0`),
   ],
 );

@@ -10,7 +10,8 @@ import { applyOrderAction, type OrderAction } from '../../inbox/order-actions';
 import { bulkReview } from './review-bulk';
 import { Badge, Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
-import { inboxHref, parseInboxState, type InboxParam, type InboxState } from '../inbox-query';
+import { dropUnknownWarehouse, inboxHref, parseInboxState, type InboxParam, type InboxState } from '../inbox-query';
+import { listWarehouses } from '../../inventory/warehouses';
 import { assertMayWrite, isHtmx, view } from '../middleware';
 import { deleteView, listViews, saveView } from '../saved-views/saved-views';
 
@@ -212,7 +213,7 @@ const SavedViews: FC<{ v: View; views: Array<{ id: string; name: string; query: 
   );
 };
 
-const InboxPage: FC<{ v: View; state: InboxState; items: OrderSummary[]; nextCursor: string | null; channels: string[]; views: Array<{ id: string; name: string; query: string }> }> = ({ v, state, items, nextCursor, channels, views }) => {
+const InboxPage: FC<{ v: View; state: InboxState; items: OrderSummary[]; nextCursor: string | null; channels: string[]; warehouses: string[]; views: Array<{ id: string; name: string; query: string }> }> = ({ v, state, items, nextCursor, channels, warehouses, views }) => {
   const { t } = v.i18n;
   const vals = state.values;
   const tab = activeTab(vals);
@@ -274,6 +275,13 @@ const InboxPage: FC<{ v: View; state: InboxState; items: OrderSummary[]; nextCur
               <input id="f-sku" name="sku" value={vals.sku ?? ''} autocomplete="off" />
             </div>
             <div>
+              <label for="f-warehouse">{t('stock.warehouse')}</label>
+              <select id="f-warehouse" name="warehouse">
+                <option value="">{t('inbox.filter.any')}</option>
+                {warehouses.map((w) => <option value={w} selected={vals.warehouse === w}>{w}</option>)}
+              </select>
+            </div>
+            <div>
               <label for="f-from">{t('inbox.placedFrom')}</label>
               <input id="f-from" name="from" type="date" value={vals.from ?? ''} />
             </div>
@@ -305,15 +313,18 @@ function csvCell(v: string | number | null | undefined): string {
 
 const EXPORT_MAX_ROWS = 100_000;
 
-function inboxState(c: Context<UiEnv>, limit = 50) {
-  return parseInboxState(new URL(c.req.url).searchParams, c.get('ctx').config.timezone, limit);
+/** The view in the URL, with a warehouse code that names no warehouse dropped (and reported). */
+async function inboxState(c: Context<UiEnv>, limit = 50): Promise<InboxState & { warehouses: string[] }> {
+  const state = parseInboxState(new URL(c.req.url).searchParams, c.get('ctx').config.timezone, limit);
+  const warehouses = (await listWarehouses(c.get('ctx'))).items.map((w) => w.code);
+  return { ...dropUnknownWarehouse(state, warehouses), warehouses };
 }
 
 export function inboxRoutes(ui: Hono<UiEnv>): void {
   ui.get('/', async (c) => {
     const ctx = c.get('ctx');
     const v = view(c);
-    const state = inboxState(c);
+    const state = await inboxState(c);
     const page = await listOrders(ctx, state.query);
     // The filter form, the pager and the refresh swap the table only.
     if (isHtmx(c) && c.req.header('hx-target') === 'results') {
@@ -321,19 +332,19 @@ export function inboxRoutes(ui: Hono<UiEnv>): void {
     }
     const [conns, views] = await Promise.all([listConnections(ctx), listViews(ctx, v.principal!.keyId)]);
     const channels = [...new Set(conns.map((x) => x.channel).concat(state.values.channel ? [state.values.channel] : []))].sort();
-    return c.html(<InboxPage v={v} state={state} items={page.items} nextCursor={page.nextCursor} channels={channels} views={views} />);
+    return c.html(<InboxPage v={v} state={state} items={page.items} nextCursor={page.nextCursor} channels={channels} warehouses={state.warehouses} views={views} />);
   });
 
   ui.get('/ui/inbox/counts', async (c) => {
     const counts = await countOrders(c.get('ctx'));
-    return c.html(<Counts v={view(c)} counts={counts} values={inboxState(c).values} />);
+    return c.html(<Counts v={view(c)} counts={counts} values={(await inboxState(c)).values} />);
   });
 
   // "N new orders" banner, polled by the table: counts the first page's orders imported since the newest shown.
   ui.get('/ui/inbox/new', async (c) => {
     const since = c.req.query('since') ?? '';
     if (Number.isNaN(Date.parse(since))) return c.body('');
-    const state = inboxState(c);
+    const state = await inboxState(c);
     const page = await listOrders(c.get('ctx'), { ...state.query, cursor: undefined, limit: 50 });
     const n = page.items.filter((o) => o.createdAt > new Date(since).toISOString()).length;
     if (n === 0) return c.body('');
@@ -391,7 +402,7 @@ export function inboxRoutes(ui: Hono<UiEnv>): void {
     const ctx = c.get('ctx');
     const i18n = c.get('i18n');
     const { t } = i18n;
-    const state = inboxState(c, 200);
+    const state = await inboxState(c, 200);
     const header = [
       t('csv.number'), t('csv.externalId'), t('csv.channel'), t('csv.placedAt'), t('csv.customer'), t('csv.email'),
       t('csv.country'), t('csv.items'), t('csv.skus'), t('csv.total'), t('csv.currency'), t('csv.status'),

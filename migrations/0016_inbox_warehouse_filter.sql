@@ -1,0 +1,1 @@
+CREATE INDEX "reservations_warehouse_order_idx" ON "reservations" USING btree ("warehouse_id","order_id");
