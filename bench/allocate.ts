@@ -24,6 +24,9 @@ import { ALLOCATION_BATCH } from '../src/inventory/allocation-jobs';
 import { createLogger } from '../src/logger';
 import { EmbeddedQueue } from '../src/queue/embedded';
 
+/** OMNIHUB_ALLOCATION_SLOTS from the environment, to compare caps (the hub's default otherwise). */
+const slotsEnv = () => (process.env.OMNIHUB_ALLOCATION_SLOTS ? { OMNIHUB_ALLOCATION_SLOTS: process.env.OMNIHUB_ALLOCATION_SLOTS } : {});
+
 function arg(args: string[], name: string, def: number): number {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : def;
@@ -50,7 +53,7 @@ function pgbench(url: string, script: string, clients: number, seconds: number):
   return Number(m[1]);
 }
 
-async function freshDatabase(base: string): Promise<{ url: string; database: Database; drop(): Promise<void> }> {
+export async function freshDatabase(base: string): Promise<{ url: string; database: Database; drop(): Promise<void> }> {
   const name = `omnihub_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
@@ -73,7 +76,7 @@ async function freshDatabase(base: string): Promise<{ url: string; database: Dat
   };
 }
 
-async function setup(ctx: Ctx, skus: string[], stock: Array<{ sku: string; wh: number; qty: number }>) {
+export async function setup(ctx: Ctx, skus: string[], stock: Array<{ sku: string; wh: number; qty: number }>) {
   const db = ctx.db;
   await db.execute(sql`insert into connections (id, type, name, config) values ('00000000-0000-4000-8000-000000000001', 'manual', 'Bench', '{}'::jsonb) on conflict do nothing`);
   await db.execute(sql`insert into warehouses (code, name, priority) values ('WH-A', 'A', 1), ('WH-B', 'B', 2), ('WH-C', 'C', 3)`);
@@ -90,7 +93,7 @@ async function setup(ctx: Ctx, skus: string[], stock: Array<{ sku: string; wh: n
   }
 }
 
-async function insertOrders(ctx: Ctx, orders: Array<Array<{ sku: string; qty: number }>>) {
+export async function insertOrders(ctx: Ctx, orders: Array<Array<{ sku: string; qty: number }>>) {
   const base = Date.UTC(2026, 0, 1);
   for (let i = 0; i < orders.length; i += 2000) {
     const chunk = orders.slice(i, i + 2000).map((lines, j) => ({
@@ -161,7 +164,7 @@ export async function run(args: string[]): Promise<void> {
     const stockA = Math.floor(hotOrders * 0.5);
     const stockB = Math.floor(hotOrders * 0.45);
     const b = await freshDatabase(base);
-    const hub = await openHub(loadConfig({ DATABASE_URL: b.url, LOG_LEVEL: 'silent', OMNIHUB_SECRET_KEY: Buffer.alloc(32, 1).toString('base64') }), { database: b.database, queue: new EmbeddedQueue(b.database.db), skipMigrate: true, log });
+    const hub = await openHub(loadConfig({ DATABASE_URL: b.url, LOG_LEVEL: 'silent', OMNIHUB_SECRET_KEY: Buffer.alloc(32, 1).toString('base64'), ...slotsEnv() }), { database: b.database, queue: new EmbeddedQueue(b.database.db), skipMigrate: true, log });
     await setup(hub.ctx, ['HOT'], [{ sku: 'HOT', wh: 0, qty: stockA }, { sku: 'HOT', wh: 1, qty: stockB }, { sku: 'HOT', wh: 2, qty: 0 }]);
     await insertOrders(hub.ctx, Array.from({ length: hotOrders }, () => [{ sku: 'HOT', qty: 1 }]));
     const secs = await allocateAll(hub.ctx, allocators, { sku: 'HOT', limit: batch });
@@ -187,7 +190,7 @@ export async function run(args: string[]): Promise<void> {
     const skuCount = arg(args, 'skus', 10_000);
     const batch = arg(args, 'spread-batch', 100);
     const b = await freshDatabase(base);
-    const hub = await openHub(loadConfig({ DATABASE_URL: b.url, LOG_LEVEL: 'silent', OMNIHUB_SECRET_KEY: Buffer.alloc(32, 1).toString('base64') }), { database: b.database, queue: new EmbeddedQueue(b.database.db), skipMigrate: true, log });
+    const hub = await openHub(loadConfig({ DATABASE_URL: b.url, LOG_LEVEL: 'silent', OMNIHUB_SECRET_KEY: Buffer.alloc(32, 1).toString('base64'), ...slotsEnv() }), { database: b.database, queue: new EmbeddedQueue(b.database.db), skipMigrate: true, log });
     const skus = Array.from({ length: skuCount }, (_, i) => `S${String(i).padStart(5, '0')}`);
     let seed = 42;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);

@@ -14,6 +14,8 @@ const EnvSchema = z.object({
   OMNIHUB_ALLOWED_PRIVATE_HOSTS: z.string().default(''),
   OMNIHUB_QUEUE_PREFIX: z.string().default('omnihub'),
   OMNIHUB_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Batch allocations writing at once across all workers (PostgreSQL advisory-lock slots); 0 = no cap. */
+  OMNIHUB_ALLOCATION_SLOTS: z.coerce.number().int().min(0).max(256).default(2),
   OMNIHUB_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   OMNIHUB_DEFAULT_LOCALE: z.enum(['en', 'zh-CN', 'zh-TW']).default('en'),
   OMNIHUB_TIMEZONE: z.string().default('UTC'),
@@ -45,6 +47,7 @@ export interface Config {
   allowedPrivateHosts: string[];
   queuePrefix: string;
   workerConcurrency: number;
+  allocationSlots: number;
   bodyLimitBytes: number;
   defaultLocale: 'en' | 'zh-CN' | 'zh-TW';
   timezone: string;
@@ -78,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedPrivateHosts: e.OMNIHUB_ALLOWED_PRIVATE_HOSTS.split(',').map((s) => s.trim()).filter(Boolean),
     queuePrefix: e.OMNIHUB_QUEUE_PREFIX,
     workerConcurrency: e.OMNIHUB_WORKER_CONCURRENCY,
+    allocationSlots: e.OMNIHUB_ALLOCATION_SLOTS,
     bodyLimitBytes: e.OMNIHUB_BODY_LIMIT_BYTES,
     defaultLocale: e.OMNIHUB_DEFAULT_LOCALE,
     timezone: e.OMNIHUB_TIMEZONE,

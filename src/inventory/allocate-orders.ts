@@ -52,6 +52,23 @@ export interface AllocateHooks {
 const ACTIVE = ['open', 'on_hold'];
 /** First key of the two-key advisory lock that makes allocators of one SKU take turns. */
 const ALLOCATOR_LOCK_CLASS = 7_310_001;
+/** First key of the advisory locks that cap how many batch allocations write at once (the slots). */
+const ALLOCATOR_SLOT_CLASS = 7_310_002;
+
+/**
+ * Takes one of `slots` allocation slots for this transaction: the first free one, else waits for one.
+ * Batches of orders over many SKUs lock hundreds of stock rows each; past a few at once they mostly
+ * wait on each other's rows (and redo optimistic plans), so more workers made allocation slower, not
+ * faster. Capping the writers keeps the database busy without the convoy. Only throughput depends on
+ * it: correctness is the guarded UPDATE's.
+ */
+async function takeAllocationSlot(tx: Tx, slots: number): Promise<void> {
+  if (slots <= 0) return;
+  const free = await tx.execute(sql`
+    select s from generate_series(0, ${slots - 1}::int) s where pg_try_advisory_xact_lock(${ALLOCATOR_SLOT_CLASS}, s) limit 1`);
+  if (free.rows.length > 0) return;
+  await tx.execute(sql`select pg_advisory_xact_lock(${ALLOCATOR_SLOT_CLASS}, ${Math.floor(Math.random() * slots)}::int)`);
+}
 
 /**
  * Allocates orders in one transaction: locks the orders (skipping ones another allocator holds),
@@ -80,6 +97,7 @@ export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: Allo
         order by placed_at, id
         for no key update ${p.orderIds.length > 1 ? sql`skip locked` : sql``}`);
     } else if (!p.sku) {
+      await takeAllocationSlot(tx, ctx.config.allocationSlots);
       ordersRes = await tx.execute(sql`
         select id, connection_id, status, fulfillment_status, allocation_status, exceptions from orders
         where allocation_status = 'pending'
@@ -92,6 +110,8 @@ export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: Allo
       // is for throughput only; the guarded UPDATE still decides what is reserved (correctness does not
       // depend on it, see reserveGuarded). lock_timeout applies, so a stuck holder fails the job, retried.
       await tx.execute(sql`select pg_advisory_xact_lock(${ALLOCATOR_LOCK_CLASS}, hashtext(${p.sku!}))`);
+      // The slot after the SKU lock: a slot holder never waits for a SKU lock, so the two cannot deadlock.
+      await takeAllocationSlot(tx, ctx.config.allocationSlots);
       const states = p.includeBackordered ? ['pending', 'backordered', 'partial'] : ['pending'];
       ordersRes = await tx.execute(sql`
         select id, connection_id, status, fulfillment_status, allocation_status, exceptions from orders
