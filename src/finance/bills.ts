@@ -137,9 +137,10 @@ export async function billPrefill(ctx: Ctx, purchaseOrder: string, issueDate?: s
   const lines = await billable(q(ctx), po.id);
   const date = issueDate ?? ctx.now().toISOString().slice(0, 10);
   const terms = termsDays(supplier.paymentTerms);
+  const functionalCurrency = (await getCompanySettings(ctx)).functionalCurrency;
   return {
     purchaseOrderId: po.id, purchaseOrderNumber: po.number, status: po.status, receivable: RECEIVED.includes(po.status),
-    supplierId: supplier.id, supplierCode: supplier.code, supplierName: supplier.name, currency: po.currency,
+    supplierId: supplier.id, supplierCode: supplier.code, supplierName: supplier.name, currency: po.currency, functionalCurrency,
     paymentTerms: supplier.paymentTerms, termsDays: terms, issueDate: date, dueDate: terms === null ? null : addDays(date, terms),
     lines: lines.map((l) => ({ poLineId: l.id, lineNo: l.lineNo, sku: l.sku, ordered: l.ordered, received: l.accepted, billed: l.billed, quantity: l.billable, unitPriceMinor: l.unitCostMinor })),
   };
