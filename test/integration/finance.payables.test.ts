@@ -148,6 +148,11 @@ describe('supplier payments', () => {
     expect(r2.id).toBe(r1.id);
     expect((await ok(t.api('GET', `/api/v1/bills/${c.id}`))).status).toBe('paid');
 
+    // Two payments racing for the whole of one bill: one wins, the other is refused, nothing is paid twice.
+    const race = await Promise.all(['WIRE-R1', 'WIRE-R2'].map((reference) => t.api('POST', '/api/v1/supplier-payments', { supplier: 'SPLIT', reference, currency: 'USD', paidDate: '2026-03-26', applications: [{ billId: e.id, amountMinor: 1_000 }] })));
+    expect(race.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await ok(t.api('GET', `/api/v1/bills/${e.id}`)))).toMatchObject({ status: 'paid', paidMinor: 1_000 });
+
     // A void bill cannot be paid; a paid one cannot be voided.
     const d = await bill('S-4', 1);
     await ok(t.api('POST', `/api/v1/bills/${d.id}/void`));
