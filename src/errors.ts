@@ -41,8 +41,11 @@ export class NotFoundError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
+  /** The request fields the conflict is about (`applications.1.amountMinor`), when it is about some. */
+  readonly errors?: FieldError[];
+  constructor(code: string, message: string, details?: Record<string, unknown>, errors?: FieldError[]) {
     super(code, message, { status: 409, details });
+    this.errors = errors;
   }
 }
 

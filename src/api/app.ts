@@ -1,4 +1,5 @@
 import { accountingRoutes } from './routes/accounting';
+import { payablesRoutes } from './routes/payables';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -124,6 +125,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
   keyRoutes(app);
   financeRoutes(app);
   accountingRoutes(app);
+  payablesRoutes(app);
   inventoryRoutes(app);
   webhookRoutes(app);
   outboundRoutes(app);

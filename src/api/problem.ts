@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { AppError, ValidationError, zodFieldErrors, type FieldError } from '../errors';
+import { AppError, ConflictError, ValidationError, zodFieldErrors, type FieldError } from '../errors';
 import { catalogues, fromAcceptLanguage, type MessageKey } from '../i18n/index';
 
 export interface Problem {
@@ -58,6 +58,7 @@ export function toProblem(err: unknown): Problem {
     const extra: Partial<Problem> = err.status >= 500 || err.retryable ? { retryable: err.retryable } : {};
     const after = err.details?.retryAfterSeconds;
     if (typeof after === 'number') extra.retryAfterSeconds = Math.max(1, after);
+    if (err instanceof ConflictError && err.errors?.length) extra.errors = err.errors;
     return problem(err.status, err.code, err.message, extra);
   }
   if (err instanceof z.ZodError) return problem(400, 'validation_failed', 'The request is not valid.', { errors: zodFieldErrors(err.issues) });

@@ -12,10 +12,10 @@ export const scopeAreas = {
     'stock', 'products', 'warehouses', 'listings', 'allocation-settings', 'forecasts',
     'suppliers', 'supplier-items', 'supplier-quotes', 'purchase-orders', 'purchasing', 'replenishment',
   ],
-  /** Payouts, reconciliation, journals, settlements, the ledger, receivables, budgets, rates, statements. */
+  /** Payouts, reconciliation, journals, settlements, the ledger, receivables, payables, budgets, rates, statements. */
   finance: [
     'payouts', 'discrepancies', 'journals', 'settlements', 'finance', 'fx-rates', 'invoices', 'payments', 'credit-notes',
-    'receivables', 'budgets', 'bank-statements', 'reports',
+    'receivables', 'bills', 'supplier-payments', 'payables', 'budgets', 'bank-statements', 'reports',
   ],
   /** Channel and accounting connections and their sync runs. */
   connections: ['connections', 'connectors'],

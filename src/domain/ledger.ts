@@ -12,6 +12,8 @@ export const accountRoles = [
   // Receivables, stock valuation, payables, equity and operating costs (statements, budgets).
   'receivables', 'inventory', 'payables', 'customer_credits', 'opening_equity', 'retained_earnings', 'cogs', 'shrinkage',
   'shipping_expense', 'operating_expenses', 'marketing',
+  // Payables: billed price minus PO price (expensed; the inventory stays at the PO cost receipts used).
+  'purchase_price_variance',
 ] as const;
 export type AccountRole = (typeof accountRoles)[number];
 

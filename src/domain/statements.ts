@@ -75,6 +75,8 @@ export function plSection(role: string, kind: string): string | null {
     case 'shipping_income': return 'shipping_income';
     case 'refunds': return 'refunds';
     case 'cogs': return 'cogs';
+    // Part of the cost of what was sold, in its own account (see the payables seed migration).
+    case 'purchase_price_variance': return 'cogs';
     case 'fees': return 'fees';
     case 'chargebacks': return 'chargebacks';
     case 'adjustments': return 'processor_adjustments';

@@ -26,6 +26,8 @@ export const CompanySettings = z.object({
   /** Credit terms for invoices when the request names none (the customer's terms, once customers keep them, win). */
   defaultTermsDays: z.number().int().min(0).max(365).default(30),
   invoicePrefix: z.string().trim().min(1).max(20).regex(/^[A-Za-z0-9-]+$/).default('INV-'),
+  /** Three-way match: a billed unit price within this percent of the PO price is not a variance (0 = exact). */
+  billPriceTolerancePercent: z.number().min(0).max(100).default(0),
 });
 export type CompanySettings = z.output<typeof CompanySettings>;
 

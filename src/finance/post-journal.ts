@@ -14,11 +14,14 @@ export interface JournalLineInput {
   debitMinor: number;
   creditMinor: number;
   currency: string;
+  /** The document amount when it is in another currency than the line (a EUR bill booked in USD). */
+  presentmentMinor?: number | null;
+  presentmentCurrency?: string | null;
   memo?: string | null;
 }
 
 export interface JournalInput {
-  kind: 'invoice' | 'payment' | 'payment_application' | 'credit_note' | 'cogs' | 'stock_adjustment' | 'manual' | 'fx_revaluation';
+  kind: 'invoice' | 'payment' | 'payment_application' | 'credit_note' | 'cogs' | 'stock_adjustment' | 'manual' | 'fx_revaluation' | 'bill' | 'bill_void' | 'supplier_payment';
   entryDate: string;
   memo: string;
   /** Deterministic: posting the same document twice finds the first entry. */
@@ -47,7 +50,9 @@ export async function postJournal(ctx: Ctx, input: JournalInput): Promise<{ id: 
     const recs = lines.map((l, i) => {
       const accountId = l.accountCode ? byCode.get(l.accountCode) : l.role ? byRole.get(l.role) : undefined;
       if (!accountId) throw new ValidationError([{ path: `lines.${i}.${l.accountCode ? 'accountCode' : 'role'}`, message: `no account ${l.accountCode ?? l.role}` }]);
-      return { position: i, account_id: accountId, debit: l.debitMinor, credit: l.creditMinor, currency: l.currency, memo: l.memo ?? null };
+      // Presentment only when given, so the fingerprint of every other entry stays as it was.
+      const presentment = l.presentmentCurrency ? { presentment_minor: l.presentmentMinor ?? null, presentment_currency: l.presentmentCurrency } : {};
+      return { position: i, account_id: accountId, debit: l.debitMinor, credit: l.creditMinor, currency: l.currency, memo: l.memo ?? null, ...presentment };
     });
     const fingerprint = JSON.stringify({ date: input.entryDate, lines: recs });
     const ins = await tx.execute(sql`
@@ -61,9 +66,10 @@ export async function postJournal(ctx: Ctx, input: JournalInput): Promise<{ id: 
     }
     const id = String(created.id);
     await tx.execute(sql`
-      insert into journal_lines (entry_id, position, account_id, debit_minor, credit_minor, currency, memo)
-      select ${id}::uuid, r.position, r.account_id, r.debit, r.credit, r.currency, r.memo
-      from jsonb_to_recordset(${JSON.stringify(recs)}::jsonb) as r(position int, account_id uuid, debit bigint, credit bigint, currency text, memo text)`);
+      insert into journal_lines (entry_id, position, account_id, debit_minor, credit_minor, currency, memo, presentment_minor, presentment_currency)
+      select ${id}::uuid, r.position, r.account_id, r.debit, r.credit, r.currency, r.memo, r.presentment_minor, r.presentment_currency
+      from jsonb_to_recordset(${JSON.stringify(recs)}::jsonb)
+        as r(position int, account_id uuid, debit bigint, credit bigint, currency text, memo text, presentment_minor bigint, presentment_currency text)`);
     return { id, created: true };
   });
 }

@@ -4,6 +4,7 @@ export const outboundEventTypes = [
   'payout.reconciled', 'discrepancy.opened', 'journal.synced',
   'purchase_order.sent', 'purchase_order.received', 'purchase_order.cancelled',
   'budget.threshold_reached', 'invoice.issued', 'payment.received',
+  'bill.opened', 'supplier_payment.made',
   'customer.segment_entered', 'customer.task_created',
 ] as const;
 export type OutboundEventType = (typeof outboundEventTypes)[number];

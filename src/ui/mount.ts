@@ -15,6 +15,7 @@ import { financeRoutes } from './pages/finance';
 import { inboxRoutes } from './pages/inbox';
 import { loginRoutes, logoutRoute } from './pages/login';
 import { orderRoutes } from './pages/order';
+import { payablesRoutes } from './pages/payables';
 import { purchasingRoutes } from './pages/purchasing';
 import { statementRoutes } from './pages/statements';
 import { stockRoutes } from './pages/stock';
@@ -39,6 +40,7 @@ function registerCore(): void {
   registerUiModule({ nav: { href: '/purchasing', label: 'nav.purchasing', order: 50 }, routes: purchasingRoutes });
   // Statements, receivables, budgets and rates live under /finance (the Finance nav entry).
   registerUiModule({ routes: statementRoutes });
+  registerUiModule({ routes: payablesRoutes });
   registerUiModule({ nav: { href: '/customers', label: 'nav.customers', order: 25 }, routes: customerRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
   registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });

@@ -12,3 +12,4 @@ export * from './purchasing';
 export * from './accounting';
 export * from './customers';
 export * from './users';
+export * from './payables';

@@ -2,6 +2,7 @@ import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
 import { uiMessages } from './ui';
 import { financeReportsMessages } from './finance-reports';
+import { payablesMessages } from './payables';
 import { customersMessages } from './customers';
 import { opsMessages } from './ops';
 /**
@@ -451,6 +452,7 @@ export const en = {
   ...purchasingMessages.en,
   ...uiMessages.en,
   ...financeReportsMessages.en,
+  ...payablesMessages.en,
   ...customersMessages.en,
   ...opsMessages.en,
 } as const;

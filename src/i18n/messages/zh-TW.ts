@@ -1,4 +1,5 @@
 import { financeReportsMessages } from './finance-reports';
+import { payablesMessages } from './payables';
 import { customersMessages } from './customers';
 import type { MessageKey } from './en';
 import { salesMessages } from './sales';
@@ -450,6 +451,7 @@ export const zhTW: Record<MessageKey, string> = {
   ...purchasingMessages.zhTW,
   ...uiMessages.zhTW,
   ...financeReportsMessages.zhTW,
+  ...payablesMessages.zhTW,
   ...customersMessages.zhTW,
   ...opsMessages.zhTW,
 };

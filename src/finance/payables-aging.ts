@@ -1,0 +1,122 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Ctx } from '../context';
+import { q } from '../db/transaction';
+import { convertExact } from '../domain/fx-rates';
+import { fromMinor } from '../domain/money';
+import { dueCalendar } from '../domain/payables';
+import { agingBucket, agingBuckets, daysBetween, type AgingBucket } from '../domain/receivables';
+import { toCsv } from '../exports/csv';
+import { Currency, Day, parse } from './bills';
+import { getCompanySettings } from './company-settings';
+import { loadRateBook } from './fx-rates';
+
+export const PayablesAgingQuery = z.object({ at: Day.optional(), currency: Currency.optional() });
+
+type Buckets = Record<AgingBucket, number>;
+const zero = (): Buckets => ({ current: 0, d1_30: 0, d31_60: 0, d61_90: 0, d90_plus: 0 });
+
+/**
+ * Aged payables at a date: what each approved bill still owed on that day (payments applied up to
+ * it), bucketed by days past due exactly as receivables are: current (not yet due, or due that day),
+ * 1–30, 31–60, 61–90, over 90. Per supplier and currency, totals per currency and in the functional
+ * currency at that day's rate. Drafts (not approved) and void bills owe nothing.
+ */
+export async function payablesAging(ctx: Ctx, query: unknown) {
+  const p = parse(PayablesAgingQuery, query);
+  const at = p.at ?? ctx.now().toISOString().slice(0, 10);
+  const functional = p.currency ?? (await getCompanySettings(ctx)).functionalCurrency;
+  const res = await q(ctx).execute(sql`
+    select b.id, b.number, s.code as supplier_code, s.name as supplier_name, b.currency, b.due_date::text as due_date,
+      b.total_minor - coalesce((select sum(a.amount_minor) from supplier_payment_applications a where a.bill_id = b.id and a.applied_date <= ${at}::date), 0) as open_minor
+    from bills b join suppliers s on s.id = b.supplier_id
+    where b.issue_date <= ${at}::date and b.status not in ('draft', 'void')
+    order by s.code, b.due_date, b.number`);
+  const rates = await loadRateBook(ctx, at);
+  const suppliers = new Map<string, { supplierCode: string; supplierName: string; currency: string; buckets: Buckets; totalMinor: number; bills: Array<{ id: string; number: string; dueDate: string; daysPastDue: number; bucket: AgingBucket; openMinor: number }> }>();
+  const totals = new Map<string, Buckets>();
+  const functionalTotals = zero();
+  const missing = new Set<string>();
+  for (const row of res.rows as Array<Record<string, unknown>>) {
+    const open = Number(row.open_minor);
+    if (open <= 0) continue;
+    const cur = String(row.currency);
+    const days = daysBetween(String(row.due_date), at);
+    const bucket = agingBucket(days);
+    const k = `${String(row.supplier_code)}|${cur}`;
+    const s = suppliers.get(k) ?? { supplierCode: String(row.supplier_code), supplierName: String(row.supplier_name), currency: cur, buckets: zero(), totalMinor: 0, bills: [] };
+    s.buckets[bucket] += open;
+    s.totalMinor += open;
+    s.bills.push({ id: String(row.id), number: String(row.number), dueDate: String(row.due_date), daysPastDue: Math.max(0, days), bucket, openMinor: open });
+    suppliers.set(k, s);
+    const t = totals.get(cur) ?? zero();
+    t[bucket] += open;
+    totals.set(cur, t);
+    const rate = rates.rate(cur, functional, at);
+    if (rate) functionalTotals[bucket] += convertExact(open, cur, functional, rate);
+    else missing.add(cur);
+  }
+  return {
+    at, functionalCurrency: functional, buckets: agingBuckets,
+    suppliers: [...suppliers.values()],
+    totals: Object.fromEntries([...totals.entries()].sort()) as Record<string, Buckets>,
+    functionalTotals, missingRates: [...missing].map((currency) => ({ currency, date: at })),
+  };
+}
+
+/** The aging as CSV: one row per supplier and currency, decimal amounts, a total row per currency. */
+export function payablesAgingCsv(r: Awaited<ReturnType<typeof payablesAging>>): string {
+  const money = (m: number, c: string) => fromMinor(m, c);
+  return toCsv(['supplier', 'name', 'currency', ...r.buckets, 'total'], [
+    ...r.suppliers.map((s) => [s.supplierCode, s.supplierName, s.currency, ...r.buckets.map((b) => money(s.buckets[b], s.currency)), money(s.totalMinor, s.currency)]),
+    ...Object.entries(r.totals).map(([cur, t]) => ['total', '', cur, ...r.buckets.map((b) => money(t[b], cur)), money(r.buckets.reduce((x, b) => x + t[b], 0), cur)]),
+  ]);
+}
+
+export const CalendarQuery = z.object({
+  at: Day.optional(),
+  weeks: z.coerce.number().int().min(1).max(26).default(8),
+});
+
+/**
+ * The due-date calendar as of a date: unpaid bills (open or partly paid) grouped overdue first, then
+ * by due week (Monday to Sunday) for the next weeks, then later; what each group asks per currency.
+ */
+export async function payablesCalendar(ctx: Ctx, query: unknown) {
+  const p = parse(CalendarQuery, query);
+  const at = p.at ?? ctx.now().toISOString().slice(0, 10);
+  const res = await q(ctx).execute(sql`
+    select b.id, b.number, s.code as supplier_code, s.name as supplier_name, b.currency, b.due_date::text as due_date,
+      b.total_minor - b.paid_minor as open_minor, b.status, b.match_status
+    from bills b join suppliers s on s.id = b.supplier_id
+    where b.status in ('open', 'partially_paid')`);
+  const items = (res.rows as Array<Record<string, unknown>>).map((r) => ({
+    id: String(r.id), number: String(r.number), supplierCode: String(r.supplier_code), supplierName: String(r.supplier_name),
+    currency: String(r.currency), dueDate: String(r.due_date), openMinor: Number(r.open_minor), status: String(r.status),
+    matchStatus: String(r.match_status), daysPastDue: Math.max(0, daysBetween(String(r.due_date), at)),
+  }));
+  const groups = dueCalendar(items, at, p.weeks).map((g) => {
+    const totals: Record<string, number> = {};
+    for (const b of g.items) totals[b.currency] = (totals[b.currency] ?? 0) + b.openMinor;
+    return { kind: g.kind, from: g.from, to: g.to, totals, bills: g.items };
+  });
+  return { at, weeks: p.weeks, groups };
+}
+
+export function payablesCalendarCsv(r: Awaited<ReturnType<typeof payablesCalendar>>): string {
+  return toCsv(['group', 'week_from', 'week_to', 'due_date', 'supplier', 'bill', 'currency', 'outstanding', 'days_past_due'],
+    r.groups.flatMap((g) => g.bills.map((b) => [g.kind, g.from, g.to, b.dueDate, b.supplierCode, b.number, b.currency, fromMinor(b.openMinor, b.currency), b.daysPastDue])));
+}
+
+export function billsCsv(items: Array<{ number: string; supplierCode: string | null; purchaseOrderNumber: string | null; issueDate: string; dueDate: string; currency: string; totalMinor: number; paidMinor: number; outstandingMinor: number; status: string; matchStatus: string; flags: string[] }>): string {
+  return toCsv(['bill', 'supplier', 'purchase_order', 'issue_date', 'due_date', 'currency', 'total', 'paid', 'outstanding', 'status', 'match', 'flags'],
+    items.map((b) => [b.number, b.supplierCode, b.purchaseOrderNumber, b.issueDate, b.dueDate, b.currency, fromMinor(b.totalMinor, b.currency),
+      fromMinor(b.paidMinor, b.currency), fromMinor(b.outstandingMinor, b.currency), b.status, b.matchStatus, b.flags.join(' ')]));
+}
+
+export function supplierPaymentsCsv(items: Array<{ reference: string; supplierCode: string | null; paidDate: string; currency: string; amountMinor: number; functionalCurrency: string; functionalAmountMinor: number; fxMinor: number; applications: Array<{ billNumber: string; amountMinor: number }> }>): string {
+  return toCsv(['reference', 'supplier', 'paid_date', 'currency', 'amount', 'functional_currency', 'functional_amount', 'realised_fx', 'bills'],
+    items.map((p) => [p.reference, p.supplierCode, p.paidDate, p.currency, fromMinor(p.amountMinor, p.currency), p.functionalCurrency,
+      fromMinor(p.functionalAmountMinor, p.functionalCurrency), fromMinor(p.fxMinor, p.functionalCurrency),
+      p.applications.map((a) => `${a.billNumber}:${fromMinor(a.amountMinor, p.currency)}`).join(' ')]));
+}
