@@ -68,6 +68,12 @@ function tokenKey(c: AmazonConfig): string {
   return `amazon:${lwaOrigin(c)}:${c.lwaClientId}:${createHash('sha256').update(c.refreshToken).digest('hex').slice(0, 24)}`;
 }
 
+/** SP-API budgets are per seller, region and operation; LWA's per client. */
+export function amazonRateKeys(c: { region: string; sellerId: string; lwaClientId: string }) {
+  const p = `amazon:${c.region}:${c.sellerId}`;
+  return { searchOrders: `${p}:searchOrders`, getReports: `${p}:getReports`, getReportDocument: `${p}:getReportDocument`, lwa: `amazon-lwa:${c.lwaClientId}` };
+}
+
 /** An SP-API client for one seller account: LWA access tokens (cached, single flight) and the Orders API. */
 export class AmazonClient {
   private readonly http: HttpClient;
@@ -80,11 +86,11 @@ export class AmazonClient {
       baseUrlField: 'config.baseUrl', allowedPrivateHosts: rt.allowedPrivateHosts, redisUrl: rt.redisUrl, keyPrefix: rt.keyPrefix,
       minBackoffMs: amazonHttpTuning.minBackoffMs, maxBackoffMs: amazonHttpTuning.maxBackoffMs, retries: amazonHttpTuning.retries,
     };
-    this.lwa = new HttpClient({ ...common, baseUrl: lwaOrigin(c), rateKey: `amazon-lwa:${c.lwaClientId}`, bucket: LWA_BUCKET, label: 'amazon-lwa' });
+    this.lwa = new HttpClient({ ...common, baseUrl: lwaOrigin(c), rateKey: amazonRateKeys(c).lwa, bucket: LWA_BUCKET, label: 'amazon-lwa' });
     this.http = new HttpClient({
       ...common,
       baseUrl: spApiOrigin(c),
-      rateKey: `amazon:${c.region}:${c.sellerId}:searchOrders`,
+      rateKey: amazonRateKeys(c).searchOrders,
       bucket: SEARCH_ORDERS_BUCKET,
       label: 'amazon',
       auth: async () => ({ 'x-amz-access-token': await this.accessToken() }),
@@ -103,8 +109,8 @@ export class AmazonClient {
         return true;
       },
     };
-    this.reports = new HttpClient({ ...authed, rateKey: `amazon:${c.region}:${c.sellerId}:getReports`, bucket: GET_REPORTS_BUCKET });
-    this.documents = new HttpClient({ ...authed, rateKey: `amazon:${c.region}:${c.sellerId}:getReportDocument`, bucket: GET_REPORT_DOCUMENT_BUCKET });
+    this.reports = new HttpClient({ ...authed, rateKey: amazonRateKeys(c).getReports, bucket: GET_REPORTS_BUCKET });
+    this.documents = new HttpClient({ ...authed, rateKey: amazonRateKeys(c).getReportDocument, bucket: GET_REPORT_DOCUMENT_BUCKET });
   }
 
   /**

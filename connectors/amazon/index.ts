@@ -1,6 +1,6 @@
 import type { Connector } from '../kit/connector';
 import { pullWindow, type WindowCursor } from '../kit/pull-window';
-import { AmazonClient, AmazonConfig } from './client';
+import { AmazonClient, AmazonConfig, amazonRateKeys } from './client';
 import { normalizeAmazonOrder } from './transform';
 
 /** searchOrders refuses a lastUpdatedBefore less than two minutes before the request; a minute of margin. */
@@ -17,6 +17,7 @@ export const amazonConnector: Connector<AmazonConfig> = {
   label: 'Amazon (SP-API)',
   configSchema: AmazonConfig,
   secretFields: ['lwaClientSecret', 'refreshToken'],
+  rateKeys: (c) => Object.values(amazonRateKeys(c)),
   extractOrders: ({ body }) => ({ kind: 'orders', records: [JSON.parse(body)] }),
   normalize: normalizeAmazonOrder,
 

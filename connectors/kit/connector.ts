@@ -91,6 +91,8 @@ export interface Connector<C = Record<string, unknown>> {
   pullOrders?(rt: ConnectorRuntime<C>, cursor: Record<string, unknown> | null, opts: PullOptions): AsyncGenerator<PullPage>;
   /** Sets the channel's sellable quantity for these listings (where the channel supports it). Throw RemoteError on failure. */
   pushStock?(rt: ConnectorRuntime<C>, listings: StockPushItem[]): Promise<StockPushResult[]>;
+  /** The rate-governor buckets this connection's calls use (for its health: budget left, paused). */
+  rateKeys?(config: C, connectionId: string): string[];
 }
 
 /** One listing's available-to-sell, as the hub wants the channel to show it. */

@@ -34,6 +34,18 @@ describe('token bucket', () => {
     expect(g.peekWait('k', 1, 'webhook', D)).toBe(0);
   });
 
+  it('peeks at a bucket without taking from it: budget left, refill, pause; null for a bucket never used', async () => {
+    let now = 1000;
+    const g = new MemoryRateGovernor(() => now);
+    expect(await g.peek('k')).toBeNull();
+    await g.acquire('k', 30, 'webhook', D);
+    await g.observe('k', { pauseMs: 1500 }, D);
+    expect(await g.peek('k')).toEqual({ key: 'k', capacity: 100, available: 70, refillPerSecond: 10, pausedForMs: 1500 });
+    expect(await g.peek('k')).toEqual({ key: 'k', capacity: 100, available: 70, refillPerSecond: 10, pausedForMs: 1500 });
+    now += 1000;
+    expect(await g.peek('k')).toMatchObject({ available: 80, pausedForMs: 500 });
+  });
+
   it('reads Shopify call-limit headers and GraphQL throttle status', () => {
     expect(shopifyCallLimitSignal('32/40')).toEqual({ capacity: 40, available: 8 });
     expect(shopifyCallLimitSignal('garbage')).toBeUndefined();
@@ -61,6 +73,26 @@ describe.skipIf(!REDIS_URL)('shared governor in Redis', () => {
       const t1 = Date.now();
       await b.acquire('acct', 1, 'webhook', small);
       expect(Date.now() - t1).toBeGreaterThanOrEqual(700);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('peeks at the shared bucket from another process without taking from it', async () => {
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    const a = RedisRateGovernor.connect(REDIS_URL!, prefix);
+    const b = RedisRateGovernor.connect(REDIS_URL!, prefix);
+    try {
+      expect(await b.peek('acct')).toBeNull();
+      await a.acquire('acct', 30, 'webhook', { capacity: 40, refillPerSecond: 0.001 });
+      await a.observe('acct', { pauseMs: 5000 }, { capacity: 40, refillPerSecond: 0.001 });
+      const seen = await b.peek('acct');
+      expect(seen).toMatchObject({ key: 'acct', capacity: 40, refillPerSecond: 0.001 });
+      expect(seen!.available).toBeGreaterThanOrEqual(10);
+      expect(seen!.available).toBeLessThan(10.1);
+      expect(seen!.pausedForMs).toBeGreaterThan(4000);
+      expect((await b.peek('acct'))!.available).toBeLessThan(10.1);
     } finally {
       await a.close();
       await b.close();

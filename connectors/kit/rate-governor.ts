@@ -26,10 +26,27 @@ export interface BucketDefaults {
   refillPerSecond: number;
 }
 
+/** A bucket as it stands now (refilled to this moment), for health pages; nothing is taken. */
+export interface RateBucketState {
+  key: string;
+  capacity: number;
+  available: number;
+  refillPerSecond: number;
+  /** Ms until anyone may call again because the platform said wait (Retry-After, THROTTLED); 0 = not paused. */
+  pausedForMs: number;
+}
+
 /** Token bucket per channel account. `acquire` resolves when `cost` tokens were taken. */
 export interface RateGovernor {
   acquire(key: string, cost: number, priority: RatePriority, defaults: BucketDefaults, signal?: AbortSignal): Promise<void>;
   observe(key: string, signal: RateSignal, defaults: BucketDefaults): Promise<void>;
+  /** The bucket's state now, or null when no call has used it (in this process, or in Redis within the hour). */
+  peek(key: string): Promise<RateBucketState | null>;
+}
+
+function stateOf(key: string, b: Bucket, now: number): RateBucketState {
+  const available = Math.min(b.capacity, b.tokens + ((now - b.ts) * b.rate) / 1000);
+  return { key, capacity: b.capacity, available: Math.floor(available * 100) / 100, refillPerSecond: b.rate, pausedForMs: Math.max(0, b.pauseUntil - now) };
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -112,6 +129,11 @@ export class MemoryRateGovernor implements RateGovernor {
   async observe(key: string, s: RateSignal, d: BucketDefaults): Promise<void> {
     applySignal(this.bucket(key, d), this.clock(), s);
   }
+
+  async peek(key: string): Promise<RateBucketState | null> {
+    const b = this.buckets.get(key);
+    return b ? stateOf(key, b, this.clock()) : null;
+  }
 }
 
 // Same arithmetic as takeFromBucket/applySignal, atomically in Redis, on Redis' clock so that workers
@@ -152,7 +174,13 @@ if ARGV[6] ~= '' and tonumber(ARGV[6]) > 0 then pause = math.max(pause, now + to
 ${SAVE}
 return 1`;
 
+const PEEK_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+${LOAD}
+return {tostring(cap), tostring(tokens), tostring(rate), tostring(math.max(0, pause - now))}`;
+
 type GovernorRedis = Redis & {
+  omnihubRatePeek(key: string, cap: number, rate: number): Promise<[string, string, string, string] | null>;
   omnihubRateTake(key: string, cap: number, rate: number, cost: number, reserve: number): Promise<number>;
   omnihubRateObserve(key: string, cap: number, rate: number, sCap: string, sAvail: string, sRate: string, sPause: string): Promise<number>;
 };
@@ -165,6 +193,7 @@ export class RedisRateGovernor implements RateGovernor {
     const redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false }) as GovernorRedis;
     redis.defineCommand('omnihubRateTake', { numberOfKeys: 1, lua: TAKE_LUA });
     redis.defineCommand('omnihubRateObserve', { numberOfKeys: 1, lua: OBSERVE_LUA });
+    redis.defineCommand('omnihubRatePeek', { numberOfKeys: 1, lua: PEEK_LUA });
     return new RedisRateGovernor(redis, prefix);
   }
 
@@ -183,6 +212,14 @@ export class RedisRateGovernor implements RateGovernor {
   async observe(key: string, s: RateSignal, d: BucketDefaults): Promise<void> {
     const str = (v: number | undefined) => (v === undefined ? '' : String(v));
     await this.redis.omnihubRateObserve(this.k(key), d.capacity, d.refillPerSecond, str(s.capacity), str(s.available), str(s.refillPerSecond), str(s.pauseMs));
+  }
+
+  async peek(key: string): Promise<RateBucketState | null> {
+    // Read-only: the script refills to Redis' "now" but does not save.
+    const r = await this.redis.omnihubRatePeek(this.k(key), 0, 0);
+    if (!r) return null;
+    const [cap, tokens, rate, paused] = r.map(Number) as [number, number, number, number];
+    return { key, capacity: cap, available: Math.floor(tokens * 100) / 100, refillPerSecond: rate, pausedForMs: Math.round(paused) };
   }
 
   async close(): Promise<void> {

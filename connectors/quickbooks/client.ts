@@ -3,6 +3,9 @@ import { refreshTokenGrant, tokenCache } from '../kit/oauth';
 import { depositOf, type AccountingJournal } from '../kit/accounting-journal';
 import type { QuickBooksConfig } from './index';
 
+/** QuickBooks: per company (realm); the OAuth server per client. */
+export const quickbooksRateKeys = (c: { clientId: string; realmId: string }) => ({ api: `qbo:${c.realmId}`, oauth: `qbo-oauth:${c.clientId}` });
+
 /**
  * QuickBooks Online: JournalEntry with `requestid` (QBO's idempotency: a repeated request id answers
  * the first result), minorversion 75, 10 requests a second per realm, OAuth2 refreshed single-flight.
@@ -17,11 +20,11 @@ export class QuickBooksClient {
     const common = { allowedPrivateHosts: o.allowedPrivateHosts, redisUrl: o.redisUrl, keyPrefix: o.keyPrefix, minBackoffMs: o.minBackoffMs };
     this.oauth = new HttpClient({
       ...common, baseUrl: config.baseUrl ?? 'https://oauth.platform.intuit.com', baseUrlField: 'config.baseUrl',
-      rateKey: `qbo-oauth:${config.clientId}`, bucket: { capacity: 10, refillPerSecond: 1 }, label: 'quickbooks', retries: 3,
+      rateKey: quickbooksRateKeys(config).oauth, bucket: { capacity: 10, refillPerSecond: 1 }, label: 'quickbooks', retries: 3,
     });
     this.api = new HttpClient({
       ...common, baseUrl: config.baseUrl ?? 'https://quickbooks.api.intuit.com', baseUrlField: 'config.baseUrl',
-      rateKey: `qbo:${config.realmId}`, bucket: { capacity: 10, refillPerSecond: 10 }, label: 'quickbooks', retries: 5,
+      rateKey: quickbooksRateKeys(config).api, bucket: { capacity: 10, refillPerSecond: 10 }, label: 'quickbooks', retries: 5,
       auth: async () => ({ authorization: `Bearer ${await this.token()}` }),
       onUnauthorized: () => {
         tokenCache.invalidate(`qbo:${o.connectionId}`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Connector } from '../kit/connector';
+import { quickbooksRateKeys } from './client';
 
 export const QuickBooksConfig = z.object({
   realmId: z.string().min(1),
@@ -17,6 +18,7 @@ export const quickbooksConnector: Connector<QuickBooksConfig> = {
   label: 'QuickBooks Online (accounting)',
   configSchema: QuickBooksConfig,
   secretFields: ['clientSecret', 'refreshToken'],
+  rateKeys: (c) => Object.values(quickbooksRateKeys(c)),
   extractOrders: () => ({ kind: 'ignored', reason: 'quickbooks is an accounting target' }),
   normalize: () => {
     throw new Error('quickbooks is an accounting target, not an order source');

@@ -11,6 +11,11 @@ export interface ShopifyRuntime {
 }
 
 /** The query asked for more than Shopify allows in one call (MAX_COST_EXCEEDED): ask for fewer orders per page. */
+/** The shop's rate budgets: GraphQL cost points, and the REST call limit shared by every REST call (orders' OAuth, payouts). */
+export function shopifyRateKeys(shopDomain: string): { graphql: string; rest: string } {
+  return { graphql: `shopify:${shopDomain}:graphql`, rest: `shopify:${shopDomain}:rest` };
+}
+
 export class ShopifyQueryTooCostly extends RemoteError {
   constructor(message: string) {
     super(message, { retryable: false, remoteStatus: 200 });
@@ -81,7 +86,7 @@ export class ShopifyClient {
     this.gql = new HttpClient({
       ...common,
       label: 'shopify',
-      rateKey: `shopify:${cfg.shopDomain}:graphql`,
+      rateKey: shopifyRateKeys(cfg.shopDomain).graphql,
       bucket: { capacity: 2000, refillPerSecond: 100 },
       auth: async () => ({ 'x-shopify-access-token': await this.token() }),
       onUnauthorized: () => {
@@ -95,7 +100,7 @@ export class ShopifyClient {
     this.auth = new HttpClient({
       ...common,
       label: 'shopify oauth',
-      rateKey: `shopify:${cfg.shopDomain}:rest`,
+      rateKey: shopifyRateKeys(cfg.shopDomain).rest,
       bucket: { capacity: 40, refillPerSecond: 2 },
       readSignal: (r) => shopifyCallLimitSignal(r.headers.get('x-shopify-shop-api-call-limit')),
     });

@@ -2,7 +2,7 @@ import type { Connector, PulledRecord } from '../kit/connector';
 import { parseJsonSafe } from '../kit/json-bigint';
 import { pullWindow, type WindowCursor } from '../kit/pull-window';
 import { hmacSha256, safeEqual } from '../kit/signatures';
-import { ShopifyClient, ShopifyQueryTooCostly, type OrderNode } from './client';
+import { ShopifyClient, ShopifyQueryTooCostly, shopifyRateKeys, type OrderNode } from './client';
 import { ShopifyConfig } from './config';
 import { pushShopifyStock } from './push-stock';
 import { normalizeShopifyOrder, summarizeShopifyRefund } from './transform';
@@ -25,6 +25,7 @@ export const shopifyConnector: Connector<ShopifyConfig> = {
   label: 'Shopify',
   configSchema: ShopifyConfig,
   secretFields: ['accessToken', 'clientSecret', 'webhookSecret'],
+  rateKeys: (c) => Object.values(shopifyRateKeys(c.shopDomain)),
 
   verifyWebhook(req, config) {
     const secret = config.webhookSecret ?? config.clientSecret;

@@ -1,3 +1,4 @@
+import { shopifyRateKeys } from './client';
 import { HttpClient, type HttpResponse } from '../kit/http';
 import { parseJsonSafe } from '../kit/json-bigint';
 import { shopifyCallLimitSignal } from '../kit/rate-governor';
@@ -28,7 +29,7 @@ export class ShopifyPayoutsClient {
     this.version = config.apiVersion ?? '2026-01';
     this.http = new HttpClient({
       baseUrl: config.baseUrl ?? `https://${config.shopDomain}`, baseUrlField: config.baseUrl ? 'config.baseUrl' : 'config.shopDomain',
-      allowedPrivateHosts: o.allowedPrivateHosts, rateKey: `shopify:${config.shopDomain}`,
+      allowedPrivateHosts: o.allowedPrivateHosts, rateKey: shopifyRateKeys(config.shopDomain).rest,
       bucket: { capacity: 40, refillPerSecond: 2 }, redisUrl: o.redisUrl, keyPrefix: o.keyPrefix,
       auth: () => ({ 'x-shopify-access-token': config.accessToken }),
       readSignal: (res) => shopifyCallLimitSignal(res.headers.get('x-shopify-shop-api-call-limit')),

@@ -30,6 +30,9 @@ export interface SearchPage {
   cursor: string | null;
 }
 
+/** Square's limits are per application and seller; the connection stands for the seller. */
+export const squareRateKey = (connectionId: string): string => `square:${connectionId}`;
+
 /** Square's Orders and Catalog APIs for one seller account (bearer access token). */
 export class SquareClient {
   private readonly http: HttpClient;
@@ -42,7 +45,7 @@ export class SquareClient {
       redisUrl: rt.redisUrl,
       keyPrefix: rt.keyPrefix,
       // Rate limits are per application and seller; the connection id stands for the seller here.
-      rateKey: `square:${rt.connectionId}`,
+      rateKey: squareRateKey(rt.connectionId),
       bucket: SQUARE_BUCKET,
       label: 'square',
       auth: () => ({ authorization: `Bearer ${c.accessToken}`, 'square-version': c.apiVersion }),

@@ -1,7 +1,7 @@
 import type { Connector, WebhookRequest } from '../kit/connector';
 import { DEFAULT_LAG_MS, pullWindow, type WindowCursor } from '../kit/pull-window';
 import { hmacSha256, safeEqual } from '../kit/signatures';
-import { SquareClient, SquareConfig } from './client';
+import { SquareClient, SquareConfig, squareRateKey } from './client';
 import { normalizeSquareOrder } from './transform';
 import { pushSquareStock } from './push-stock';
 
@@ -42,6 +42,7 @@ export const squareConnector: Connector<SquareConfig> = {
   label: 'Square (POS)',
   configSchema: SquareConfig,
   secretFields: ['accessToken', 'webhookSignatureKey'],
+  rateKeys: (_c, id) => [squareRateKey(id)],
 
   verifyWebhook(req: WebhookRequest, config) {
     if (!config.webhookSignatureKey) return false;

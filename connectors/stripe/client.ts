@@ -11,13 +11,16 @@ export interface StripeClientOptions {
 
 interface List<T> { data: T[]; has_more: boolean }
 
+/** One budget per Stripe account (connection). */
+export const stripeRateKey = (connectionId: string): string => `stripe:${connectionId}`;
+
 /** Stripe's REST API through the kit's client: bearer secret key, cursor pages of 100. */
 export class StripeClient {
   private readonly http: HttpClient;
   constructor(config: StripeConfig, o: StripeClientOptions) {
     this.http = new HttpClient({
       baseUrl: config.baseUrl, baseUrlField: 'config.baseUrl', allowedPrivateHosts: o.allowedPrivateHosts,
-      rateKey: `stripe:${o.connectionId}`,
+      rateKey: stripeRateKey(o.connectionId),
       // Stripe allows 100 read requests/s in live mode (25 in test mode): stay under the lower one.
       bucket: { capacity: 25, refillPerSecond: 20 },
       redisUrl: o.redisUrl, keyPrefix: o.keyPrefix,

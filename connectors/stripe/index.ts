@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Connector } from '../kit/connector';
+import { stripeRateKey } from './client';
 
 export const StripeConfig = z.object({
   secretKey: z.string().min(8),
@@ -19,6 +20,7 @@ export const stripeConnector: Connector<StripeConfig> = {
   label: 'Stripe (payouts)',
   configSchema: StripeConfig,
   secretFields: ['secretKey'],
+  rateKeys: (_c, id) => [stripeRateKey(id)],
   extractOrders: () => ({ kind: 'ignored', reason: 'stripe connections carry payouts, not orders' }),
   normalize: () => {
     throw new Error('stripe connections carry payouts, not orders');

@@ -14,6 +14,9 @@ export interface WooOrderRecord {
   [k: string]: unknown;
 }
 
+/** One budget per site (host): WooCommerce publishes no limits, the host throttles. */
+export const woocommerceRateKey = (siteUrl: string): string => `woocommerce:${new URL(siteUrl).host}`;
+
 /** REST v3 client for one store: Basic auth with the consumer key/secret, polite default rate. */
 export class WooClient {
   private readonly http: HttpClient;
@@ -28,7 +31,7 @@ export class WooClient {
       keyPrefix: rt.keyPrefix,
       label: 'woocommerce',
       // WooCommerce publishes no limit headers; hosts throttle, so stay polite and obey 429 Retry-After.
-      rateKey: `woocommerce:${new URL(cfg.siteUrl).host}`,
+      rateKey: woocommerceRateKey(cfg.siteUrl),
       bucket: { capacity: 10, refillPerSecond: 5 },
       auth: () => ({ authorization: `Basic ${basic}` }),
     });

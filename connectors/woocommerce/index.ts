@@ -2,7 +2,7 @@ import type { Connector, PulledRecord } from '../kit/connector';
 import { parseJsonSafe } from '../kit/json-bigint';
 import { pullWindow, type WindowCursor } from '../kit/pull-window';
 import { hmacSha256, safeEqual } from '../kit/signatures';
-import { WooClient, type WooOrderRecord } from './client';
+import { WooClient, woocommerceRateKey, type WooOrderRecord } from './client';
 import { firstWooToken, nextWooToken, wooPageQuery, type WooToken } from './paging';
 import { WooConfig } from './config';
 import { normalizeWooOrder, wooGmt } from './transform';
@@ -24,6 +24,7 @@ export const woocommerceConnector: Connector<WooConfig> = {
   label: 'WooCommerce',
   configSchema: WooConfig,
   secretFields: ['consumerKey', 'consumerSecret', 'webhookSecret'],
+  rateKeys: (c) => [woocommerceRateKey(c.siteUrl)],
 
   verifyWebhook(req, config) {
     const given = req.headers['x-wc-webhook-signature'];

@@ -6,6 +6,9 @@ import { depositOf, type AccountingJournal } from '../kit/accounting-journal';
 
 const concurrent = new KeyedSemaphore(5);
 
+/** Xero: 60 calls a minute per tenant; the identity server per client. */
+export const xeroRateKeys = (c: { clientId: string; tenantId: string }) => ({ api: `xero:${c.tenantId}`, identity: `xero-identity:${c.clientId}` });
+
 /**
  * Xero Accounting API: ManualJournals with an Idempotency-Key, per-tenant throttling (60 calls a
  * minute, 5 at once) and OAuth2 refresh tokens refreshed once however many jobs need a token.
@@ -21,12 +24,12 @@ export class XeroClient {
     const common = { allowedPrivateHosts: o.allowedPrivateHosts, redisUrl: o.redisUrl, keyPrefix: o.keyPrefix, minBackoffMs: o.minBackoffMs };
     this.identity = new HttpClient({
       ...common, baseUrl: config.baseUrl ?? 'https://identity.xero.com', baseUrlField: 'config.baseUrl',
-      rateKey: `xero-identity:${config.clientId}`, bucket: { capacity: 10, refillPerSecond: 1 }, label: 'xero', retries: 3,
+      rateKey: xeroRateKeys(config).identity, bucket: { capacity: 10, refillPerSecond: 1 }, label: 'xero', retries: 3,
     });
     this.api = new HttpClient({
       ...common, baseUrl: config.baseUrl ?? 'https://api.xero.com', baseUrlField: 'config.baseUrl',
       // 60 calls per minute per tenant: one a second, small bursts.
-      rateKey: `xero:${config.tenantId}`, bucket: { capacity: 5, refillPerSecond: 1 }, label: 'xero', retries: 5,
+      rateKey: xeroRateKeys(config).api, bucket: { capacity: 5, refillPerSecond: 1 }, label: 'xero', retries: 5,
       auth: async () => ({ authorization: `Bearer ${await this.token()}`, 'xero-tenant-id': config.tenantId }),
       onUnauthorized: () => {
         tokenCache.invalidate(this.tokenKey);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Connector } from '../kit/connector';
+import { xeroRateKeys } from './client';
 
 export const XeroConfig = z.object({
   tenantId: z.string().min(1),
@@ -18,6 +19,7 @@ export const xeroConnector: Connector<XeroConfig> = {
   label: 'Xero (accounting)',
   configSchema: XeroConfig,
   secretFields: ['clientSecret', 'refreshToken'],
+  rateKeys: (c) => Object.values(xeroRateKeys(c)),
   extractOrders: () => ({ kind: 'ignored', reason: 'xero is an accounting target' }),
   normalize: () => {
     throw new Error('xero is an accounting target, not an order source');

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
+import { getConnector } from '../../connectors/registry';
+import { getRateGovernor, type RateBucketState } from '../../connectors/kit/rate-governor';
 
 export interface ConnectionHealth {
   connectionId: string;
@@ -14,10 +16,15 @@ export interface ConnectionHealth {
   /** Sync runs that failed for good in the last 24 hours. */
   failedRuns24h: number;
   /**
-   * `throttled` while the newest run waits to be retried after a transient failure (429, 5xx, timeouts:
-   * the rate governor paused the account or the platform was unavailable), else `ok`.
+   * From the rate governor's buckets of this connection and its newest run:
+   * `paused` — the platform said wait (Retry-After, THROTTLED) and nobody may call yet;
+   * `throttled` — the newest run waits to be retried after a transient failure (429, 5xx, timeouts);
+   * `low` — a budget is below a fifth of its size (calls are being spaced out);
+   * `ok` otherwise.
    */
-  rateLimit: 'ok' | 'throttled';
+  rateLimit: 'ok' | 'low' | 'throttled' | 'paused';
+  /** The rate budgets this connection's calls use, as they stand now (those used within the last hour). */
+  rateBuckets: RateBucketState[];
   deadLetters: number;
 }
 
@@ -30,7 +37,7 @@ export async function connectionHealth(ctx: Ctx): Promise<{ items: ConnectionHea
   const now = ctx.now();
   const [runs, failed, dead] = await Promise.all([
     db.execute(sql`
-      select c.id as connection_id, c.last_sync_at, last.*, active.id as a_id, active.kind as a_kind, active.status as a_status,
+      select c.id as connection_id, c.type as connection_type, c.config as connection_config, c.last_sync_at, last.*, active.id as a_id, active.kind as a_kind, active.status as a_status,
         active.pages as a_pages, active.orders_seen as a_orders, active.params as a_params, active.started_at as a_started
       from connections c
       left join lateral (
@@ -51,6 +58,22 @@ export async function connectionHealth(ctx: Ctx): Promise<{ items: ConnectionHea
   const deadBy = new Map((dead.rows as Array<{ connection_id: string; n: number }>).map((r) => [r.connection_id, Number(r.n)]));
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   const since = (p: unknown) => ((p as Record<string, unknown> | null)?.since as string | undefined) ?? null;
+  const governor = getRateGovernor({ redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix });
+  const buckets = new Map<string, RateBucketState[]>();
+  await Promise.all((runs.rows as Array<Record<string, unknown>>).map(async (r) => {
+    const id = String(r.connection_id);
+    let keys: string[] = [];
+    try {
+      // Only non-secret config fields name the buckets (shop domain, seller, tenant); secrets stay sealed.
+      keys = getConnector(String(r.connection_type))?.rateKeys?.(r.connection_config as never, id) ?? [];
+    } catch {
+      keys = [];
+    }
+    const states = await Promise.all(keys.map((k) => governor.peek(k).catch(() => null)));
+    buckets.set(id, states.filter((x): x is RateBucketState => x !== null));
+  }));
+  const rateState = (b: RateBucketState[], retrying: boolean): ConnectionHealth['rateLimit'] =>
+    b.some((x) => x.pausedForMs > 0) ? 'paused' : retrying ? 'throttled' : b.some((x) => x.available < x.capacity / 5) ? 'low' : 'ok';
   return {
     items: (runs.rows as Array<Record<string, unknown>>).map((r) => {
       const lastSyncAt = iso(r.last_sync_at);
@@ -67,7 +90,8 @@ export async function connectionHealth(ctx: Ctx): Promise<{ items: ConnectionHea
           since: since(r.a_params), startedAt: iso(r.a_started),
         } : null,
         failedRuns24h: failedBy.get(String(r.connection_id)) ?? 0,
-        rateLimit: r.status === 'retrying' ? 'throttled' : 'ok',
+        rateLimit: rateState(buckets.get(String(r.connection_id)) ?? [], r.status === 'retrying'),
+        rateBuckets: buckets.get(String(r.connection_id)) ?? [],
         deadLetters: deadBy.get(String(r.connection_id)) ?? 0,
       } satisfies ConnectionHealth;
     }),

@@ -95,11 +95,39 @@ const ConnectionsList: FC<{ v: View; items: ConnectionView[]; health: Map<string
   );
 };
 
+/** The rate-limit state in words, with a gauge per budget the connection's calls use. */
+const RateLimit: FC<{ v: View; h?: ConnectionHealth; gauges?: boolean }> = ({ v, h, gauges }) => {
+  const { t, number } = v.i18n;
+  const paused = Math.max(0, ...(h?.rateBuckets ?? []).map((b) => b.pausedForMs));
+  const state = h?.rateLimit ?? 'ok';
+  return (
+    <>
+      {state === 'paused' && <><Badge v={v} kind="syncStatus" value="retrying" /> <span class="small">{t('ui.conn.paused', { seconds: Math.ceil(paused / 1000) })}</span></>}
+      {state === 'throttled' && <><Badge v={v} kind="syncStatus" value="retrying" /> <span class="small">{t('ui.conn.throttled')}</span></>}
+      {state === 'low' && <span class="small tone-text-warn">{t('ui.conn.rateLow')}</span>}
+      {state === 'ok' && t('ui.conn.rateOk')}
+      {gauges && (h?.rateBuckets ?? []).length > 0 && (
+        <ul class="rate-buckets">
+          {(h?.rateBuckets ?? []).map((b) => (
+            <li>
+              <label class="small">
+                <code>{b.key}</code>{' '}
+                <meter min={0} max={b.capacity} low={b.capacity / 5} optimum={b.capacity} value={b.available}>{number(Math.floor(b.available))}</meter>{' '}
+                {t('ui.conn.bucket', { available: number(Math.floor(b.available)), capacity: number(b.capacity), rate: number(b.refillPerSecond) })}
+              </label>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+};
+
 const Problems: FC<{ v: View; conn: ConnectionView; h?: ConnectionHealth }> = ({ v, conn, h }) => {
   const { t } = v.i18n;
   const items = [
     conn.statusReason && <div class="small tone-text-bad">{conn.statusReason}</div>,
-    h?.rateLimit === 'throttled' && <div><Badge v={v} kind="syncStatus" value="retrying" /> <span class="small">{t('ui.conn.throttled')}</span></div>,
+    h && h.rateLimit !== 'ok' && <div><RateLimit v={v} h={h} /></div>,
     (h?.failedRuns24h ?? 0) > 0 && <div class="small tone-text-bad">{t('ui.conn.failedRuns', { count: h?.failedRuns24h ?? 0 })}</div>,
     (h?.deadLetters ?? 0) > 0 && <div><a href={`/connections/${conn.id}#dead-letters`}>{t('connections.deadLetters', { count: h?.deadLetters ?? 0 })}</a></div>,
   ].filter(Boolean);
@@ -167,7 +195,7 @@ export const SyncProgress: FC<{ v: View; conn: ConnectionView; h?: ConnectionHea
         <dt>{t('connections.lastSync')}</dt><dd>{conn.supportsPull ? <Lag v={v} h={h} /> : t('ui.conn.webhooksOnly')}</dd>
         <dt>{t('ui.conn.lastRun')}</dt><dd><RunState v={v} h={h} /></dd>
         <dt>{t('ui.conn.failures24h')}</dt><dd>{number(h?.failedRuns24h ?? 0)}</dd>
-        <dt>{t('ui.conn.rateLimit')}</dt><dd>{h?.rateLimit === 'throttled' ? <><Badge v={v} kind="syncStatus" value="retrying" /> <span class="small">{t('ui.conn.throttled')}</span></> : t('ui.conn.rateOk')}</dd>
+        <dt>{t('ui.conn.rateLimit')}</dt><dd><RateLimit v={v} h={h} gauges /></dd>
         <dt>{t('connections.deadLettersTitle')}</dt><dd>{number(h?.deadLetters ?? 0)}</dd>
       </dl>
       {active && (
