@@ -33,7 +33,7 @@ export function connectionRoutes(app: OpenAPIHono<AppEnv>): void {
   // Before /{id}, which would otherwise take "health" for an id.
   route(app, {
     method: 'get', path: '/api/v1/connections/health', tags: ['connections'],
-    summary: 'Health of every connection: last sync and lag, the newest and the active run (backfill progress), failures in 24 h, throttling, dead letters',
+    summary: 'Health of every connection: last sync and lag, the newest and the active run (backfill progress), failures in 24 h, rate-limit state (paused, throttled, low, ok) with each rate budget, dead letters',
     responses: { 200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) })) },
   }, async (c) => c.json(await connectionHealth(c.get('ctx'))));
 
