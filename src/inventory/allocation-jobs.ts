@@ -6,7 +6,12 @@ import { afterStockChange } from './after-stock-change';
 import { allocateOrders, type AllocateResult } from './allocate-orders';
 import { enqueueSkuAllocation } from './request-allocation';
 
-export const ALLOCATION_BATCH = 500;
+/**
+ * Orders per allocation transaction of a SKU job. Each batch costs a fixed share (its select, the stock
+ * rows, the commit) besides its rows; on the hot-SKU benchmark 2,000 per batch allocated ~1.5× the lines
+ * per second of 500 (one flash sale's backlog in one transaction of a few hundred ms).
+ */
+export const ALLOCATION_BATCH = 2000;
 
 /**
  * The `order.allocate` job: for a SKU, keeps taking batches of the oldest waiting orders until none
