@@ -1,4 +1,5 @@
 import { foldOrderCounts } from '../src/inbox/count-orders';
+import { applyChannelRefunds } from '../src/sales/channel-refunds';
 import { runSync } from '../src/connections/run-sync';
 import { runNightlyRfm } from '../src/customers/compute-rfm';
 import { produceFollowUps } from '../src/customers/follow-ups';
@@ -32,7 +33,7 @@ export const processors: ProcessorMap = {
       type: o.outcome === 'created' ? 'order.created' : 'order.updated',
       data: { orderId: o.id, connectionId: o.connectionId, externalId: o.externalId },
     })));
-    await queueAfterDrain(ctx, s.orders);
+    await queueAfterDrain(ctx, s.orders, s.refunds);
   },
   'inbox.sweep': async (ctx) => {
     const { pending, oldestAgeMs } = await pendingEventStats(ctx);
@@ -100,6 +101,10 @@ export const processors: ProcessorMap = {
   },
   'finance.budgets-check': async (ctx, p) => {
     await checkBudgets(ctx, p);
+  },
+  'sales.channel-refunds': async (ctx, p) => {
+    const out = await applyChannelRefunds(ctx, p.refunds);
+    ctx.log.debug({ refunds: out }, 'channel refunds applied');
   },
   'customers.resolve': async (ctx, p) => {
     // A backfill commits chunk by chunk: a retry after a crash starts from what is still unlinked.

@@ -16,8 +16,21 @@ export interface WebhookEnvelope {
 }
 
 /** What a stored raw event contains, as far as orders go. */
+/** A refund the channel made, with the units it took back (a return to mirror in the hub). */
+export interface ChannelRefund {
+  /** The order's id on the channel (the unified order's externalId). */
+  orderExternalId: string;
+  refundId: string;
+  createdAt: string;
+  currency: string;
+  amountMinor: number;
+  /** Refunded units by SKU; empty for a refund of money only (no goods). */
+  lines: Array<{ sku: string | null; quantity: number }>;
+}
+
 export type Extracted =
   | { kind: 'orders'; records: unknown[] }
+  | { kind: 'refund'; refund: ChannelRefund }
   | {
       kind: 'ignored';
       reason: string;

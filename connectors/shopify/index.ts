@@ -46,10 +46,10 @@ export const shopifyConnector: Connector<ShopifyConfig> = {
     if (path === 'poll') return { kind: 'orders', records: [JSON.parse(body)] };
     if (topic && SHOPIFY_ORDER_TOPICS.has(topic)) return { kind: 'orders', records: [parseJsonSafe(body)] };
     if (topic === 'refunds/create') {
-      // A refund body does not carry the order; Shopify follows it with orders/updated (refunds, financial
-      // status), and the reconciliation pull catches that if it is lost. The refund stays stored for finance.
+      // The order's money and status follow by orders/updated; the refunded units become a return (RMA)
+      // in the hub, made once per refund id (sales.channel-refunds after the drain).
       const r = summarizeShopifyRefund(parseJsonSafe(body));
-      return { kind: 'ignored', reason: `refund ${r.refundId} of order ${r.orderExternalId} (${r.amountMinor} ${r.currency} minor units); the order arrives by orders/updated` };
+      return { kind: 'refund', refund: { orderExternalId: r.orderExternalId, refundId: r.refundId, createdAt: r.createdAt, currency: r.currency, amountMinor: r.amountMinor, lines: r.lines.map((l) => ({ sku: l.sku ?? null, quantity: l.quantity })) } };
     }
     return { kind: 'ignored', reason: `topic ${topic ?? '(none)'} carries no order` };
   },

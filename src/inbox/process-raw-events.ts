@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { ChannelRefund } from '../../connectors/kit/connector';
 import { pgArray } from '../db/sql-array';
 import { z } from 'zod';
 import { inTx, type Ctx } from '../context';
@@ -25,6 +26,8 @@ export interface ProcessSummary {
   orders: UpsertResult[];
   /** Connections whose events asked for a sync (connection id → delay), queued after commit. */
   syncRequests?: Map<string, number>;
+  /** Channel refunds read in this batch, turned into returns after commit (sales.channel-refunds). */
+  refunds?: Array<ChannelRefund & { connectionId: string }>;
 }
 
 const YIELD_AFTER_MS = 4;
@@ -68,6 +71,11 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
     try {
       const body = row.body_encoding === 'base64' ? Buffer.from(row.body, 'base64').toString('utf8') : row.body;
       const extracted = connector.extractOrders({ topic: row.topic, body, path: row.path });
+      if (extracted.kind === 'refund') {
+        (summary.refunds ??= []).push({ ...extracted.refund, connectionId: row.connection_id });
+        outcome.push({ id: row.id, status: 'processed', error: null });
+        continue;
+      }
       if (extracted.kind === 'ignored') {
         outcome.push({ id: row.id, status: 'ignored', error: extracted.reason });
         if (extracted.requestSync) (summary.syncRequests ??= new Map()).set(row.connection_id, extracted.requestSync.afterMs);
@@ -137,6 +145,7 @@ function merge(into: ProcessSummary, s: ProcessSummary): void {
   into.ignored += s.ignored;
   into.failed += s.failed;
   into.orders.push(...s.orders);
+  if (s.refunds?.length) (into.refunds ??= []).push(...s.refunds);
   for (const [k, v] of s.syncRequests ?? []) (into.syncRequests ??= new Map()).set(k, v);
 }
 

@@ -1,5 +1,6 @@
 import type { Ctx } from '../context';
 import { enqueueSkuAllocation, requestAllocation } from '../inventory/request-allocation';
+import type { ProcessSummary } from './process-raw-events';
 import type { UpsertResult } from './upsert-orders';
 
 /**
@@ -8,7 +9,11 @@ import type { UpsertResult } from './upsert-orders';
  * are queued; marking it again (requestAllocation's UPDATE) rewrote every new row and all its index
  * entries for nothing. Updated orders go through requestAllocation, which resets their status.
  */
-export async function queueAfterDrain(ctx: Ctx, orders: UpsertResult[]): Promise<void> {
+export async function queueAfterDrain(ctx: Ctx, orders: UpsertResult[], refunds: ProcessSummary['refunds'] = []): Promise<void> {
+  // Channel refunds become returns once their orders (often in this very drain) are committed.
+  for (let i = 0; i < (refunds?.length ?? 0); i += 1000) {
+    await ctx.queue.enqueue('sales.channel-refunds', { refunds: refunds!.slice(i, i + 1000) });
+  }
   const all = orders.filter((o) => o.outcome === 'created');
   if (all.length > 0) {
     await ctx.queue.enqueue('finance.late-orders', { externalIds: all.map((o) => o.externalId).slice(0, 10_000) });

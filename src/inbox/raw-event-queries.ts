@@ -72,6 +72,7 @@ export async function replayRawEvent(ctx: Ctx, id: number) {
     throw new ConflictError('event_pending', 'This event is already waiting to be processed.');
   }
   const summary = await processEventsById(ctx, [id], { isolateFailures: true });
+  if (summary.refunds?.length) await ctx.queue.enqueue('sales.channel-refunds', { refunds: summary.refunds });
   const event = await getRawEvent(ctx, id);
   return { event, orders: summary.orders.map((o) => ({ id: o.id, outcome: o.outcome })) };
 }

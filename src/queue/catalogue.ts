@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChannelRefundPayload } from '../sales/channel-refunds';
 
 /**
  * The one job catalogue: every job name, its payload schema and its retry policy. The in-process
@@ -102,6 +103,16 @@ export const jobCatalogue = {
     payload: z.object({ historyDays: z.number().int().optional(), horizonDays: z.number().int().optional(), sku: z.string().optional() }),
     attempts: 2,
     backoffMs: 60_000,
+    concurrency: 1,
+  },
+  /**
+   * Channel refunds read by a drain become returns (RMA) for the refunded units, once per refund id.
+   * A refund that arrives before its order fails and is retried (the order usually follows within minutes).
+   */
+  'sales.channel-refunds': {
+    payload: z.object({ refunds: z.array(ChannelRefundPayload).min(1).max(1000) }),
+    attempts: 8,
+    backoffMs: 30_000,
     concurrency: 1,
   },
   /** Compares stored stock totals with the ledger; `repair` fixes drift. Safe to rerun. */

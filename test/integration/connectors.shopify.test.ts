@@ -329,12 +329,14 @@ describe('Shopify webhooks through POST /webhooks/:id', () => {
     expect(after.rows[0]).toEqual(before.rows[0]);
   });
 
-  it('stores unknown topics and refunds, and ignores them as orders', async () => {
+  it('stores unknown topics (ignored) and refunds (read as a refund of units, never as an order)', async () => {
     expect(await deliver('{"id":1}', { webhookId: 'wh-unknown', topic: 'products/update' })).toBe(202);
     expect(await deliver(refundFixture, { webhookId: 'wh-refund', topic: 'refunds/create' })).toBe(202);
     const s = await drainRawEvents(t.hub.ctx);
-    expect(s.ignored).toBe(2);
+    expect(s.ignored).toBe(1);
     expect(s.failed).toBe(0);
+    expect(s.orders).toEqual([]);
+    expect(s.refunds?.map((r) => [r.refundId, r.orderExternalId, r.lines.map((l) => `${l.quantity}×${l.sku}`).join(' ')])).toEqual([['509562969', '450789469', '1×IPOD2008BLACK 1×IPOD2008GREEN']]);
   });
 
   it('a webhook and a poll of the same order meet on one row with both paths', async () => {

@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Ctx } from '../context';
+import { AppError } from '../errors';
+import { createReturn } from './returns';
+
+/** A refund read from a channel's event (the `sales.channel-refunds` job payload). */
+export const ChannelRefundPayload = z.object({
+  connectionId: z.string().uuid(),
+  orderExternalId: z.string().min(1).max(200),
+  refundId: z.string().min(1).max(200),
+  createdAt: z.string(),
+  currency: z.string().length(3),
+  amountMinor: z.number().int(),
+  lines: z.array(z.object({ sku: z.string().nullable(), quantity: z.number().int() })).max(1000),
+});
+export type ChannelRefundPayload = z.infer<typeof ChannelRefundPayload>;
+
+export interface ChannelRefundOutcome {
+  refundId: string;
+  outcome: 'created' | 'exists' | 'money_only' | 'nothing_left' | 'order_missing';
+  returnId?: string;
+}
+
+/**
+ * Mirrors channel refunds as returns (RMA, source `channel`): the refunded units by SKU, once per
+ * refund id (createReturn is idempotent on it), so the team can receive the goods into a warehouse.
+ * Units already returned (by hand, or by an earlier refund) are not taken back twice: each line is
+ * cut to what is still returnable. A refund of money only makes no return. A refund that arrives
+ * before its order fails the job after the others are done, so the queue retries it later.
+ */
+export async function applyChannelRefunds(ctx: Ctx, refunds: ChannelRefundPayload[]): Promise<ChannelRefundOutcome[]> {
+  const out: ChannelRefundOutcome[] = [];
+  for (const r of refunds) {
+    const byS = new Map<string, number>();
+    for (const l of r.lines) if (l.sku && l.quantity > 0) byS.set(l.sku, (byS.get(l.sku) ?? 0) + l.quantity);
+    if (byS.size === 0) {
+      out.push({ refundId: r.refundId, outcome: 'money_only' });
+      continue;
+    }
+    const o = await ctx.db.execute(sql`select id from orders where connection_id = ${r.connectionId} and external_id = ${r.orderExternalId}`);
+    const orderId = (o.rows[0] as { id: string } | undefined)?.id;
+    if (!orderId) {
+      out.push({ refundId: r.refundId, outcome: 'order_missing' });
+      continue;
+    }
+    const existing = await ctx.db.execute(sql`select id from order_returns where order_id = ${orderId} and external_id = ${r.refundId}`);
+    const existingId = (existing.rows[0] as { id: string } | undefined)?.id;
+    if (existingId) {
+      out.push({ refundId: r.refundId, outcome: 'exists', returnId: existingId });
+      continue;
+    }
+    const left = await ctx.db.execute(sql`
+      select l.sku, sum(l.quantity)::int - coalesce((select sum(rl.quantity)::int from order_return_lines rl join order_returns rr on rr.id = rl.return_id
+        where rr.order_id = ${orderId} and rr.status <> 'cancelled' and rl.sku = l.sku), 0) as left
+      from order_lines l where l.order_id = ${orderId} and l.sku is not null group by l.sku`);
+    const returnable = new Map((left.rows as Array<{ sku: string; left: number }>).map((x) => [x.sku, Number(x.left)]));
+    const lines = [...byS].map(([sku, quantity]) => ({ sku, quantity: Math.min(quantity, returnable.get(sku) ?? 0) })).filter((l) => l.quantity > 0);
+    if (lines.length === 0) {
+      out.push({ refundId: r.refundId, outcome: 'nothing_left' });
+      continue;
+    }
+    const made = await createReturn({ ...ctx, actor: ctx.actor ?? 'channel' }, orderId, {
+      source: 'channel', externalId: r.refundId, refundReference: r.refundId, reason: 'refunded on the channel', lines,
+    });
+    out.push({ refundId: r.refundId, outcome: made.created ? 'created' : 'exists', returnId: made.body.id });
+  }
+  const missing = out.filter((x) => x.outcome === 'order_missing');
+  if (missing.length) {
+    throw new AppError('order_not_yet_imported', `refunds ${missing.map((m) => m.refundId).join(', ')} name orders not in the inbox yet; retried later`, { status: 409, retryable: true });
+  }
+  return out;
+}
