@@ -59,6 +59,14 @@ describe('the payables screen', () => {
     expect(await csv.text()).toContain('UIS,Ui Supplies,USD,20.00,30.00,0.00,0.00,0.00,50.00');
   });
 
+  it('on a date before any bill: no chart of nothing, the aging says nothing is owed, the calendar still shows what falls due later', async () => {
+    const html = await (await t.page('GET', '/finance/payables?at=2020-01-01', { cookie })).text();
+    expect(html).not.toContain('<svg class="chart"');
+    expect(html).toContain('Nothing is owed to suppliers on this date.');
+    expect(html).not.toContain('id="nothing-due"');
+    expect(html).toContain('data-group="later"');
+  });
+
   it('renders the aging and the calendar in Traditional Chinese', async () => {
     const html = await (await t.page('GET', '/finance/payables?at=2026-06-30&lang=zh-TW', { cookie })).text();
     expect(html).toContain('<html lang="zh-TW"');

@@ -80,9 +80,12 @@ async function renderMain(c: Context<UiEnv>, notice?: Notice, status: 200 | 400 
         <a class="btn" href={`/finance/payables/calendar.csv?at=${at}`} download>{t('payables.downloadCalendar')}</a>
       </form>
       {aging.missingRates.length > 0 && <p class="notice warn" role="status">{t('reports.missingRates', { currencies: aging.missingRates.map((m) => m.currency).join(', ') })}</p>}
-      <section class="panel">
-        <CompareChart v={v} title={t('payables.aging')} currency={cur} items={aging.buckets.map((b) => ({ label: v.i18n.tEnum('agingBucket', b), current: aging.functionalTotals[b] }))} />
-      </section>
+      {/* A chart of nothing says less than the sentence below it: drawn only when something is owed. */}
+      {aging.suppliers.length > 0 && (
+        <section class="panel">
+          <CompareChart v={v} title={t('payables.aging')} currency={cur} items={aging.buckets.map((b) => ({ label: v.i18n.tEnum('agingBucket', b), current: aging.functionalTotals[b] }))} />
+        </section>
+      )}
       <h2>{t('payables.aging')}</h2>
       {aging.suppliers.length === 0 ? <p class="muted">{t('payables.nothingOwed')}</p> : (
         <div class="table-wrap">
@@ -101,7 +104,8 @@ async function renderMain(c: Context<UiEnv>, notice?: Notice, status: 200 | 400 
 
       <h2>{t('payables.calendar')}</h2>
       <div id="due-calendar" class="calendar">
-        {calendar.groups.filter((g) => g.kind === 'week' || g.bills.length > 0).map((g) => (
+        {calendar.groups.every((g) => g.bills.length === 0) && <p class="muted" id="nothing-due">{t('payables.nothingOwed')}</p>}
+        {calendar.groups.some((g) => g.bills.length > 0) && calendar.groups.filter((g) => g.kind === 'week' || g.bills.length > 0).map((g) => (
           <section class="panel" data-group={g.kind} data-from={g.from ?? undefined}>
             <h3>
               {g.kind === 'overdue' ? t('payables.calendar.overdue') : g.kind === 'later' ? t('payables.calendar.later', { from: v.i18n.date(g.from!) }) : t('payables.calendar.week', { from: v.i18n.date(g.from!), to: v.i18n.date(g.to!) })}
