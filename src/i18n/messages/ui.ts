@@ -5,7 +5,7 @@
 export const uiMessages = {
   en: {
     'ui.conn.lastRun': 'Last run',
-    'ui.conn.progress': '{pages} pages · {orders, plural, one {# order} other {# orders}}',
+    'ui.conn.progress': '{pages, plural, one {# page} other {# pages}} · {orders, plural, one {# order} other {# orders}}',
     'ui.conn.webhooksOnly': 'webhooks only',
     'ui.conn.throttled': 'waiting to retry (rate limit or channel unavailable)',
     'ui.conn.failedRuns': '{count, plural, one {# failed sync} other {# failed syncs}} in 24 h',
@@ -15,7 +15,7 @@ export const uiMessages = {
     'ui.conn.paused': 'paused by the channel for {seconds} s more',
     'ui.conn.rateLow': 'budget low: calls are spaced out',
     'ui.conn.bucket': '{available} of {capacity} left, +{rate}/s',
-    'ui.conn.running': '{kind} in progress: {pages} pages, {orders, plural, one {# order} other {# orders}} so far',
+    'ui.conn.running': '{kind} in progress: {pages, plural, one {# page} other {# pages}}, {orders, plural, one {# order} other {# orders}} so far',
     'ui.conn.since': 'since {date}',
     'ui.conn.inProgress': 'In progress',
     'ui.conn.pages': 'Pages',

@@ -49,7 +49,7 @@ const RunState: FC<{ v: View; h?: ConnectionHealth }> = ({ v, h }) => {
   return (
     <span>
       <Badge v={v} kind="syncStatus" value={run.status} /> <span class="small">{v.i18n.tEnum('syncKind', run.kind)}</span>
-      <span class="sub">{t('ui.conn.progress', { pages: number(run.pages), orders: run.ordersSeen })}</span>
+      <span class="sub">{t('ui.conn.progress', { pages: run.pages, orders: run.ordersSeen })}</span>
     </span>
   );
 };
@@ -200,7 +200,7 @@ export const SyncProgress: FC<{ v: View; conn: ConnectionView; h?: ConnectionHea
       </dl>
       {active && (
         <div class="notice info" role="status" id="backfill-progress">
-          {t('ui.conn.running', { kind: v.i18n.tEnum('syncKind', active.kind), pages: number(active.pages), orders: active.ordersSeen })}
+          {t('ui.conn.running', { kind: v.i18n.tEnum('syncKind', active.kind), pages: active.pages, orders: active.ordersSeen })}
           {active.since && <> · {t('ui.conn.since', { date: v.i18n.date(active.since) })}</>}
           {' '}<progress class="progress" aria-label={t('ui.conn.inProgress')}></progress>
         </div>
