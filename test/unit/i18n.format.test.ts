@@ -93,6 +93,13 @@ describe('ICU messages', () => {
     expect(createI18n('zh-CN', 'UTC').region('CN')).toBe('中国');
     expect(i.region('??')).toBe('??');
   });
+
+  it('counts sync pages in the singular and the plural, with grouped numbers', () => {
+    const en = createI18n('en', 'UTC');
+    expect(en.t('ui.conn.progress', { pages: 1, orders: 1 })).toBe('1 page · 1 order');
+    expect(en.t('ui.conn.progress', { pages: 1200, orders: 2 })).toBe('1,200 pages · 2 orders');
+    expect(createI18n('zh-TW', 'UTC').t('ui.conn.progress', { pages: 1200, orders: 2 })).toBe('1,200 頁 · 2 筆訂單');
+  });
 });
 
 describe('choosing the language', () => {
