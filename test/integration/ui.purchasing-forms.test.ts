@@ -146,6 +146,7 @@ describe('purchasing forms', () => {
     expect(many).toContain('<th scope="col" class="num">Score</th><th scope="col">Grade</th>');
     expect(many).toContain('<a href="/purchasing/compare" aria-current="page">Price comparison</a>');
 
+    expect(await (await t.page('GET', '/products/BAG', { cookie })).text()).toContain('href="/purchasing/compare?sku=BAG&amp;quantity=1"');
     const blank = await t.page('GET', '/purchasing/compare', { cookie });
     expect(blank.status).toBe(200);
     expect(await blank.text()).not.toContain('id="price-compare"');

@@ -151,10 +151,10 @@ const SupplierPage: FC<{ v: View; s: Supplier; card: Scorecard; items: SupplierI
               <td data-col="breaks">{i.priceBreaks.map((b) => `≥${number(b.minQuantity)}: ${money(b.unitCostMinor, i.currency)}`).join(' · ')}</td>
               <td class="num">{number(i.moq)}</td><td class="num">{number(i.packSize)}</td>
               <td class="num">{number(i.effectiveLeadTimeDays)}{i.observedLeadTimeDays !== null ? ` (${num2(v, i.observedLeadTimeDays)} ± ${num2(v, i.observedLeadTimeSigma)})` : ''}</td>
-              <td class="row">
+              <td><span class="row">
                 <a href={compareHref(i.sku, i.moq)} aria-label={t('purchasingForms.item.compareSku', { sku: i.sku })}>{t('purchasingForms.comparePrices')}</a>
                 {canWrite(v) && <a href={`${action}?item=${encodeURIComponent(i.sku)}#item-form`} aria-label={t('purchasingForms.item.editSku', { sku: i.sku })}>{t('purchasingForms.item.edit')}</a>}
-              </td>
+              </span></td>
             </tr>
           ))}</tbody>
         </table></div>
