@@ -5,6 +5,7 @@ import { financeReportsMessages } from './finance-reports';
 import { payablesMessages } from './payables';
 import { customersMessages } from './customers';
 import { opsMessages } from './ops';
+import { purchasingFormMessages } from './purchasing-forms';
 /**
  * English messages: the source catalogue. Keys are `area.name`; values are ICU messages
  * (`{name}`, `{count, plural, one {…} other {…}}`). zh-CN and zh-TW must have every key.
@@ -455,6 +456,7 @@ export const en = {
   ...payablesMessages.en,
   ...customersMessages.en,
   ...opsMessages.en,
+  ...purchasingFormMessages.en,
 } as const;
 
 export type MessageKey = keyof typeof en;

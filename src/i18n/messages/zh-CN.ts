@@ -6,6 +6,7 @@ import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
 import { uiMessages } from './ui';
 import { opsMessages } from './ops';
+import { purchasingFormMessages } from './purchasing-forms';
 
 /** 简体中文 (zh-CN). */
 export const zhCN: Record<MessageKey, string> = {
@@ -454,4 +455,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...payablesMessages.zhCN,
   ...customersMessages.zhCN,
   ...opsMessages.zhCN,
+  ...purchasingFormMessages['zh-CN'],
 };

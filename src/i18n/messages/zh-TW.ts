@@ -6,6 +6,7 @@ import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
 import { uiMessages } from './ui';
 import { opsMessages } from './ops';
+import { purchasingFormMessages } from './purchasing-forms';
 
 /** 繁體中文 (zh-TW): Taiwan usage (訂單、設定、登入、預設), not a character-by-character conversion. */
 export const zhTW: Record<MessageKey, string> = {
@@ -454,4 +455,5 @@ export const zhTW: Record<MessageKey, string> = {
   ...payablesMessages.zhTW,
   ...customersMessages.zhTW,
   ...opsMessages.zhTW,
+  ...purchasingFormMessages['zh-TW'],
 };

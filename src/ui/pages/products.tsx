@@ -114,6 +114,7 @@ const ProductPage: FC<{ v: View; p: Product; listings: Listing[]; notice?: Notic
         <Badge v={v} kind="activeState" value={p.active ? 'active' : 'inactive'} />
         <span class="spacer"></span>
         <a class="btn" href={`/stock?sku=${encodeURIComponent(p.sku)}`}>{t('ui.products.stockAndListings', { count: listings.length })}</a>
+        <a class="btn" href={`/purchasing/compare?${new URLSearchParams({ sku: p.sku, quantity: '1' })}`}>{t('purchasingForms.comparePrices')}</a>
       </div>
       {notice && <p class={`notice ${notice.tone}`} role={notice.tone === 'bad' ? 'alert' : 'status'}>{notice.text}</p>}
       {canWrite(v) ? (

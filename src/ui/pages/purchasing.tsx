@@ -1,19 +1,24 @@
 import type { Context, Hono } from 'hono';
 import type { FC } from 'hono/jsx';
-import { AppError } from '../../errors';
+import { AppError, ConflictError, ValidationError } from '../../errors';
+import { listWarehouses, type Warehouse } from '../../inventory/warehouses';
 import type { MessageKey } from '../../i18n/index';
 import { purchaseOrderCsv, purchaseOrderPdf } from '../../purchasing/po-documents';
 import { approvePurchaseOrder, cancelPurchaseOrder, closePurchaseOrder, sendPurchaseOrder } from '../../purchasing/po-transitions';
-import { getPurchaseOrder, listPurchaseOrders, type PurchaseOrder, type PurchaseOrderEvent } from '../../purchasing/purchase-orders';
-import { listQuotes, type Quote } from '../../purchasing/quotes';
+import { createPurchaseOrder, getPurchaseOrder, listPurchaseOrders, type PurchaseOrder, type PurchaseOrderEvent } from '../../purchasing/purchase-orders';
+import { comparePrices, createQuote, listQuotes, type PriceOption, type Quote } from '../../purchasing/quotes';
 import { receivePurchaseOrder } from '../../purchasing/receive-po';
 import { draftReplenishmentOrders, replenishmentSuggestions, type Suggestion } from '../../purchasing/replenishment';
 import { scorecards, type Scorecard } from '../../purchasing/scorecards';
-import { listSupplierItems, type SupplierItem } from '../../purchasing/supplier-items';
-import { listSuppliers, resolveSupplier, type Supplier } from '../../purchasing/suppliers';
+import { listSupplierItems, upsertSupplierItem, type SupplierItem } from '../../purchasing/supplier-items';
+import { createSupplier, listSuppliers, resolveSupplier, updateSupplier, type Supplier } from '../../purchasing/suppliers';
 import { Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
+import {
+  ErrorSummary, Field, formErrors, formValues, PurchaseOrderFields, QuoteFields, readPurchaseOrderForm, readQuoteForm, readSupplierForm,
+  readSupplierItemForm, SupplierFields, SupplierItemFields, supplierItemValues, supplierValues, type FieldErrors, type FormValues, type ReadForm,
+} from './purchasing-forms';
 import { failureText, type Notice } from './stock';
 
 const STATUSES = ['draft', 'approved', 'sent', 'partially_received', 'received', 'closed', 'cancelled'] as const;
@@ -24,11 +29,12 @@ const pct = (v: View, x: number | null) => (x === null ? '—' : `${v.i18n.numbe
 const num2 = (v: View, x: number | null) => (x === null ? '—' : v.i18n.number(Math.round(x * 100) / 100));
 const canWrite = (v: View) => v.principal?.role === 'admin' || v.principal?.role === 'operator';
 
-const Tabs: FC<{ v: View; active: 'suppliers' | 'orders' | 'suggestions' }> = ({ v, active }) => (
+const Tabs: FC<{ v: View; active: 'suppliers' | 'orders' | 'suggestions' | 'compare' }> = ({ v, active }) => (
   <nav class="tabs" aria-label={v.i18n.t('purchasing.tabs')}>
     <a href="/purchasing" aria-current={active === 'suppliers' ? 'page' : undefined}>{v.i18n.t('purchasing.tab.suppliers')}</a>
     <a href="/purchasing/orders" aria-current={active === 'orders' ? 'page' : undefined}>{v.i18n.t('purchasing.tab.orders')}</a>
     <a href="/purchasing/suggestions" aria-current={active === 'suggestions' ? 'page' : undefined}>{v.i18n.t('purchasing.tab.suggestions')}</a>
+    <a href="/purchasing/compare" aria-current={active === 'compare' ? 'page' : undefined}>{v.i18n.t('purchasingForms.tab.compare')}</a>
   </nav>
 );
 
@@ -64,6 +70,11 @@ const SuppliersPage: FC<{ v: View; suppliers: Supplier[]; cards: Map<string, Sco
     <Layout v={v} title={t('purchasing.title')}>
       <h1>{t('purchasing.title')}</h1>
       <Tabs v={v} active="suppliers" />
+      <p class="row">
+        {canWrite(v) && <a class="btn primary" href="/purchasing/suppliers/new">{t('purchasingForms.newSupplier')}</a>}
+        {canWrite(v) && <a class="btn" href="/purchasing/orders/new">{t('purchasingForms.newOrder')}</a>}
+        <a class="btn" href="/purchasing/compare">{t('purchasingForms.comparePrices')}</a>
+      </p>
       {suppliers.length === 0 ? <p class="muted">{t('purchasing.suppliers.none')}</p> : (
         <div class="table-wrap">
           <table id="suppliers">
@@ -88,12 +99,21 @@ const SuppliersPage: FC<{ v: View; suppliers: Supplier[]; cards: Map<string, Sco
   );
 };
 
-const SupplierPage: FC<{ v: View; s: Supplier; card: Scorecard; items: SupplierItem[]; quotes: Quote[]; orders: PurchaseOrder[] }> = ({ v, s, card, items, quotes, orders }) => {
+/** Which of the supplier page's forms was posted and refused, with what the person typed. */
+interface SupplierForm { which: 'edit' | 'item' | 'quote'; values: FormValues; errors: FieldErrors }
+
+const compareHref = (sku: string, quantity: number) => `/purchasing/compare?${new URLSearchParams({ sku, quantity: String(quantity) })}`;
+
+const SupplierPage: FC<{ v: View; s: Supplier; card: Scorecard; items: SupplierItem[]; quotes: Quote[]; orders: PurchaseOrder[]; form?: SupplierForm; itemDraft?: FormValues; notice?: Notice }> = ({ v, s, card, items, quotes, orders, form, itemDraft, notice }) => {
   const { t, number, money } = v.i18n;
+  const formOf = (which: SupplierForm['which']) => (form?.which === which ? form : undefined);
+  const action = `/purchasing/suppliers/${encodeURIComponent(s.code)}`;
   return (
     <Layout v={v} title={`${s.name} · ${t('purchasing.title')}`}>
-      <h1>{s.name} <span class="muted mono">{s.code}</span></h1>
+      <h1>{s.name} <span class="muted mono">{s.code}</span>{!s.active && <> <span class="badge tone-neutral">{t('purchasingForms.supplier.inactive')}</span></>}</h1>
       <Tabs v={v} active="suppliers" />
+      <NoticeP notice={notice} />
+      {canWrite(v) && s.active && <p class="row"><a class="btn primary" href={`/purchasing/orders/new?supplier=${encodeURIComponent(s.code)}`}>{t('purchasingForms.newOrder')}</a></p>}
       <dl class="panel">
         <dt>{t('purchasing.field.currency')}</dt><dd>{s.currency}</dd>
         <dt>{t('purchasing.field.paymentTerms')}</dt><dd>{s.paymentTerms ?? '—'}</dd>
@@ -101,6 +121,17 @@ const SupplierPage: FC<{ v: View; s: Supplier; card: Scorecard; items: SupplierI
         <dt>{t('purchasing.field.edi')}</dt><dd>{s.edi ? `${s.edi.receiverQualifier}/${s.edi.receiverId}` : '—'}</dd>
         <dt>{t('purchasing.supplier.contacts')}</dt><dd>{s.contacts.map((c) => [c.name, c.email, c.phone].filter(Boolean).join(' · ')).join('; ') || '—'}</dd>
       </dl>
+      {canWrite(v) && (
+        <details class="panel" id="edit-supplier" open={!!formOf('edit')}>
+          <summary>{t('purchasingForms.editSupplier')}</summary>
+          <form method="post" action={action}>
+            <Csrf v={v} />
+            <ErrorSummary v={v} errors={formOf('edit')?.errors} />
+            <SupplierFields v={v} mode="edit" values={formOf('edit')?.values ?? supplierValues(s)} errors={formOf('edit')?.errors} />
+            <button type="submit" class="btn primary">{t('connections.save')}</button>
+          </form>
+        </details>
+      )}
       <section aria-labelledby="card-h">
         <h2 id="card-h">{t('purchasing.scorecard.title')}</h2>
         <p class="muted">{t('purchasing.scorecard.period', { from: card.from, to: card.to, lines: card.linesDue, receipts: card.receipts })}</p>
@@ -112,30 +143,146 @@ const SupplierPage: FC<{ v: View; s: Supplier; card: Scorecard; items: SupplierI
           <thead><tr>
             <th scope="col">{t('field.sku')}</th><th scope="col">{t('purchasing.col.supplierSku')}</th><th scope="col">{t('purchasing.col.priceBreaks')}</th>
             <th scope="col" class="num">{t('purchasing.col.moq')}</th><th scope="col" class="num">{t('purchasing.col.packSize')}</th><th scope="col" class="num">{t('purchasing.col.leadTime')}</th>
+            <th scope="col"><span class="sr-only">{t('purchasingForms.item.actions')}</span></th>
           </tr></thead>
           <tbody>{items.map((i) => (
             <tr data-sku={i.sku}>
-              <td class="mono">{i.sku}</td><td class="mono">{i.supplierSku ?? '—'}</td>
-              <td>{i.priceBreaks.map((b) => `≥${number(b.minQuantity)}: ${money(b.unitCostMinor, i.currency)}`).join(' · ')}</td>
+              <td class="mono">{i.sku}{i.preferred && <> <span class="badge tone-good">{t('purchasingForms.item.preferredBadge')}</span></>}</td><td class="mono">{i.supplierSku ?? '—'}</td>
+              <td data-col="breaks">{i.priceBreaks.map((b) => `≥${number(b.minQuantity)}: ${money(b.unitCostMinor, i.currency)}`).join(' · ')}</td>
               <td class="num">{number(i.moq)}</td><td class="num">{number(i.packSize)}</td>
               <td class="num">{number(i.effectiveLeadTimeDays)}{i.observedLeadTimeDays !== null ? ` (${num2(v, i.observedLeadTimeDays)} ± ${num2(v, i.observedLeadTimeSigma)})` : ''}</td>
+              <td><span class="row">
+                <a href={compareHref(i.sku, i.moq)} aria-label={t('purchasingForms.item.compareSku', { sku: i.sku })}>{t('purchasingForms.comparePrices')}</a>
+                {canWrite(v) && <a href={`${action}?item=${encodeURIComponent(i.sku)}#item-form`} aria-label={t('purchasingForms.item.editSku', { sku: i.sku })}>{t('purchasingForms.item.edit')}</a>}
+              </span></td>
             </tr>
           ))}</tbody>
         </table></div>
+        {canWrite(v) && (
+          <details class="panel" id="item-form" open={!!formOf('item') || !!itemDraft}>
+            <summary>{t('purchasingForms.item.title')}</summary>
+            <form method="post" action={`${action}/items`}>
+              <Csrf v={v} />
+              <p class="hint">{t('purchasingForms.item.intro')}</p>
+              <ErrorSummary v={v} errors={formOf('item')?.errors} />
+              <SupplierItemFields v={v} s={s} values={formOf('item')?.values ?? itemDraft ?? {}} errors={formOf('item')?.errors} />
+              <button type="submit" class="btn primary">{t('purchasingForms.item.submit')}</button>
+            </form>
+          </details>
+        )}
       </section>
-      {quotes.length > 0 && (
+      {(quotes.length > 0 || canWrite(v)) && (
         <section aria-labelledby="quotes-h">
           <h2 id="quotes-h">{t('purchasing.supplier.quotes')}</h2>
-          <div class="table-wrap"><table id="quotes">
+          {quotes.length > 0 && <div class="table-wrap"><table id="quotes">
             <thead><tr><th scope="col">{t('field.sku')}</th><th scope="col" class="num">{t('purchasing.col.quantity')}</th><th scope="col" class="num">{t('purchasing.col.unitCost')}</th><th scope="col">{t('purchasing.col.validUntil')}</th></tr></thead>
-            <tbody>{quotes.map((q) => <tr><td class="mono">{q.sku}</td><td class="num">{number(q.quantity)}</td><td class="num">{money(q.unitCostMinor, q.currency)}</td><td>{q.validUntil}</td></tr>)}</tbody>
-          </table></div>
+            <tbody>{quotes.map((q) => <tr data-sku={q.sku}><td class="mono">{q.sku}</td><td class="num">{number(q.quantity)}</td><td class="num">{money(q.unitCostMinor, q.currency)}</td><td>{q.validUntil}</td></tr>)}</tbody>
+          </table></div>}
+          {canWrite(v) && (
+            <details class="panel" id="quote-form" open={!!formOf('quote')}>
+              <summary>{t('purchasingForms.quote.title')}</summary>
+              <form method="post" action={`${action}/quotes`}>
+                <Csrf v={v} />
+                <ErrorSummary v={v} errors={formOf('quote')?.errors} />
+                <QuoteFields v={v} s={s} values={formOf('quote')?.values ?? {}} errors={formOf('quote')?.errors} />
+                <button type="submit" class="btn primary">{t('purchasingForms.quote.submit')}</button>
+              </form>
+            </details>
+          )}
         </section>
       )}
       <section aria-labelledby="orders-h">
         <h2 id="orders-h">{t('purchasing.supplier.orders')}</h2>
         <OrdersTable v={v} orders={orders} />
       </section>
+    </Layout>
+  );
+};
+
+const NewSupplierPage: FC<{ v: View; values: FormValues; errors?: FieldErrors; notice?: Notice }> = ({ v, values, errors, notice }) => {
+  const { t } = v.i18n;
+  return (
+    <Layout v={v} title={`${t('purchasingForms.newSupplier')} · ${t('purchasing.title')}`}>
+      <h1>{t('purchasingForms.newSupplier')}</h1>
+      <Tabs v={v} active="suppliers" />
+      <NoticeP notice={notice} />
+      {canWrite(v) ? (
+        <form method="post" action="/purchasing/suppliers" class="panel" aria-labelledby="new-supplier-h">
+          <h2 id="new-supplier-h" class="sr-only">{t('purchasingForms.newSupplier')}</h2>
+          <Csrf v={v} />
+          <ErrorSummary v={v} errors={errors} />
+          <SupplierFields v={v} mode="create" values={values} errors={errors} />
+          <button type="submit" class="btn primary">{t('purchasingForms.createSupplier')}</button>
+        </form>
+      ) : <p class="muted">{t('common.readOnly')}</p>}
+    </Layout>
+  );
+};
+
+const NewOrderPage: FC<{ v: View; suppliers: Supplier[]; warehouses: Warehouse[]; skus: string[]; values: FormValues; errors?: FieldErrors; notice?: Notice }> = ({ v, suppliers, warehouses, skus, values, errors, notice }) => {
+  const { t } = v.i18n;
+  return (
+    <Layout v={v} title={`${t('purchasingForms.newOrder')} · ${t('purchasing.title')}`}>
+      <h1>{t('purchasingForms.newOrder')}</h1>
+      <Tabs v={v} active="orders" />
+      <NoticeP notice={notice} />
+      {!canWrite(v) ? <p class="muted">{t('common.readOnly')}</p>
+        : suppliers.length === 0 ? <p class="notice info">{t('purchasingForms.po.noSuppliers')} <a href="/purchasing/suppliers/new">{t('purchasingForms.newSupplier')}</a></p>
+        : (
+          <form method="post" action="/purchasing/orders" class="panel">
+            <Csrf v={v} />
+            <p class="hint">{t('purchasingForms.po.intro')}</p>
+            <ErrorSummary v={v} errors={errors} />
+            <PurchaseOrderFields v={v} suppliers={suppliers} warehouses={warehouses} skus={skus} values={values} errors={errors} />
+            <button type="submit" class="btn primary">{t('purchasingForms.po.create')}</button>
+          </form>
+        )}
+    </Layout>
+  );
+};
+
+const ComparePage: FC<{ v: View; values: FormValues; errors?: FieldErrors; result?: { sku: string; quantity: number; options: PriceOption[] } }> = ({ v, values, errors, result }) => {
+  const { t, number, money } = v.i18n;
+  const currencies = new Set(result?.options.map((o) => o.currency));
+  return (
+    <Layout v={v} title={`${t('purchasingForms.compare.title')} · ${t('purchasing.title')}`}>
+      <h1>{t('purchasingForms.compare.title')}</h1>
+      <Tabs v={v} active="compare" />
+      <p class="muted">{t('purchasingForms.compare.intro')}</p>
+      <form method="get" action="/purchasing/compare" class="filters" role="search">
+        <Field id="cmp-sku" name="sku" label={t('field.sku')} values={values} errors={errors} required attrs={{ maxlength: 200, autocomplete: 'off' }} />
+        <Field id="cmp-qty" name="quantity" type="number" label={t('purchasing.col.quantity')} values={values} errors={errors} required attrs={{ min: 1, step: 1, inputmode: 'numeric' }} />
+        <div class="field"><button type="submit" class="btn">{t('purchasingForms.compare.submit')}</button></div>
+      </form>
+      {result && (result.options.length === 0 ? <p class="muted" id="compare-none">{t('purchasingForms.compare.none', { sku: result.sku })}</p> : (
+        <>
+          {currencies.size > 1 && <p class="notice info">{t('purchasingForms.compare.currencies')}</p>}
+          <div class="table-wrap"><table id="price-compare">
+            <caption class="sr-only">{t('purchasingForms.compare.caption', { sku: result.sku, quantity: result.quantity })}</caption>
+            <thead><tr>
+              <th scope="col">{t('purchasing.field.supplier')}</th><th scope="col">{t('purchasingForms.compare.source')}</th>
+              <th scope="col" class="num">{t('purchasing.col.unitCost')}</th><th scope="col" class="num">{t('purchasingForms.compare.orderQuantity')}</th>
+              <th scope="col" class="num">{t('purchasing.col.total')}</th><th scope="col" class="num">{t('purchasing.col.moq')}</th><th scope="col" class="num">{t('purchasing.col.packSize')}</th>
+              <th scope="col" class="num">{t('purchasing.col.leadTime')}</th><th scope="col" class="num">{t('purchasing.col.score')}</th><th scope="col">{t('purchasing.col.grade')}</th>
+              {canWrite(v) && <th scope="col"><span class="sr-only">{t('purchasingForms.newOrder')}</span></th>}
+            </tr></thead>
+            <tbody>{result.options.map((o) => (
+              <tr data-supplier={o.supplierCode} data-best={o.cheapest ? 'true' : undefined}>
+                <th scope="row"><a href={`/purchasing/suppliers/${encodeURIComponent(o.supplierCode)}`}>{o.supplierName}</a> <span class="muted mono">{o.supplierCode}</span>
+                  {o.cheapest && <> <span class="badge tone-good" data-col="best">{t('purchasingForms.compare.best')}</span></>}</th>
+                <td>{o.source === 'quote' ? t('purchasingForms.compare.quoteUntil', { date: o.validUntil ?? '' }) : t('purchasingForms.compare.priceBreak')}</td>
+                <td class="num" data-col="unitCost">{money(o.unitCostMinor, o.currency)}</td>
+                <td class="num">{number(o.orderQuantity)}</td><td class="num" data-col="total">{money(o.totalMinor, o.currency)}</td>
+                <td class="num">{number(o.moq)}</td><td class="num">{number(o.packSize)}</td><td class="num">{number(o.leadTimeDays)}</td>
+                <td class="num">{o.score === null ? '—' : number(Math.round(o.score * 100))}</td>
+                <td>{o.grade ? <span class={`badge tone-${o.grade === 'A' ? 'good' : o.grade === 'D' ? 'bad' : 'warn'}`}>{o.grade}</span> : t('purchasing.scorecard.noData')}</td>
+                {canWrite(v) && <td><a href={`/purchasing/orders/new?${new URLSearchParams({ supplier: o.supplierCode, sku: result.sku, quantity: String(o.orderQuantity) })}`}
+                  aria-label={t('purchasingForms.compare.orderFrom', { supplier: o.supplierName })}>{t('purchasingForms.compare.order')}</a></td>}
+              </tr>
+            ))}</tbody>
+          </table></div>
+        </>
+      ))}
     </Layout>
   );
 };
@@ -169,6 +316,7 @@ const OrdersPage: FC<{ v: View; orders: PurchaseOrder[]; status?: string; overdu
     <Layout v={v} title={`${t('purchasing.tab.orders')} · ${t('purchasing.title')}`}>
       <h1>{t('purchasing.tab.orders')}</h1>
       <Tabs v={v} active="orders" />
+      {canWrite(v) && <p class="row"><a class="btn primary" href="/purchasing/orders/new">{t('purchasingForms.newOrder')}</a></p>}
       <form method="get" action="/purchasing/orders" class="filters" role="search">
         <div class="field">
           <label for="f-status">{t('purchasing.field.status')}</label>
@@ -307,20 +455,152 @@ async function renderOrder(c: Context<UiEnv>, id: string, notice?: Notice, statu
   return c.html(<OrderPage v={view(c)} po={po} contact={contact} notice={notice} />, status);
 }
 
+type ErrorStatus = 400 | 404 | 409 | 422;
+
+/**
+ * A form the verb refused: its field messages (400 for invalid values, 422 for an unknown product,
+ * supplier or warehouse), else a notice. A server error is not the form's fault and is rethrown.
+ */
+function refusal(c: Context<UiEnv>, err: unknown, values: FormValues, read: ReadForm, opts: { currency?: string; skuField?: string } = {}): { errors?: FieldErrors; notice?: Notice; status: ErrorStatus } {
+  if (!(err instanceof AppError) || err.status >= 500) throw err;
+  const v = view(c);
+  const errors = formErrors(v, err, values, read.rows, opts);
+  if (errors) return { errors, status: err instanceof ValidationError ? 400 : 422 };
+  return { notice: { tone: 'bad', text: failureText(v, err) }, status: (err.status === 409 ? 409 : err.status === 404 ? 404 : 400) };
+}
+
+async function renderSupplier(c: Context<UiEnv>, code: string, opts: { form?: SupplierForm; notice?: Notice } = {}, status: 200 | ErrorStatus = 200) {
+  const ctx = c.get('ctx');
+  const s = await resolveSupplier(ctx, code);
+  const [card, items, quotes, orders] = await Promise.all([
+    scorecards(ctx, [s.id]), listSupplierItems(ctx, { supplier: s.id }), listQuotes(ctx, { supplier: s.id, valid: 'true' }), listPurchaseOrders(ctx, { supplier: s.id, limit: 20 }),
+  ]);
+  const asked = c.req.query('item');
+  const item = asked ? items.items.find((i) => i.sku === asked) : undefined;
+  return c.html(<SupplierPage v={view(c)} s={s} card={card.get(s.id)!} items={items.items} quotes={quotes.items} orders={orders.items}
+    form={opts.form} notice={opts.notice} itemDraft={item ? supplierItemValues(item) : undefined} />, status);
+}
+
+async function renderNewOrder(c: Context<UiEnv>, values: FormValues, refused: { errors?: FieldErrors; notice?: Notice } = {}, status: 200 | ErrorStatus = 200) {
+  const ctx = c.get('ctx');
+  const [sups, whs] = await Promise.all([listSuppliers(ctx, { active: 'true' }), listWarehouses(ctx)]);
+  const active = whs.items.filter((w) => w.active);
+  const sup = sups.items.find((s) => s.code === values.supplier);
+  const skus = sup ? (await listSupplierItems(ctx, { supplier: sup.id })).items.filter((i) => i.active).map((i) => i.sku) : [];
+  // One warehouse: nothing to choose.
+  const filled = active.length === 1 && values.warehouse === undefined ? { ...values, warehouse: active[0]!.code } : values;
+  return c.html(<NewOrderPage v={view(c)} suppliers={sups.items} warehouses={active} skus={skus} values={filled} errors={refused.errors} notice={refused.notice} />, status);
+}
+
 export function purchasingRoutes(ui: Hono<UiEnv>): void {
+  // Before the `:code` and `:id` routes, which would take "new" for a code.
+  ui.get('/purchasing/suppliers/new', (c) => c.html(<NewSupplierPage v={view(c)} values={{}} />));
+  ui.post('/purchasing/suppliers', async (c) => {
+    assertMayWrite(c, '/api/v1/suppliers');
+    const values = formValues(await c.req.parseBody());
+    const read = readSupplierForm(values, 'create');
+    try {
+      const s = await createSupplier(c.get('ctx'), read.input);
+      return c.redirect(`/purchasing/suppliers/${encodeURIComponent(s.code)}?done=created`, 303);
+    } catch (err) {
+      if (err instanceof ConflictError && err.code === 'supplier_exists') {
+        return c.html(<NewSupplierPage v={view(c)} values={values} errors={{ code: view(c).i18n.t('purchasingForms.error.codeTaken', { code: String(read.input.code) }) }} />, 409);
+      }
+      const r = refusal(c, err, values, read);
+      return c.html(<NewSupplierPage v={view(c)} values={values} errors={r.errors} notice={r.notice} />, r.status);
+    }
+  });
+  ui.get('/purchasing/orders/new', (c) => {
+    const q = c.req.query();
+    const values: FormValues = {};
+    if (q.supplier) values.supplier = q.supplier;
+    if (q.sku) values['lines.0.sku'] = q.sku;
+    if (q.quantity) values['lines.0.quantity'] = q.quantity;
+    return renderNewOrder(c, values);
+  });
+  ui.post('/purchasing/orders', async (c) => {
+    assertMayWrite(c, '/api/v1/purchase-orders');
+    const ctx = c.get('ctx');
+    const values = formValues(await c.req.parseBody());
+    const suppliers = (await listSuppliers(ctx)).items;
+    const read = readPurchaseOrderForm(values, suppliers);
+    try {
+      const po = await createPurchaseOrder(ctx, read.input);
+      return c.redirect(`/purchasing/orders/${po.id}?done=created`, 303);
+    } catch (err) {
+      const r = refusal(c, err, values, read, { currency: suppliers.find((x) => x.code === read.input.supplier)?.currency });
+      return renderNewOrder(c, values, r, r.status);
+    }
+  });
+  ui.get('/purchasing/compare', async (c) => {
+    const sku = (c.req.query('sku') ?? '').trim();
+    const values: FormValues = { sku, quantity: (c.req.query('quantity') ?? '').trim() || '1' };
+    if (!sku) return c.html(<ComparePage v={view(c)} values={values} />);
+    try {
+      const result = await comparePrices(c.get('ctx'), { sku, quantity: values.quantity });
+      return c.html(<ComparePage v={view(c)} values={values} result={result} />);
+    } catch (err) {
+      const r = refusal(c, err, values, { input: {}, rows: {} });
+      return c.html(<ComparePage v={view(c)} values={values} errors={r.errors} />, r.status);
+    }
+  });
+
   ui.get('/purchasing', async (c) => {
     const ctx = c.get('ctx');
     const { items } = await listSuppliers(ctx);
     const cards = await scorecards(ctx, items.map((s) => s.id));
     return c.html(<SuppliersPage v={view(c)} suppliers={items} cards={cards} />);
   });
-  ui.get('/purchasing/suppliers/:code', async (c) => {
+  ui.get('/purchasing/suppliers/:code', (c) => {
+    const done = c.req.query('done');
+    const t = c.get('i18n').t;
+    const texts: Record<string, string> = {
+      created: t('purchasingForms.supplier.created'), saved: t('purchasingForms.supplier.saved'),
+      item: t('purchasingForms.item.saved', { sku: c.req.query('sku') ?? '' }), quote: t('purchasingForms.quote.saved'),
+    };
+    return renderSupplier(c, c.req.param('code'), { notice: done && texts[done] ? { tone: 'ok', text: texts[done] } : undefined });
+  });
+  ui.post('/purchasing/suppliers/:code', async (c) => {
+    assertMayWrite(c, '/api/v1/suppliers/x');
+    const code = c.req.param('code');
+    const values = formValues(await c.req.parseBody());
+    const read = readSupplierForm(values, 'edit');
+    try {
+      const s = await updateSupplier(c.get('ctx'), code, read.input);
+      return c.redirect(`/purchasing/suppliers/${encodeURIComponent(s.code)}?done=saved`, 303);
+    } catch (err) {
+      const r = refusal(c, err, values, read);
+      const s = await resolveSupplier(c.get('ctx'), code);
+      return renderSupplier(c, code, { form: { which: 'edit', values: { ...values, currency: s.currency }, errors: r.errors ?? {} }, notice: r.notice }, r.status);
+    }
+  });
+  ui.post('/purchasing/suppliers/:code/items', async (c) => {
+    assertMayWrite(c, '/api/v1/supplier-items');
     const ctx = c.get('ctx');
     const s = await resolveSupplier(ctx, c.req.param('code'));
-    const [card, items, quotes, orders] = await Promise.all([
-      scorecards(ctx, [s.id]), listSupplierItems(ctx, { supplier: s.id }), listQuotes(ctx, { supplier: s.id, valid: 'true' }), listPurchaseOrders(ctx, { supplier: s.id, limit: 20 }),
-    ]);
-    return c.html(<SupplierPage v={view(c)} s={s} card={card.get(s.id)!} items={items.items} quotes={quotes.items} orders={orders.items} />);
+    const values = formValues(await c.req.parseBody());
+    const read = readSupplierItemForm(values, s);
+    try {
+      const item = await upsertSupplierItem(ctx, read.input);
+      return c.redirect(`/purchasing/suppliers/${encodeURIComponent(s.code)}?${new URLSearchParams({ done: 'item', sku: item.sku })}#supplier-items`, 303);
+    } catch (err) {
+      const r = refusal(c, err, values, read, { currency: s.currency, skuField: 'sku' });
+      return renderSupplier(c, s.code, { form: { which: 'item', values, errors: r.errors ?? {} }, notice: r.notice }, r.status);
+    }
+  });
+  ui.post('/purchasing/suppliers/:code/quotes', async (c) => {
+    assertMayWrite(c, '/api/v1/supplier-quotes');
+    const ctx = c.get('ctx');
+    const s = await resolveSupplier(ctx, c.req.param('code'));
+    const values = formValues(await c.req.parseBody());
+    const read = readQuoteForm(values, s);
+    try {
+      await createQuote(ctx, read.input);
+      return c.redirect(`/purchasing/suppliers/${encodeURIComponent(s.code)}?done=quote#quotes-h`, 303);
+    } catch (err) {
+      const r = refusal(c, err, values, read, { currency: s.currency, skuField: 'sku' });
+      return renderSupplier(c, s.code, { form: { which: 'quote', values, errors: r.errors ?? {} }, notice: r.notice }, r.status);
+    }
   });
   ui.get('/purchasing/orders', async (c) => {
     const status = str(c.req.query('status')) || undefined;
@@ -332,6 +612,7 @@ export function purchasingRoutes(ui: Hono<UiEnv>): void {
     const done = c.req.query('done');
     const v = view(c);
     const notice: Notice | undefined = done === 'received' ? { tone: 'ok', text: v.i18n.t('purchasing.notice.received') }
+      : done === 'created' ? { tone: 'ok', text: v.i18n.t('purchasingForms.po.created') }
       : done && STATUSES.includes(done as never) ? { tone: 'ok', text: v.i18n.t('purchasing.notice.status', { status: statusText(v, done) }) } : undefined;
     return renderOrder(c, c.req.param('id'), notice);
   });
