@@ -69,6 +69,16 @@ export const invoices = pgTable(
     totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
     paidMinor: bigint('paid_minor', { mode: 'number' }).notNull().default(0),
     creditedMinor: bigint('credited_minor', { mode: 'number' }).notNull().default(0),
+    /**
+     * The ledger currency and rate (functional per unit of `currency`, exact decimal text) the invoice
+     * was booked at, and its booked total. Invoices issued before multi-currency receivables were
+     * booked in their own currency (rate 1): the backfill says so.
+     */
+    functionalCurrency: text('functional_currency').notNull(),
+    fxRate: text('fx_rate').notNull(),
+    functionalTotalMinor: bigint('functional_total_minor', { mode: 'number' }).notNull(),
+    /** Booked amount relieved from receivables by payments and credit notes (the rest is carried at the booked rate). */
+    functionalSettledMinor: bigint('functional_settled_minor', { mode: 'number' }).notNull().default(0),
     /** `open` | `paid` | `void` (paid = settled by payments and credit notes) */
     status: text('status').notNull().default('open'),
     journalId: uuid('journal_id').references(() => journalEntries.id, { onDelete: 'restrict' }),
@@ -87,6 +97,7 @@ export const invoices = pgTable(
     check('invoices_terms_ck', sql`${t.termsDays} >= 0 and ${t.dueDate} = ${t.issueDate} + ${t.termsDays}`),
     check('invoices_status_ck', sql`${t.status} in ('open','paid','void')`),
     check('invoices_currency_ck', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('invoices_functional_ck', sql`${t.functionalSettledMinor} >= 0 and ${t.functionalSettledMinor} <= ${t.functionalTotalMinor}`),
   ],
 );
 
@@ -101,6 +112,12 @@ export const customerPayments = pgTable(
     amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
     appliedMinor: bigint('applied_minor', { mode: 'number' }).notNull().default(0),
     receivedDate: date('received_date', { mode: 'string' }).notNull(),
+    /** The ledger currency and rate the payment was booked at (bank and customer credits), and its booked amount. */
+    functionalCurrency: text('functional_currency').notNull(),
+    fxRate: text('fx_rate').notNull(),
+    functionalAmountMinor: bigint('functional_amount_minor', { mode: 'number' }).notNull(),
+    /** Booked amount moved from customer credits to receivables by applications so far. */
+    functionalAppliedMinor: bigint('functional_applied_minor', { mode: 'number' }).notNull().default(0),
     journalId: uuid('journal_id').references(() => journalEntries.id, { onDelete: 'restrict' }),
     createdAt: createdAt(),
   },
@@ -119,6 +136,10 @@ export const paymentAllocations = pgTable(
     invoiceId: uuid('invoice_id').notNull().references(() => invoices.id, { onDelete: 'restrict' }),
     amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
     appliedDate: date('applied_date', { mode: 'string' }).notNull(),
+    /** This part of the payment at the payment's rate (relieved from customer credits). */
+    functionalMinor: bigint('functional_minor', { mode: 'number' }).notNull().default(0),
+    /** What it relieves from receivables at the invoice's booked rate; functional − booked is the realised FX. */
+    bookedFunctionalMinor: bigint('booked_functional_minor', { mode: 'number' }).notNull().default(0),
     journalId: uuid('journal_id').references(() => journalEntries.id, { onDelete: 'restrict' }),
     createdAt: createdAt(),
   },
@@ -140,6 +161,8 @@ export const creditNotes = pgTable(
     currency: text('currency').notNull(),
     issueDate: date('issue_date', { mode: 'string' }).notNull(),
     reason: text('reason').notNull(),
+    /** What the credit note relieves from receivables at the invoice's booked rate. */
+    functionalMinor: bigint('functional_minor', { mode: 'number' }).notNull().default(0),
     journalId: uuid('journal_id').references(() => journalEntries.id, { onDelete: 'restrict' }),
     createdAt: createdAt(),
   },
