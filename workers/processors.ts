@@ -2,6 +2,7 @@ import { foldOrderCounts } from '../src/inbox/count-orders';
 import { runSync } from '../src/connections/run-sync';
 import { runNightlyRfm } from '../src/customers/compute-rfm';
 import { produceFollowUps } from '../src/customers/follow-ups';
+import { runMonthlyFxRevaluation } from '../src/finance/fx-revaluation';
 import { resolveAllUnlinked, resolveCustomers } from '../src/customers/resolve-customers';
 import { kickDrain } from '../src/inbox/kick-drain';
 import { drainRawEvents, pendingEventStats } from '../src/inbox/process-raw-events';
@@ -100,6 +101,9 @@ export const processors: ProcessorMap = {
   },
   'finance.budgets-check': async (ctx, p) => {
     await checkBudgets(ctx, p);
+  },
+  'finance.fx-revaluation': async (ctx, p) => {
+    await runMonthlyFxRevaluation(ctx, p);
   },
   'customers.resolve': async (ctx, p) => {
     // A backfill commits chunk by chunk: a retry after a crash starts from what is still unlinked.

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { checkBudgets, CreateBudgetInput, createBudget, getBudget, ListBudgetsQuery, listBudgetAlerts, listBudgets, SetPeriodsInput, setBudgetPeriods } from '../../finance/budgets';
 import { CompanySettings, getCompanySettings, setCompanySettings } from '../../finance/company-settings';
 import { ConvertQuery, convertAmount, fetchFxRates, importFxRatesCsv, ListRatesQuery, listFxRates, RateInput, setManualRate } from '../../finance/fx-rates';
+import { FxRevaluationInput, ListFxRevaluationsQuery, listFxRevaluations, runFxRevaluation } from '../../finance/fx-revaluation';
 import { ManualJournalInput, postManualJournal } from '../../finance/post-journal';
 import { stockValuation } from '../../finance/post-stock-movements';
 import { AgingQuery, receivablesAging } from '../../finance/receivables-aging';
@@ -86,6 +87,19 @@ export function accountingRoutes(app: OpenAPIHono<AppEnv>): void {
     const r = await postManualJournal(c.get('ctx'), await c.req.json());
     return c.json(r, r.created ? 201 : 200);
   });
+
+  route(app, {
+    method: 'post', path: '/api/v1/finance/fx-revaluations', tags: ['fx'],
+    summary: 'Revalue open foreign-currency receivables and payables at the closing rate of a date (reversed the next day; once per date)',
+    request: body(FxRevaluationInput), responses: { 201: json(Any, 'Posted'), 200: json(Any, 'This date was already revalued (nothing posted)') },
+  }, async (c) => {
+    const r = await runFxRevaluation(c.get('ctx'), await c.req.json());
+    return c.json(r.revaluation, r.created ? 201 : 200);
+  });
+  route(app, {
+    method: 'get', path: '/api/v1/finance/fx-revaluations', tags: ['fx'], summary: 'Revaluation runs with their per-document lines',
+    request: { query: ListFxRevaluationsQuery }, responses: { 200: json(z.object({ items: z.array(Any) })) },
+  }, async (c) => c.json(await listFxRevaluations(c.get('ctx'), c.req.query())));
 
   route(app, {
     method: 'get', path: '/api/v1/invoices', tags: ['receivables'], summary: 'Invoices (filters: status incl. overdue, customer)',

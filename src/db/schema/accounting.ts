@@ -269,3 +269,54 @@ export const bankStatementLines = pgTable(
     check('bank_statement_lines_currency_ck', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],
 );
+
+/**
+ * Period-end revaluation of open foreign-currency receivables and payables: one run per date (the
+ * unique index makes a rerun a no-op), its journal and the reversal dated the next day, and what
+ * each document was carried at and revalued to.
+ */
+export const fxRevaluations = pgTable(
+  'fx_revaluations',
+  {
+    id: id(),
+    atDate: date('at_date', { mode: 'string' }).notNull(),
+    functionalCurrency: text('functional_currency').notNull(),
+    /** Σ revalued − carried over receivables and over payables (functional minor units, signed). */
+    receivablesDiffMinor: bigint('receivables_diff_minor', { mode: 'number' }).notNull().default(0),
+    payablesDiffMinor: bigint('payables_diff_minor', { mode: 'number' }).notNull().default(0),
+    /** Null when nothing needed revaluing (no open foreign document, or every difference zero). */
+    journalId: uuid('journal_id').references(() => journalEntries.id, { onDelete: 'restrict' }),
+    reversalJournalId: uuid('reversal_journal_id').references(() => journalEntries.id, { onDelete: 'restrict' }),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('fx_revaluations_at_uq').on(t.atDate)],
+);
+
+export const fxRevaluationLines = pgTable(
+  'fx_revaluation_lines',
+  {
+    id: id(),
+    revaluationId: uuid('revaluation_id').notNull().references(() => fxRevaluations.id, { onDelete: 'cascade' }),
+    /** `invoice` (receivable) | `bill` (payable) */
+    documentKind: text('document_kind').notNull(),
+    documentId: uuid('document_id').notNull(),
+    number: text('number').notNull(),
+    /** The customer reference or the supplier code. */
+    party: text('party').notNull(),
+    currency: text('currency').notNull(),
+    /** Open in the document currency at the date. */
+    openMinor: bigint('open_minor', { mode: 'number' }).notNull(),
+    /** The closing rate used (functional per unit of `currency`). */
+    rate: text('rate').notNull(),
+    /** What the ledger carried the open part at (booked rate), and what it is worth at the closing rate. */
+    carryingMinor: bigint('carrying_minor', { mode: 'number' }).notNull(),
+    revaluedMinor: bigint('revalued_minor', { mode: 'number' }).notNull(),
+    diffMinor: bigint('diff_minor', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    index('fx_revaluation_lines_run_idx').on(t.revaluationId),
+    check('fx_revaluation_lines_kind_ck', sql`${t.documentKind} in ('invoice','bill')`),
+    check('fx_revaluation_lines_diff_ck', sql`${t.diffMinor} = ${t.revaluedMinor} - ${t.carryingMinor}`),
+  ],
+);
