@@ -8,6 +8,7 @@ import { FxRevaluationInput, ListFxRevaluationsQuery, listFxRevaluations, runFxR
 import { ManualJournalInput, postManualJournal } from '../../finance/post-journal';
 import { stockValuation } from '../../finance/post-stock-movements';
 import { AgingQuery, receivablesAging } from '../../finance/receivables-aging';
+import { RunRemindersInput, runOverdueReminders } from '../../finance/overdue-reminders';
 import {
   ApplyPaymentInput, applyPayment, CreditNoteInput, getInvoice, IssueInvoiceInput, issueCreditNote, issueInvoice, ListInvoicesQuery, listInvoices,
   listPayments, ReceivePaymentInput, receivePayment,
@@ -140,6 +141,12 @@ export function accountingRoutes(app: OpenAPIHono<AppEnv>): void {
     method: 'get', path: '/api/v1/receivables/aging', tags: ['receivables'], summary: 'Aged receivables at a date: current, 1–30, 31–60, 61–90, 90+ days past due',
     request: { query: AgingQuery }, responses: { 200: json(Any) },
   }, async (c) => c.json(await receivablesAging(c.get('ctx'), c.req.query())));
+
+  route(app, {
+    method: 'post', path: '/api/v1/receivables/reminders/run', tags: ['receivables'],
+    summary: 'Raise overdue reminders now: a customer follow-up task and an invoice.overdue event per invoice at 1, 15 and 30 days overdue (once each)',
+    request: body(RunRemindersInput), responses: { 200: json(Any) },
+  }, async (c) => c.json(await runOverdueReminders(c.get('ctx'), await c.req.json().catch(() => ({})))));
 
   route(app, {
     method: 'get', path: '/api/v1/budgets', tags: ['budgets'], summary: 'Budgets with budget, actual, committed and used % for a month',

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, date, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tsz, updatedAt } from './columns';
+import { customers } from './customers';
 import { journalEntries, payouts } from './finance';
 import { orders } from './inbox';
 
@@ -57,6 +58,8 @@ export const invoices = pgTable(
     /** Who owes it: the customer id of the customers module when there is one, else the buyer's reference. */
     customerRef: text('customer_ref').notNull(),
     customerName: text('customer_name'),
+    /** The customers-module customer, once found (or created) for a follow-up such as an overdue reminder. */
+    customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'set null' }),
     channel: text('channel'),
     currency: text('currency').notNull(),
     issueDate: date('issue_date', { mode: 'string' }).notNull(),
