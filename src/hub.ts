@@ -14,6 +14,9 @@ import { RawEventWriter } from './inbox/raw-event-writer';
 import { createJobMetrics } from './observability/job-metrics';
 import { customerCreditLimits } from './customers/credit-limit-source';
 import { registerCreditLimitSource } from './sales/review-settings';
+import { registerCommitmentSource } from './finance/budgets';
+import { budgetApprovalRule, openPurchaseOrderCommitments } from './finance/po-budget';
+import { registerApprovalRule } from './purchasing/approval-rules';
 import { createLogger, type Logger } from './logger';
 import { BullQueue } from './queue/bullmq';
 import { EmbeddedQueue } from './queue/embedded';
@@ -55,6 +58,9 @@ export interface OpenHubOptions {
 export async function openHub(config: Config, opts: OpenHubOptions = {}): Promise<Hub> {
   // Order review's credit-limit rule reads the customers' limits (composition root: sales ← customers).
   registerCreditLimitSource(customerCreditLimits);
+  // Budgets count open POs as committed, and a PO that would overrun a purchases budget needs approval (finance ↔ purchasing).
+  registerCommitmentSource(openPurchaseOrderCommitments);
+  registerApprovalRule(budgetApprovalRule);
   const log = opts.log ?? createLogger(config.logLevel);
   const database =
     opts.database ??

@@ -82,6 +82,9 @@ export async function scheduleHousekeeping(hub: Hub): Promise<void> {
   // Finance: stock movements a lost enqueue left unvalued; budgets against postings of the month.
   await hub.queue.schedule('finance-stock-postings', 'finance.stock-postings', {}, 600_000);
   await hub.queue.schedule('finance-budgets-check', 'finance.budgets-check', {}, 3_600_000);
+  // Daily, revaluing at the previous month's end: the first run of a month posts, the others find the run.
+  await hub.queue.schedule('finance-fx-revaluation', 'finance.fx-revaluation', {}, 86_400_000);
+  await hub.queue.schedule('finance-overdue-reminders', 'finance.overdue-reminders', {}, 86_400_000);
   // Customers: RFM scores and follow-up tasks once a day.
   await hub.queue.schedule('customers-rfm', 'customers.rfm', {}, 86_400_000);
   await hub.queue.schedule('customers-follow-ups', 'customers.follow-ups', { inactiveDays: 60 }, 86_400_000);

@@ -3,6 +3,8 @@ import { applyChannelRefunds } from '../src/sales/channel-refunds';
 import { runSync } from '../src/connections/run-sync';
 import { runNightlyRfm } from '../src/customers/compute-rfm';
 import { produceFollowUps } from '../src/customers/follow-ups';
+import { runMonthlyFxRevaluation } from '../src/finance/fx-revaluation';
+import { runOverdueReminders } from '../src/finance/overdue-reminders';
 import { resolveAllUnlinked, resolveCustomers } from '../src/customers/resolve-customers';
 import { kickDrain } from '../src/inbox/kick-drain';
 import { drainRawEvents, pendingEventStats } from '../src/inbox/process-raw-events';
@@ -105,6 +107,12 @@ export const processors: ProcessorMap = {
   'sales.channel-refunds': async (ctx, p) => {
     const out = await applyChannelRefunds(ctx, p.refunds);
     ctx.log.debug({ refunds: out }, 'channel refunds applied');
+  },
+  'finance.fx-revaluation': async (ctx, p) => {
+    await runMonthlyFxRevaluation(ctx, p);
+  },
+  'finance.overdue-reminders': async (ctx, p) => {
+    await runOverdueReminders(ctx, p);
   },
   'customers.resolve': async (ctx, p) => {
     // A backfill commits chunk by chunk: a retry after a crash starts from what is still unlinked.

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { emitEvents } from '../outbound/emit-event';
 import { assertActive, parseInput } from './manage-customer';
 
-export const taskKinds = ['no_order', 'birthday', 'follow_up', 'manual'] as const;
+export const taskKinds = ['no_order', 'birthday', 'follow_up', 'manual', 'overdue_invoice'] as const;
 
 export const TaskInput = z.object({
   title: z.string().trim().min(1).max(500),
@@ -91,4 +91,20 @@ export async function completeTask(ctx: Ctx, id: string): Promise<Task> {
   const exists = await q(ctx).execute(sql`select 1 from customer_tasks where id = ${id}`);
   if (exists.rows.length === 0) throw new NotFoundError('Task', id);
   throw new ConflictError('task_done', `Task ${id} is already done.`);
+}
+
+/**
+ * A task another module raises for a customer (e.g. an overdue invoice), once per `dedupeKey`: the
+ * unique index decides, so a rerun or a concurrent run creates nothing. Returns the new task, or
+ * null when the key was already used. Publishes `customer.task_created` for a new one.
+ */
+export async function createSystemTask(ctx: Ctx, input: { customerId: string; kind: (typeof taskKinds)[number]; title: string; dueOn: string; dedupeKey: string }): Promise<Task | null> {
+  const res = await q(ctx).execute(sql`insert into customer_tasks (customer_id, kind, title, due_on, dedupe_key, created_by)
+    values (${input.customerId}, ${input.kind}, ${input.title}, ${input.dueOn}::date, ${input.dedupeKey}, 'system')
+    on conflict (dedupe_key) do nothing returning *`);
+  const row = res.rows[0] as Record<string, any> | undefined;
+  if (!row) return null;
+  const t = toTask(row);
+  await emitEvents(ctx, [{ type: 'customer.task_created', data: { taskId: t.id, customerId: t.customerId, kind: t.kind, dueOn: t.dueOn } }]);
+  return t;
 }

@@ -20,7 +20,8 @@ export type CommitmentSource = (ctx: Ctx, q: { scope: BudgetScope; month: string
 const commitmentSources: CommitmentSource[] = [];
 /** Purchasing registers open POs here; budgets add what every source reports. */
 export function registerCommitmentSource(source: CommitmentSource): () => void {
-  commitmentSources.push(source);
+  // Once per source: every openHub registers the same one, and counting it twice would double commitments.
+  if (!commitmentSources.includes(source)) commitmentSources.push(source);
   return () => {
     const i = commitmentSources.indexOf(source);
     if (i >= 0) commitmentSources.splice(i, 1);

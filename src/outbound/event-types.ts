@@ -3,7 +3,7 @@ export const outboundEventTypes = [
   'order.created', 'order.updated', 'order.allocated', 'order.backordered', 'stock.changed',
   'payout.reconciled', 'discrepancy.opened', 'journal.synced',
   'purchase_order.sent', 'purchase_order.received', 'purchase_order.cancelled',
-  'budget.threshold_reached', 'invoice.issued', 'payment.received',
+  'budget.threshold_reached', 'invoice.issued', 'invoice.overdue', 'payment.received',
   'bill.opened', 'supplier_payment.made',
   'customer.segment_entered', 'customer.task_created',
 ] as const;

@@ -188,6 +188,24 @@ export const jobCatalogue = {
     concurrency: 1,
   },
   /**
+   * Daily: revalues open foreign-currency receivables and payables at the end of the previous month
+   * (or `at`). Once per date (unique run), so the daily rerun and retries post nothing; a missing
+   * closing rate fails permanently (a ValidationError) until someone adds it.
+   */
+  'finance.fx-revaluation': {
+    payload: z.object({ at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+    attempts: 3,
+    backoffMs: 60_000,
+    concurrency: 1,
+  },
+  /** Daily: overdue-invoice reminders (follow-up tasks at 1, 15, 30 days overdue); keyed per invoice and step, so reruns add nothing. */
+  'finance.overdue-reminders': {
+    payload: z.object({ at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+    attempts: 3,
+    backoffMs: 60_000,
+    concurrency: 1,
+  },
+  /**
    * Links orders to customers (email, then phone, then channel ids), set-based per batch; queued after each
    * drain with the created orders, or as a backfill of every unlinked order (`backfill: true`). Idempotent
    * (linked orders are skipped), so retries are safe; one at a time (the resolver also takes an advisory lock).

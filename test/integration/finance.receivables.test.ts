@@ -113,13 +113,20 @@ describe('receivables', () => {
         subtotal_minor, tax_minor, shipping_minor, discount_minor, total_minor, placed_at, source_updated_at, customer_email)
       values (${cid}, 'distributor', 'D-1', 'D-1', 'open', 'pending', 'unfulfilled', 'EUR', 10000, 1900, 500, 0, 12400, now(), now(), 'buyer@dist.test') returning id`);
     const orderId = String((o.rows[0] as { id: string }).id);
+    // A EUR invoice is booked in the functional currency (USD) at the issue date's rate, like a supplier bill.
+    await t.api('PUT', '/api/v1/fx-rates', { date: '2026-02-01', base: 'EUR', quote: 'USD', rate: '1.1' });
     const r = await t.api('POST', '/api/v1/invoices', { orderId, issueDate: '2026-02-01', termsDays: 60 });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({ currency: 'EUR', netMinor: 10_000, shippingMinor: 500, taxMinor: 1_900, totalMinor: 12_400, dueDate: '2026-04-02', channel: 'distributor', customerRef: 'buyer@dist.test' });
     const again = await t.api('POST', '/api/v1/invoices', { orderId, issueDate: '2026-02-02' });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(r.body.id);
-    expect(await balance(t, 'receivables', 'EUR')).toBe(12_400);
-    expect(await balance(t, 'tax_payable', 'EUR')).toBe(-1_900);
+    expect(r.body).toMatchObject({ functionalCurrency: 'USD', fxRate: '1.1', functionalTotalMinor: 13_640 });
+    const lines = await t.hub.ctx.db.execute(sql`
+      select a.role, l.debit_minor - l.credit_minor as signed, l.currency, l.presentment_minor, l.presentment_currency
+      from journal_lines l join ledger_accounts a on a.id = l.account_id where l.entry_id = ${r.body.journalId} order by l.position`);
+    expect((lines.rows as any[]).map((x) => [x.role, Number(x.signed), x.currency, Number(x.presentment_minor), x.presentment_currency])).toEqual([
+      ['receivables', 13_640, 'USD', 12_400, 'EUR'], ['sales', -11_000, 'USD', 10_000, 'EUR'], ['shipping_income', -550, 'USD', 500, 'EUR'], ['tax_payable', -2_090, 'USD', 1_900, 'EUR'],
+    ]);
   });
 });

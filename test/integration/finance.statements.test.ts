@@ -26,6 +26,9 @@ const expected = {
   cogs: { USD: 0, EUR: 0 } as Record<Cur, number>,
   salesFunctional: 0,
   salesH1: { USD: 0, EUR: 0 } as Record<Cur, number>,
+  /** Receivables are booked in the functional currency (USD) at each document's rate: what the ledger holds. */
+  salesFunctionalH1: 0,
+  refundsFunctional: 0,
 };
 const eurRate = new Map<string, string>();
 let ref = 0;
@@ -76,7 +79,9 @@ describe('statements from the ledger over a generated year in two currencies', (
           invoices.push({ id: inv.id, total: inv.totalMinor });
           expected.sales[c] += net;
           if (m <= 6) expected.salesH1[c] += net;
-          expected.salesFunctional += c === 'USD' ? net : convertExact(net, 'EUR', 'USD', rateOf(rateOn(day(m, d))));
+          const booked = c === 'USD' ? net : convertExact(net, 'EUR', 'USD', rateOf(rateOn(day(m, d))));
+          expected.salesFunctional += booked;
+          if (m <= 6) expected.salesFunctionalH1 += booked;
         }
         // One payment covering the first invoice and part of the second; sometimes a credit note.
         const [a, b] = invoices as [{ id: string; total: number }, { id: string; total: number }];
@@ -87,8 +92,9 @@ describe('statements from the ledger over a generated year in two currencies', (
         }));
         if (m % 3 === 0) {
           const credit = Math.min(b.total - part, r(100, 5_000));
-          await ok(t.api('POST', '/api/v1/credit-notes', { invoiceId: b.id, amountMinor: credit, issueDate: day(m, 26), reason: 'Return' }));
+          const cn = await ok(t.api('POST', '/api/v1/credit-notes', { invoiceId: b.id, amountMinor: credit, issueDate: day(m, 26), reason: 'Return' }));
           expected.refunds[c] += credit;
+          expected.refundsFunctional += cn.functionalMinor;
         }
         // Costs: goods sold out of stock, rent and marketing paid from the bank, a stock purchase.
         const cogs = r(5_000, 100_000), rent = r(50_000, 80_000), ads = r(1_000, 30_000), buy = r(10_000, 150_000);
@@ -109,15 +115,19 @@ describe('statements from the ledger over a generated year in two currencies', (
     const pl = r.body.current;
     expect(pl.missingRates).toEqual([]);
     const sales = pl.rows.find((x: any) => x.section === 'sales' && x.key === 'b2b');
-    expect(sales.amounts.byCurrency).toEqual(expected.sales);
+    // EUR invoices are booked in USD at their day's rate, so the ledger's sales are all USD.
+    expect(sales.amounts.byCurrency).toEqual({ USD: expected.salesFunctional });
     expect(sales.amounts.functionalMinor).toBe(expected.salesFunctional);
-    expect(pl.rows.find((x: any) => x.section === 'refunds').amounts.byCurrency).toEqual({ USD: -expected.refunds.USD, EUR: -expected.refunds.EUR });
+    expect(pl.rows.find((x: any) => x.section === 'refunds').amounts.byCurrency).toEqual({ USD: -expected.refundsFunctional });
+    const bookedSales: Record<Cur, number> = { USD: expected.salesFunctional, EUR: 0 };
+    const bookedRefunds: Record<Cur, number> = { USD: expected.refundsFunctional, EUR: 0 };
     expect(pl.totals.cogs.byCurrency).toEqual(expected.cogs);
     for (const c of CURRENCIES) {
       expect(pl.totals.operatingCosts.byCurrency[c]).toBe(expected.opex[c]);
       const shipping = pl.rows.find((x: any) => x.section === 'shipping_income')?.amounts.byCurrency[c] ?? 0;
-      expect(pl.totals.grossMargin.byCurrency[c]).toBe(expected.sales[c] + shipping - expected.refunds[c] - expected.cogs[c]);
-      expect(pl.totals.netIncome.byCurrency[c]).toBe(pl.totals.grossMargin.byCurrency[c] - expected.opex[c]);
+      expect(pl.totals.grossMargin.byCurrency[c]).toBe(bookedSales[c] + shipping - bookedRefunds[c] - expected.cogs[c]);
+      // EUR payments received at another rate than their invoices were booked at: realised FX.
+      expect(pl.totals.netIncome.byCurrency[c]).toBe(pl.totals.grossMargin.byCurrency[c] - expected.opex[c] - (pl.totals.fx.byCurrency[c] ?? 0));
     }
     // Nothing happened in 2024: the comparison period is empty.
     expect(r.body.previous).toMatchObject({ from: '2024-01-01', to: '2024-12-31' });
@@ -142,12 +152,13 @@ describe('statements from the ledger over a generated year in two currencies', (
     const pl = (await t.api('GET', '/api/v1/reports/profit-and-loss?from=2025-01-01&to=2025-12-31')).body.current;
     const bs = (await t.api('GET', '/api/v1/reports/balance-sheet?at=2025-12-31')).body.current;
     expect(bs.rows.find((x: any) => x.section === 'current_earnings').amounts.byCurrency).toEqual(pl.totals.netIncome.byCurrency);
-    // Receivables equal what the aging report says is outstanding.
+    // Receivables equal what the invoices still carry at their booked rates (USD invoices: what the aging says is outstanding).
+    const invoices = (await t.api('GET', '/api/v1/invoices?limit=500')).body.items as any[];
+    const carried = invoices.reduce((s, i) => s + i.functionalTotalMinor - i.functionalSettledMinor, 0);
+    expect(bs.rows.find((x: any) => x.section === 'receivables').amounts.byCurrency).toEqual({ USD: carried });
     const aging = (await t.api('GET', '/api/v1/receivables/aging?at=2025-12-31')).body;
-    for (const c of CURRENCIES) {
-      const owed = Object.values(aging.totals[c] as Record<string, number>).reduce((a, b) => a + b, 0);
-      expect(bs.rows.find((x: any) => x.section === 'receivables').amounts.byCurrency[c]).toBe(owed);
-    }
+    const owedUsd = Object.values(aging.totals.USD as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(invoices.filter((i) => i.currency === 'USD').reduce((s, i) => s + i.functionalTotalMinor - i.functionalSettledMinor, 0)).toBe(owedUsd);
   });
 
   it('cash flow: opening + movements = closing = cash on the balance sheet; the previous period is the one before', async () => {
@@ -163,7 +174,7 @@ describe('statements from the ledger over a generated year in two currencies', (
     expect(cf.rows.map((x: any) => x.section).sort()).toEqual(['customer_receipts', 'inventory_purchases', 'operating_payments']);
     expect(r.body.previous).toMatchObject({ from: '2025-01-01', to: '2025-06-30' });
     const h1 = (await t.api('GET', '/api/v1/reports/profit-and-loss?from=2025-07-01&to=2025-12-31')).body;
-    expect(h1.previous.rows.find((x: any) => x.section === 'sales').amounts.byCurrency).toEqual(expected.salesH1);
+    expect(h1.previous.rows.find((x: any) => x.section === 'sales').amounts.byCurrency).toEqual({ USD: expected.salesFunctionalH1 });
   });
 
   it('serves each statement as CSV with a BOM when asked for text/csv', async () => {
@@ -175,7 +186,7 @@ describe('statements from the ledger over a generated year in two currencies', (
     const text = new TextDecoder().decode(bytes.slice(3));
     const [header, ...rows] = text.trim().split('\r\n');
     expect(header).toBe('section,key,label,EUR,USD,total_USD,previous_USD');
-    expect(rows.find((l) => l.startsWith('sales,b2b,'))).toBe(`sales,b2b,b2b,${fromMinor(expected.sales.EUR, 'EUR')},${fromMinor(expected.sales.USD, 'USD')},${fromMinor(expected.salesFunctional, 'USD')},0.00`);
+    expect(rows.find((l) => l.startsWith('sales,b2b,'))).toBe(`sales,b2b,b2b,,${fromMinor(expected.salesFunctional, 'USD')},${fromMinor(expected.salesFunctional, 'USD')},0.00`);
     expect(rows.some((l) => l.startsWith('total,netIncome,'))).toBe(true);
     for (const p of ['/api/v1/reports/balance-sheet?at=2025-12-31', '/api/v1/reports/cash-flow?from=2025-01-01&to=2025-12-31']) {
       const r2 = await t.app.request(p, { headers: { authorization: `Bearer ${t.adminKey}`, accept: 'text/csv' } });

@@ -29,8 +29,8 @@ describe('the finance report screens', () => {
     expect(html).toContain('<h1>Profit and loss</h1>');
     expect(html).toContain('<svg class="chart"');
     expect(html).toContain('Sales · ');
-    expect(html).toContain('€500.00');
-    expect(html).toContain('$600.00'); // 500 EUR at 1.2 in the functional currency
+    // The 500 EUR invoice is booked in the functional currency at 1.2 (receivables mirror payables): US$600.00.
+    expect(html).toContain('<tr data-section="sales"><td>Sales · b2b</td><td class="num">US$600.00</td>');
     expect(html).toContain('Net income');
     expect(html).toContain('href="/finance/reports/profit-and-loss.csv?from=2026-01-01&amp;to=2026-01-31"');
     const csv = await t.page('GET', '/finance/reports/profit-and-loss.csv?from=2026-01-01&to=2026-01-31', { cookie });

@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { checkBudgets, CreateBudgetInput, createBudget, getBudget, ListBudgetsQuery, listBudgetAlerts, listBudgets, SetPeriodsInput, setBudgetPeriods } from '../../finance/budgets';
 import { CompanySettings, getCompanySettings, setCompanySettings } from '../../finance/company-settings';
 import { ConvertQuery, convertAmount, fetchFxRates, importFxRatesCsv, ListRatesQuery, listFxRates, RateInput, setManualRate } from '../../finance/fx-rates';
+import { FxRevaluationInput, ListFxRevaluationsQuery, listFxRevaluations, runFxRevaluation } from '../../finance/fx-revaluation';
 import { ManualJournalInput, postManualJournal } from '../../finance/post-journal';
 import { stockValuation } from '../../finance/post-stock-movements';
 import { AgingQuery, receivablesAging } from '../../finance/receivables-aging';
+import { RunRemindersInput, runOverdueReminders } from '../../finance/overdue-reminders';
 import {
   ApplyPaymentInput, applyPayment, CreditNoteInput, getInvoice, IssueInvoiceInput, issueCreditNote, issueInvoice, ListInvoicesQuery, listInvoices,
   listPayments, ReceivePaymentInput, receivePayment,
@@ -88,6 +90,19 @@ export function accountingRoutes(app: OpenAPIHono<AppEnv>): void {
   });
 
   route(app, {
+    method: 'post', path: '/api/v1/finance/fx-revaluations', tags: ['fx'],
+    summary: 'Revalue open foreign-currency receivables and payables at the closing rate of a date (reversed the next day; once per date)',
+    request: body(FxRevaluationInput), responses: { 201: json(Any, 'Posted'), 200: json(Any, 'This date was already revalued (nothing posted)') },
+  }, async (c) => {
+    const r = await runFxRevaluation(c.get('ctx'), await c.req.json());
+    return c.json(r.revaluation, r.created ? 201 : 200);
+  });
+  route(app, {
+    method: 'get', path: '/api/v1/finance/fx-revaluations', tags: ['fx'], summary: 'Revaluation runs with their per-document lines',
+    request: { query: ListFxRevaluationsQuery }, responses: { 200: json(z.object({ items: z.array(Any) })) },
+  }, async (c) => c.json(await listFxRevaluations(c.get('ctx'), c.req.query())));
+
+  route(app, {
     method: 'get', path: '/api/v1/invoices', tags: ['receivables'], summary: 'Invoices (filters: status incl. overdue, customer)',
     request: { query: ListInvoicesQuery }, responses: { 200: json(z.object({ items: z.array(Any) })) },
   }, async (c) => c.json(await listInvoices(c.get('ctx'), c.req.query())));
@@ -126,6 +141,12 @@ export function accountingRoutes(app: OpenAPIHono<AppEnv>): void {
     method: 'get', path: '/api/v1/receivables/aging', tags: ['receivables'], summary: 'Aged receivables at a date: current, 1–30, 31–60, 61–90, 90+ days past due',
     request: { query: AgingQuery }, responses: { 200: json(Any) },
   }, async (c) => c.json(await receivablesAging(c.get('ctx'), c.req.query())));
+
+  route(app, {
+    method: 'post', path: '/api/v1/receivables/reminders/run', tags: ['receivables'],
+    summary: 'Raise overdue reminders now: a customer follow-up task and an invoice.overdue event per invoice at 1, 15 and 30 days overdue (once each)',
+    request: body(RunRemindersInput), responses: { 200: json(Any) },
+  }, async (c) => c.json(await runOverdueReminders(c.get('ctx'), await c.req.json().catch(() => ({})))));
 
   route(app, {
     method: 'get', path: '/api/v1/budgets', tags: ['budgets'], summary: 'Budgets with budget, actual, committed and used % for a month',

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, date, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tsz, updatedAt } from './columns';
+import { customers } from './customers';
 import { journalEntries, payouts } from './finance';
 import { orders } from './inbox';
 
@@ -57,6 +58,8 @@ export const invoices = pgTable(
     /** Who owes it: the customer id of the customers module when there is one, else the buyer's reference. */
     customerRef: text('customer_ref').notNull(),
     customerName: text('customer_name'),
+    /** The customers-module customer, once found (or created) for a follow-up such as an overdue reminder. */
+    customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'set null' }),
     channel: text('channel'),
     currency: text('currency').notNull(),
     issueDate: date('issue_date', { mode: 'string' }).notNull(),
@@ -69,6 +72,16 @@ export const invoices = pgTable(
     totalMinor: bigint('total_minor', { mode: 'number' }).notNull(),
     paidMinor: bigint('paid_minor', { mode: 'number' }).notNull().default(0),
     creditedMinor: bigint('credited_minor', { mode: 'number' }).notNull().default(0),
+    /**
+     * The ledger currency and rate (functional per unit of `currency`, exact decimal text) the invoice
+     * was booked at, and its booked total. Invoices issued before multi-currency receivables were
+     * booked in their own currency (rate 1): the backfill says so.
+     */
+    functionalCurrency: text('functional_currency').notNull(),
+    fxRate: text('fx_rate').notNull(),
+    functionalTotalMinor: bigint('functional_total_minor', { mode: 'number' }).notNull(),
+    /** Booked amount relieved from receivables by payments and credit notes (the rest is carried at the booked rate). */
+    functionalSettledMinor: bigint('functional_settled_minor', { mode: 'number' }).notNull().default(0),
     /** `open` | `paid` | `void` (paid = settled by payments and credit notes) */
     status: text('status').notNull().default('open'),
     journalId: uuid('journal_id').references(() => journalEntries.id, { onDelete: 'restrict' }),
@@ -87,6 +100,7 @@ export const invoices = pgTable(
     check('invoices_terms_ck', sql`${t.termsDays} >= 0 and ${t.dueDate} = ${t.issueDate} + ${t.termsDays}`),
     check('invoices_status_ck', sql`${t.status} in ('open','paid','void')`),
     check('invoices_currency_ck', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('invoices_functional_ck', sql`${t.functionalSettledMinor} >= 0 and ${t.functionalSettledMinor} <= ${t.functionalTotalMinor}`),
   ],
 );
 
@@ -101,6 +115,12 @@ export const customerPayments = pgTable(
     amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
     appliedMinor: bigint('applied_minor', { mode: 'number' }).notNull().default(0),
     receivedDate: date('received_date', { mode: 'string' }).notNull(),
+    /** The ledger currency and rate the payment was booked at (bank and customer credits), and its booked amount. */
+    functionalCurrency: text('functional_currency').notNull(),
+    fxRate: text('fx_rate').notNull(),
+    functionalAmountMinor: bigint('functional_amount_minor', { mode: 'number' }).notNull(),
+    /** Booked amount moved from customer credits to receivables by applications so far. */
+    functionalAppliedMinor: bigint('functional_applied_minor', { mode: 'number' }).notNull().default(0),
     journalId: uuid('journal_id').references(() => journalEntries.id, { onDelete: 'restrict' }),
     createdAt: createdAt(),
   },
@@ -119,6 +139,10 @@ export const paymentAllocations = pgTable(
     invoiceId: uuid('invoice_id').notNull().references(() => invoices.id, { onDelete: 'restrict' }),
     amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
     appliedDate: date('applied_date', { mode: 'string' }).notNull(),
+    /** This part of the payment at the payment's rate (relieved from customer credits). */
+    functionalMinor: bigint('functional_minor', { mode: 'number' }).notNull().default(0),
+    /** What it relieves from receivables at the invoice's booked rate; functional − booked is the realised FX. */
+    bookedFunctionalMinor: bigint('booked_functional_minor', { mode: 'number' }).notNull().default(0),
     journalId: uuid('journal_id').references(() => journalEntries.id, { onDelete: 'restrict' }),
     createdAt: createdAt(),
   },
@@ -140,6 +164,8 @@ export const creditNotes = pgTable(
     currency: text('currency').notNull(),
     issueDate: date('issue_date', { mode: 'string' }).notNull(),
     reason: text('reason').notNull(),
+    /** What the credit note relieves from receivables at the invoice's booked rate. */
+    functionalMinor: bigint('functional_minor', { mode: 'number' }).notNull().default(0),
     journalId: uuid('journal_id').references(() => journalEntries.id, { onDelete: 'restrict' }),
     createdAt: createdAt(),
   },
@@ -244,5 +270,56 @@ export const bankStatementLines = pgTable(
     uniqueIndex('bank_statement_lines_payout_uq').on(t.matchedPayoutId).where(sql`matched_payout_id is not null`),
     index('bank_statement_lines_unmatched_idx').on(t.bookingDate).where(sql`matched_payout_id is null`),
     check('bank_statement_lines_currency_ck', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+  ],
+);
+
+/**
+ * Period-end revaluation of open foreign-currency receivables and payables: one run per date (the
+ * unique index makes a rerun a no-op), its journal and the reversal dated the next day, and what
+ * each document was carried at and revalued to.
+ */
+export const fxRevaluations = pgTable(
+  'fx_revaluations',
+  {
+    id: id(),
+    atDate: date('at_date', { mode: 'string' }).notNull(),
+    functionalCurrency: text('functional_currency').notNull(),
+    /** Σ revalued − carried over receivables and over payables (functional minor units, signed). */
+    receivablesDiffMinor: bigint('receivables_diff_minor', { mode: 'number' }).notNull().default(0),
+    payablesDiffMinor: bigint('payables_diff_minor', { mode: 'number' }).notNull().default(0),
+    /** Null when nothing needed revaluing (no open foreign document, or every difference zero). */
+    journalId: uuid('journal_id').references(() => journalEntries.id, { onDelete: 'restrict' }),
+    reversalJournalId: uuid('reversal_journal_id').references(() => journalEntries.id, { onDelete: 'restrict' }),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('fx_revaluations_at_uq').on(t.atDate)],
+);
+
+export const fxRevaluationLines = pgTable(
+  'fx_revaluation_lines',
+  {
+    id: id(),
+    revaluationId: uuid('revaluation_id').notNull().references(() => fxRevaluations.id, { onDelete: 'cascade' }),
+    /** `invoice` (receivable) | `bill` (payable) */
+    documentKind: text('document_kind').notNull(),
+    documentId: uuid('document_id').notNull(),
+    number: text('number').notNull(),
+    /** The customer reference or the supplier code. */
+    party: text('party').notNull(),
+    currency: text('currency').notNull(),
+    /** Open in the document currency at the date. */
+    openMinor: bigint('open_minor', { mode: 'number' }).notNull(),
+    /** The closing rate used (functional per unit of `currency`). */
+    rate: text('rate').notNull(),
+    /** What the ledger carried the open part at (booked rate), and what it is worth at the closing rate. */
+    carryingMinor: bigint('carrying_minor', { mode: 'number' }).notNull(),
+    revaluedMinor: bigint('revalued_minor', { mode: 'number' }).notNull(),
+    diffMinor: bigint('diff_minor', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    index('fx_revaluation_lines_run_idx').on(t.revaluationId),
+    check('fx_revaluation_lines_kind_ck', sql`${t.documentKind} in ('invoice','bill')`),
+    check('fx_revaluation_lines_diff_ck', sql`${t.diffMinor} = ${t.revaluedMinor} - ${t.carryingMinor}`),
   ],
 );

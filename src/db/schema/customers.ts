@@ -142,7 +142,8 @@ export const customerNotes = pgTable(
 );
 
 /**
- * Follow-ups for the team. The daily job writes `no_order`, `birthday` and `follow_up` tasks; people add
+ * Follow-ups for the team. The daily job writes `no_order`, `birthday` and `follow_up` tasks, the
+ * receivables reminders `overdue_invoice` ones (at 1, 15 and 30 days overdue); people add
  * `manual` ones. `dedupeKey` makes the job idempotent: one task per customer per occasion.
  */
 export const customerTasks = pgTable(
@@ -165,7 +166,7 @@ export const customerTasks = pgTable(
     uniqueIndex('customer_tasks_dedupe_uq').on(t.dedupeKey),
     index('customer_tasks_open_idx').on(t.dueOn, t.id).where(sql`status = 'open'`),
     index('customer_tasks_customer_idx').on(t.customerId, t.createdAt),
-    check('customer_tasks_kind_chk', sql`${t.kind} in ('no_order', 'birthday', 'follow_up', 'manual')`),
+    check('customer_tasks_kind_chk', sql`${t.kind} in ('no_order', 'birthday', 'follow_up', 'manual', 'overdue_invoice')`),
     check('customer_tasks_status_chk', sql`${t.status} in ('open', 'done')`),
     check('customer_tasks_done_chk', sql`(${t.status} = 'done') = (${t.completedAt} is not null)`),
   ],

@@ -7,6 +7,7 @@ import { receivablesAging } from '../../finance/receivables-aging';
 import { listInvoices } from '../../finance/receivables';
 import { getBalanceSheet, getCashFlow, getProfitAndLoss, statementCsv } from '../../finance/statements';
 import { stockValuation } from '../../finance/post-stock-movements';
+import { daysBetween } from '../../domain/receivables';
 import { renderPdf } from '../../exports/pdf';
 import { Layout } from '../components/layout';
 import type { UiEnv, View } from '../env';
@@ -258,6 +259,9 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
     const at = validDay(c.req.query('at')) ?? today();
     const aging = await receivablesAging(c.get('ctx'), { at });
     const open = await listInvoices(c.get('ctx'), { status: 'open', limit: 200 });
+    // Overdue first by how late (the reminders job raises follow-ups at 1, 15 and 30 days).
+    const overdue = (await listInvoices(c.get('ctx'), { status: 'overdue', at, limit: 200 })).items
+      .map((i) => ({ ...i, daysOverdue: daysBetween(i.dueDate, at) })).sort((x, y) => y.daysOverdue - x.daysOverdue || (x.number < y.number ? -1 : 1));
     const cur = aging.functionalCurrency;
     return c.html(
       <Layout v={v} title={t('reports.receivables')}>
@@ -280,6 +284,22 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
                   <tr><td>{cu.customerName ?? cu.customerRef}<span class="sub">{cu.customerRef}</span></td>
                     {aging.buckets.map((b) => <td class="num">{cu.buckets[b] ? money(cu.buckets[b], cu.currency) : ''}</td>)}
                     <td class="num">{money(cu.totalMinor, cu.currency)}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <h2>{t('reports.overdueInvoices')}</h2>
+        {overdue.length === 0 ? <p class="muted">{t('reports.nothingOverdue')}</p> : (
+          <div class="table-wrap">
+            <table id="overdue">
+              <thead><tr><th scope="col">{t('reports.invoice')}</th><th scope="col">{t('reports.customer')}</th><th scope="col">{t('reports.due')}</th><th scope="col" class="num">{t('reports.daysOverdue')}</th><th scope="col" class="num">{t('reports.outstanding')}</th></tr></thead>
+              <tbody>
+                {overdue.map((i) => (
+                  <tr class="overdue" data-invoice={i.id}>
+                    <td class="mono">{i.number}</td><td>{i.customerName ?? i.customerRef}</td><td>{v.i18n.date(i.dueDate)}</td>
+                    <td class="num" data-days={i.daysOverdue}>{t('reports.daysCount', { days: i.daysOverdue })}</td><td class="num">{money(i.outstandingMinor, i.currency)}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>
