@@ -2,19 +2,16 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
-import { convertExact } from '../domain/fx-rates';
 import { fromMinor } from '../domain/money';
 import { dueCalendar } from '../domain/payables';
-import { agingBucket, agingBuckets, daysBetween, type AgingBucket } from '../domain/receivables';
+import { agingBuckets, daysBetween } from '../domain/receivables';
 import { toCsv } from '../exports/csv';
 import { Currency, Day, parse } from './bills';
 import { getCompanySettings } from './company-settings';
-import { loadRateBook } from './fx-rates';
+import { ageDocuments } from './aging';
 
 export const PayablesAgingQuery = z.object({ at: Day.optional(), currency: Currency.optional() });
 
-type Buckets = Record<AgingBucket, number>;
-const zero = (): Buckets => ({ current: 0, d1_30: 0, d31_60: 0, d61_90: 0, d90_plus: 0 });
 
 /**
  * Aged payables at a date: what each approved bill still owed on that day (payments applied up to
@@ -32,35 +29,15 @@ export async function payablesAging(ctx: Ctx, query: unknown) {
     from bills b join suppliers s on s.id = b.supplier_id
     where b.issue_date <= ${at}::date and b.status not in ('draft', 'void')
     order by s.code, b.due_date, b.number`);
-  const rates = await loadRateBook(ctx, at);
-  const suppliers = new Map<string, { supplierCode: string; supplierName: string; currency: string; buckets: Buckets; totalMinor: number; bills: Array<{ id: string; number: string; dueDate: string; daysPastDue: number; bucket: AgingBucket; openMinor: number }> }>();
-  const totals = new Map<string, Buckets>();
-  const functionalTotals = zero();
-  const missing = new Set<string>();
-  for (const row of res.rows as Array<Record<string, unknown>>) {
-    const open = Number(row.open_minor);
-    if (open <= 0) continue;
-    const cur = String(row.currency);
-    const days = daysBetween(String(row.due_date), at);
-    const bucket = agingBucket(days);
-    const k = `${String(row.supplier_code)}|${cur}`;
-    const s = suppliers.get(k) ?? { supplierCode: String(row.supplier_code), supplierName: String(row.supplier_name), currency: cur, buckets: zero(), totalMinor: 0, bills: [] };
-    s.buckets[bucket] += open;
-    s.totalMinor += open;
-    s.bills.push({ id: String(row.id), number: String(row.number), dueDate: String(row.due_date), daysPastDue: Math.max(0, days), bucket, openMinor: open });
-    suppliers.set(k, s);
-    const t = totals.get(cur) ?? zero();
-    t[bucket] += open;
-    totals.set(cur, t);
-    const rate = rates.rate(cur, functional, at);
-    if (rate) functionalTotals[bucket] += convertExact(open, cur, functional, rate);
-    else missing.add(cur);
-  }
+  const aged = await ageDocuments(ctx, (res.rows as Array<Record<string, unknown>>).map((row) => ({
+    id: String(row.id), number: String(row.number), party: String(row.supplier_code), partyName: String(row.supplier_name),
+    currency: String(row.currency), dueDate: String(row.due_date), openMinor: Number(row.open_minor),
+  })), at, functional);
   return {
     at, functionalCurrency: functional, buckets: agingBuckets,
-    suppliers: [...suppliers.values()],
-    totals: Object.fromEntries([...totals.entries()].sort()) as Record<string, Buckets>,
-    functionalTotals, missingRates: [...missing].map((currency) => ({ currency, date: at })),
+    suppliers: aged.parties.map((s) => ({ supplierCode: s.party, supplierName: s.partyName ?? s.party, currency: s.currency, buckets: s.buckets, totalMinor: s.totalMinor, bills: s.documents })),
+    totals: aged.totals,
+    functionalTotals: aged.functionalTotals, missingRates: aged.missingRates,
   };
 }
 

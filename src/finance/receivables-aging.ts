@@ -2,19 +2,16 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
-import { convertExact } from '../domain/fx-rates';
-import { agingBucket, agingBuckets, daysBetween, type AgingBucket } from '../domain/receivables';
+import { agingBuckets } from '../domain/receivables';
 import { ValidationError, zodFieldErrors } from '../errors';
 import { getCompanySettings } from './company-settings';
-import { loadRateBook } from './fx-rates';
+import { ageDocuments } from './aging';
 
 export const AgingQuery = z.object({
   at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').optional(),
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
 });
 
-type Buckets = Record<AgingBucket, number>;
-const zero = (): Buckets => ({ current: 0, d1_30: 0, d31_60: 0, d61_90: 0, d90_plus: 0 });
 
 /**
  * Aged receivables at a date: what each invoice still asked on that day (payments applied and credit
@@ -34,34 +31,14 @@ export async function receivablesAging(ctx: Ctx, query: unknown) {
         - coalesce((select sum(c.amount_minor) from credit_notes c where c.invoice_id = i.id and c.issue_date <= ${at}::date), 0) as open_minor
     from invoices i where i.issue_date <= ${at}::date and i.status <> 'void'
     order by i.customer_ref, i.due_date, i.number`);
-  const rates = await loadRateBook(ctx, at);
-  const customers = new Map<string, { customerRef: string; customerName: string | null; currency: string; buckets: Buckets; totalMinor: number; invoices: unknown[] }>();
-  const totals = new Map<string, Buckets>();
-  const functionalTotals = zero();
-  const missing = new Set<string>();
-  for (const row of res.rows as Array<Record<string, unknown>>) {
-    const open = Number(row.open_minor);
-    if (open <= 0) continue;
-    const cur = String(row.currency);
-    const days = daysBetween(String(row.due_date), at);
-    const bucket = agingBucket(days);
-    const k = `${String(row.customer_ref)}|${cur}`;
-    const c = customers.get(k) ?? { customerRef: String(row.customer_ref), customerName: (row.customer_name as string | null) ?? null, currency: cur, buckets: zero(), totalMinor: 0, invoices: [] };
-    c.buckets[bucket] += open;
-    c.totalMinor += open;
-    c.invoices.push({ id: String(row.id), number: String(row.number), dueDate: String(row.due_date), daysPastDue: Math.max(0, days), bucket, openMinor: open });
-    customers.set(k, c);
-    const t = totals.get(cur) ?? zero();
-    t[bucket] += open;
-    totals.set(cur, t);
-    const rate = rates.rate(cur, functional, at);
-    if (rate) functionalTotals[bucket] += convertExact(open, cur, functional, rate);
-    else missing.add(cur);
-  }
+  const aged = await ageDocuments(ctx, (res.rows as Array<Record<string, unknown>>).map((row) => ({
+    id: String(row.id), number: String(row.number), party: String(row.customer_ref), partyName: (row.customer_name as string | null) ?? null,
+    currency: String(row.currency), dueDate: String(row.due_date), openMinor: Number(row.open_minor),
+  })), at, functional);
   return {
     at, functionalCurrency: functional, buckets: agingBuckets,
-    customers: [...customers.values()],
-    totals: Object.fromEntries([...totals.entries()].sort()),
-    functionalTotals, missingRates: [...missing].map((currency) => ({ currency, date: at })),
+    customers: aged.parties.map((c) => ({ customerRef: c.party, customerName: c.partyName, currency: c.currency, buckets: c.buckets, totalMinor: c.totalMinor, invoices: c.documents })),
+    totals: aged.totals,
+    functionalTotals: aged.functionalTotals, missingRates: aged.missingRates,
   };
 }
