@@ -10,6 +10,38 @@ import { daysBetween } from './receivables';
 export interface BankLine { id: string; bookingDate: string; amountMinor: number; currency: string }
 export interface DepositCandidate { id: string; arrivalDate: string; amountMinor: number; currency: string }
 
+/** A payment recorded in the hub (a customer's receipt, or one made to a supplier) that a bank line may be. */
+export interface PaymentCandidate { id: string; date: string; amountMinor: number; currency: string; reference: string | null }
+
+/**
+ * Bank lines to payments, pure: first by reference (the line's reference equals the payment's, same
+ * currency and amount), then like deposits by amount tolerance and date window. `sign` says which
+ * lines can be payments of this kind: receipts (+1, customer payments) or debits (−1, supplier
+ * payments); amounts are compared as magnitudes. Each line and payment is used once.
+ */
+export function matchPayments(lines: Array<BankLine & { reference: string | null }>, payments: PaymentCandidate[], sign: 1 | -1, rules: Pick<MatchRules, 'amountToleranceMinor' | 'dateWindowDays'>): Array<{ lineId: string; paymentId: string; rule: 'reference' | 'amount_date' }> {
+  const own = lines.filter((l) => Math.sign(l.amountMinor) === sign).map((l) => ({ ...l, amountMinor: Math.abs(l.amountMinor) }));
+  const out: Array<{ lineId: string; paymentId: string; rule: 'reference' | 'amount_date' }> = [];
+  const usedLines = new Set<string>();
+  const usedPayments = new Set<string>();
+  const norm = (s: string | null) => (s ?? '').trim().toLowerCase();
+  for (const l of [...own].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    if (!norm(l.reference)) continue;
+    const p = payments.find((x) => !usedPayments.has(x.id) && norm(x.reference) === norm(l.reference) && x.currency === l.currency && x.amountMinor === l.amountMinor);
+    if (!p) continue;
+    usedLines.add(l.id);
+    usedPayments.add(p.id);
+    out.push({ lineId: l.id, paymentId: p.id, rule: 'reference' });
+  }
+  const rest = matchDeposits(
+    own.filter((l) => !usedLines.has(l.id)),
+    payments.filter((p) => !usedPayments.has(p.id)).map((p) => ({ id: p.id, arrivalDate: p.date, amountMinor: p.amountMinor, currency: p.currency })),
+    rules,
+  );
+  for (const r of rest) out.push({ lineId: r.lineId, paymentId: r.payoutId, rule: r.rule });
+  return out;
+}
+
 export function matchDeposits(lines: BankLine[], payouts: DepositCandidate[], rules: Pick<MatchRules, 'amountToleranceMinor' | 'dateWindowDays'>): Array<{ lineId: string; payoutId: string; rule: 'amount_date' }> {
   const pairs: Array<{ lineId: string; payoutId: string; days: number; delta: number }> = [];
   for (const l of lines) {

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
-import { matchDeposits, parseCamt053 } from '../domain/bank-matching';
+import { matchDeposits, matchPayments, parseCamt053 } from '../domain/bank-matching';
 import { toMinor } from '../domain/money';
 import { MatchRules } from '../domain/reconciliation';
 import { ValidationError, zodFieldErrors, type FieldError } from '../errors';
@@ -81,10 +81,52 @@ export async function importBankStatement(ctx: Ctx, query: unknown, text: string
   return { lines: rows.length, stored: ins.rows.length, skipped: rows.length - ins.rows.length, matched: matched.length };
 }
 
-/** Matches every unmatched deposit to an unmatched payout; the guarded UPDATE and the unique index keep pairs one to one. */
+const UNMATCHED = sql`matched_payout_id is null and matched_customer_payment_id is null and matched_supplier_payment_id is null`;
+
+/**
+ * Matches unmatched bank lines, one to one (a guarded UPDATE and a unique index per kind): deposits to
+ * payouts first, then the receipts left to customer payments and debits to supplier payments (by
+ * reference, then amount and date window — the same rules as payout reconciliation).
+ */
 export async function matchBankLines(ctx: Ctx, o: { amountToleranceMinor?: number; dateWindowDays?: number } = {}) {
   const rules = MatchRules.parse({ amountToleranceMinor: o.amountToleranceMinor, dateWindowDays: o.dateWindowDays });
-  const lines = await q(ctx).execute(sql`select id, booking_date::text as d, amount_minor, currency from bank_statement_lines where matched_payout_id is null and amount_minor > 0`);
+  const done: Array<{ lineId: string; rule: string; payoutId?: string; customerPaymentId?: string; supplierPaymentId?: string }> = [...(await matchToPayouts(ctx, rules))];
+  const open = await q(ctx).execute(sql`select id, booking_date::text as d, amount_minor, currency, reference from bank_statement_lines where ${UNMATCHED} and amount_minor <> 0`);
+  const lines = (open.rows as Array<Record<string, unknown>>).map((l) => ({ id: String(l.id), bookingDate: String(l.d), amountMinor: Number(l.amount_minor), currency: String(l.currency), reference: (l.reference as string | null) ?? null }));
+  if (lines.some((l) => l.amountMinor > 0)) {
+    const cp = await q(ctx).execute(sql`
+      select id, received_date::text as d, amount_minor, currency, reference from customer_payments p
+      where not exists (select 1 from bank_statement_lines b where b.matched_customer_payment_id = p.id)`);
+    for (const m of matchPayments(lines, toCandidates(cp.rows), 1, rules)) {
+      const up = await q(ctx).execute(sql`
+        update bank_statement_lines set matched_customer_payment_id = ${m.paymentId}, match_rule = ${m.rule}
+        where id = ${m.lineId} and ${UNMATCHED} and not exists (select 1 from bank_statement_lines b where b.matched_customer_payment_id = ${m.paymentId})
+        returning id`);
+      if (up.rows[0]) done.push({ lineId: m.lineId, rule: m.rule, customerPaymentId: m.paymentId });
+    }
+  }
+  if (lines.some((l) => l.amountMinor < 0)) {
+    const sp = await q(ctx).execute(sql`
+      select id, paid_date::text as d, amount_minor, currency, reference from supplier_payments p
+      where not exists (select 1 from bank_statement_lines b where b.matched_supplier_payment_id = p.id)`);
+    for (const m of matchPayments(lines, toCandidates(sp.rows), -1, rules)) {
+      const up = await q(ctx).execute(sql`
+        update bank_statement_lines set matched_supplier_payment_id = ${m.paymentId}, match_rule = ${m.rule}
+        where id = ${m.lineId} and ${UNMATCHED} and not exists (select 1 from bank_statement_lines b where b.matched_supplier_payment_id = ${m.paymentId})
+        returning id`);
+      if (up.rows[0]) done.push({ lineId: m.lineId, rule: m.rule, supplierPaymentId: m.paymentId });
+    }
+  }
+  return done;
+}
+
+function toCandidates(rows: unknown[]) {
+  return (rows as Array<Record<string, unknown>>).map((p) => ({ id: String(p.id), date: String(p.d), amountMinor: Number(p.amount_minor), currency: String(p.currency), reference: (p.reference as string | null) ?? null }));
+}
+
+/** Deposits to payouts (amount tolerance and date window). */
+async function matchToPayouts(ctx: Ctx, rules: MatchRules) {
+  const lines = await q(ctx).execute(sql`select id, booking_date::text as d, amount_minor, currency from bank_statement_lines where ${UNMATCHED} and amount_minor > 0`);
   if (lines.rows.length === 0) return [];
   const payouts = await q(ctx).execute(sql`
     select p.id, p.arrival_date, p.amount_minor, p.currency from payouts p
@@ -99,7 +141,7 @@ export async function matchBankLines(ctx: Ctx, o: { amountToleranceMinor?: numbe
   for (const p of pairs) {
     const up = await q(ctx).execute(sql`
       update bank_statement_lines set matched_payout_id = ${p.payoutId}, match_rule = ${p.rule}
-      where id = ${p.lineId} and matched_payout_id is null
+      where id = ${p.lineId} and ${UNMATCHED}
         and not exists (select 1 from bank_statement_lines b where b.matched_payout_id = ${p.payoutId})
       returning id`);
     if (up.rows[0]) done.push(p);
@@ -110,13 +152,16 @@ export async function matchBankLines(ctx: Ctx, o: { amountToleranceMinor?: numbe
 export async function listBankLines(ctx: Ctx, query: unknown) {
   const f = z.object({ matched: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).safeParse(query);
   if (!f.success) throw new ValidationError(zodFieldErrors(f.error.issues));
-  const where = f.data.matched === 'true' ? sql`matched_payout_id is not null` : f.data.matched === 'false' ? sql`matched_payout_id is null` : sql`true`;
+  const where = f.data.matched === 'true' ? sql`not (${UNMATCHED})` : f.data.matched === 'false' ? UNMATCHED : sql`true`;
   const res = await q(ctx).execute(sql`select *, booking_date::text as d from bank_statement_lines where ${where} order by booking_date desc, id limit ${f.data.limit}`);
   return {
     items: (res.rows as Array<Record<string, unknown>>).map((r) => ({
       id: String(r.id), account: String(r.account), bookingDate: String(r.d), amountMinor: Number(r.amount_minor), currency: String(r.currency),
       reference: (r.reference as string | null) ?? null, description: (r.description as string | null) ?? null,
-      matchedPayoutId: (r.matched_payout_id as string | null) ?? null, matchRule: (r.match_rule as string | null) ?? null,
+      matchedPayoutId: (r.matched_payout_id as string | null) ?? null,
+      matchedCustomerPaymentId: (r.matched_customer_payment_id as string | null) ?? null,
+      matchedSupplierPaymentId: (r.matched_supplier_payment_id as string | null) ?? null,
+      matchRule: (r.match_rule as string | null) ?? null,
     })),
   };
 }

@@ -52,4 +52,43 @@ describe('bank statement import and deposit matching', () => {
     const bad = await t.api('POST', '/api/v1/bank-statements/import?account=X&currency=USD', 'date,amount\n2026-13-01,1e3\n', { 'content-type': 'text/csv' });
     expect(bad.status).toBe(400);
   });
+
+  it('matches receipts to customer payments (by reference, else amount and date) and debits to supplier payments, one to one', async () => {
+    const pay = async (reference: string, amountMinor: number, receivedDate: string) => {
+      const r = await t.api('POST', '/api/v1/payments', { customerRef: 'ACME', reference, currency: 'USD', amountMinor, receivedDate });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.id as string;
+    };
+    const byRef = await pay('INV-PAY-77', 25_000, '2026-04-01');
+    // Same amount, no shared reference: matched by amount and date window.
+    const byAmount = await pay('wire-123', 9_900, '2026-04-02');
+    const sup = await t.api('POST', '/api/v1/suppliers', { code: 'BANKSUP', name: 'Bank Supplies', currency: 'USD' });
+    expect(sup.status, JSON.stringify(sup.body)).toBe(201);
+    const sp = await t.hub.ctx.db.execute(sql`
+      insert into supplier_payments (supplier_id, reference, currency, amount_minor, paid_date, functional_currency, fx_rate, functional_amount_minor)
+      values (${sup.body.id}, 'SP-1', 'USD', 40_000, '2026-04-03', 'USD', '1', 40_000) returning id`);
+    const supplierPaymentId = String((sp.rows[0] as { id: string }).id);
+
+    const csv = [
+      'date,amount,currency,reference,description',
+      // Booked two days after the payment, a reference the payment carries.
+      '2026-04-03,250.00,USD,inv-pay-77,ACME remittance',
+      '2026-04-02,99.00,USD,,incoming wire',
+      '2026-04-04,-400.00,USD,,to Bank Supplies',
+      // Equal to a payment already matched: stays open (one to one).
+      '2026-04-05,250.00,USD,INV-PAY-77,duplicate?',
+      '',
+    ].join('\n');
+    const r = await t.api('POST', '/api/v1/bank-statements/import?account=US-OPERATING', csv, { 'content-type': 'text/csv' });
+    expect(r.body).toMatchObject({ lines: 4, stored: 4, matched: 3 });
+    const lines = (await t.api('GET', '/api/v1/bank-statements/lines?limit=500')).body.items as Array<Record<string, unknown>>;
+    const of = (d: string) => lines.find((l) => l.description === d)!;
+    expect(of('ACME remittance')).toMatchObject({ matchedCustomerPaymentId: byRef, matchRule: 'reference', matchedPayoutId: null });
+    expect(of('incoming wire')).toMatchObject({ matchedCustomerPaymentId: byAmount, matchRule: 'amount_date' });
+    expect(of('to Bank Supplies')).toMatchObject({ matchedSupplierPaymentId: supplierPaymentId, matchRule: 'amount_date' });
+    expect(of('duplicate?')).toMatchObject({ matchedCustomerPaymentId: null, matchedSupplierPaymentId: null, matchedPayoutId: null });
+    const open = (await t.api('GET', '/api/v1/bank-statements/lines?matched=false&limit=500')).body.items as Array<Record<string, unknown>>;
+    expect(open.map((l) => l.description)).toContain('duplicate?');
+    expect(open.map((l) => l.description)).not.toContain('incoming wire');
+  });
 });

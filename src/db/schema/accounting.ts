@@ -4,6 +4,7 @@ import { createdAt, id, tsz, updatedAt } from './columns';
 import { customers } from './customers';
 import { journalEntries, payouts } from './finance';
 import { orders } from './inbox';
+import { supplierPayments } from './payables';
 
 /**
  * Finance beyond payouts: exchange rates, company-wide finance settings, receivables (invoices,
@@ -262,12 +263,17 @@ export const bankStatementLines = pgTable(
     reference: text('reference'),
     dedupeKey: text('dedupe_key').notNull(),
     matchedPayoutId: uuid('matched_payout_id').references(() => payouts.id, { onDelete: 'set null' }),
+    /** A receipt matched to a customer payment, or a debit to a supplier payment (one to one, like payouts). */
+    matchedCustomerPaymentId: uuid('matched_customer_payment_id').references(() => customerPayments.id, { onDelete: 'set null' }),
+    matchedSupplierPaymentId: uuid('matched_supplier_payment_id').references(() => supplierPayments.id, { onDelete: 'set null' }),
     matchRule: text('match_rule'),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('bank_statement_lines_dedupe_uq').on(t.dedupeKey),
     uniqueIndex('bank_statement_lines_payout_uq').on(t.matchedPayoutId).where(sql`matched_payout_id is not null`),
+    uniqueIndex('bank_statement_lines_customer_payment_uq').on(t.matchedCustomerPaymentId).where(sql`matched_customer_payment_id is not null`),
+    uniqueIndex('bank_statement_lines_supplier_payment_uq').on(t.matchedSupplierPaymentId).where(sql`matched_supplier_payment_id is not null`),
     index('bank_statement_lines_unmatched_idx').on(t.bookingDate).where(sql`matched_payout_id is null`),
     check('bank_statement_lines_currency_ck', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],

@@ -1,0 +1,6 @@
+ALTER TABLE "bank_statement_lines" ADD COLUMN "matched_customer_payment_id" uuid;--> statement-breakpoint
+ALTER TABLE "bank_statement_lines" ADD COLUMN "matched_supplier_payment_id" uuid;--> statement-breakpoint
+ALTER TABLE "bank_statement_lines" ADD CONSTRAINT "bank_statement_lines_matched_customer_payment_id_customer_payments_id_fk" FOREIGN KEY ("matched_customer_payment_id") REFERENCES "public"."customer_payments"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "bank_statement_lines" ADD CONSTRAINT "bank_statement_lines_matched_supplier_payment_id_supplier_payments_id_fk" FOREIGN KEY ("matched_supplier_payment_id") REFERENCES "public"."supplier_payments"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "bank_statement_lines_customer_payment_uq" ON "bank_statement_lines" USING btree ("matched_customer_payment_id") WHERE matched_customer_payment_id is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "bank_statement_lines_supplier_payment_uq" ON "bank_statement_lines" USING btree ("matched_supplier_payment_id") WHERE matched_supplier_payment_id is not null;
