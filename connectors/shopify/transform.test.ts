@@ -62,10 +62,10 @@ describe('Shopify refund (refunds/create)', () => {
     expect(summarizeShopifyRefund(r).amountMinor).toBe(20900 - 354);
   });
 
-  it('is stored but ignored as an order record', () => {
+  it('is read as a refund of units (for a return), never as an order record', () => {
     const ex = shopifyConnector.extractOrders({ topic: 'refunds/create', body: refundText, path: 'webhook' });
-    expect(ex).toMatchObject({ kind: 'ignored' });
-    expect((ex as { reason: string }).reason).toMatch(/450789469/);
+    expect(ex).toMatchObject({ kind: 'refund', refund: { orderExternalId: '450789469', refundId: '509562969', currency: 'USD' } });
+    expect((ex as { refund: { lines: unknown[] } }).refund.lines).toEqual([{ sku: 'IPOD2008BLACK', quantity: 1 }, { sku: 'IPOD2008GREEN', quantity: 1 }]);
   });
 });
 
