@@ -25,13 +25,22 @@ export function matchPayments(lines: Array<BankLine & { reference: string | null
   const usedLines = new Set<string>();
   const usedPayments = new Set<string>();
   const norm = (s: string | null) => (s ?? '').trim().toLowerCase();
-  for (const l of [...own].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+  // Same reference, currency and amount; when several lines could be one payment, the closest date wins.
+  const byRef: Array<{ l: string; p: string; days: number }> = [];
+  for (const l of own) {
     if (!norm(l.reference)) continue;
-    const p = payments.find((x) => !usedPayments.has(x.id) && norm(x.reference) === norm(l.reference) && x.currency === l.currency && x.amountMinor === l.amountMinor);
-    if (!p) continue;
-    usedLines.add(l.id);
-    usedPayments.add(p.id);
-    out.push({ lineId: l.id, paymentId: p.id, rule: 'reference' });
+    for (const x of payments) {
+      if (norm(x.reference) === norm(l.reference) && x.currency === l.currency && x.amountMinor === l.amountMinor) {
+        byRef.push({ l: l.id, p: x.id, days: Math.abs(daysBetween(x.date, l.bookingDate)) });
+      }
+    }
+  }
+  byRef.sort((a, b) => a.days - b.days || (a.l < b.l ? -1 : a.l > b.l ? 1 : 0) || (a.p < b.p ? -1 : 1));
+  for (const c of byRef) {
+    if (usedLines.has(c.l) || usedPayments.has(c.p)) continue;
+    usedLines.add(c.l);
+    usedPayments.add(c.p);
+    out.push({ lineId: c.l, paymentId: c.p, rule: 'reference' });
   }
   const rest = matchDeposits(
     own.filter((l) => !usedLines.has(l.id)),

@@ -66,7 +66,7 @@ describe('bank statement import and deposit matching', () => {
     expect(sup.status, JSON.stringify(sup.body)).toBe(201);
     const sp = await t.hub.ctx.db.execute(sql`
       insert into supplier_payments (supplier_id, reference, currency, amount_minor, paid_date, functional_currency, fx_rate, functional_amount_minor)
-      values (${sup.body.id}, 'SP-1', 'USD', 40_000, '2026-04-03', 'USD', '1', 40_000) returning id`);
+      values (${sup.body.id}, 'SP-1', 'USD', 40000, '2026-04-03', 'USD', '1', 40000) returning id`);
     const supplierPaymentId = String((sp.rows[0] as { id: string }).id);
 
     const csv = [
