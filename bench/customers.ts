@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { computeRfm } from '../src/customers/compute-rfm';
 import { refreshCustomerStats } from '../src/customers/customer-stats';
 import { resolveAllUnlinked } from '../src/customers/resolve-customers';
-import { BENCH_CHANNELS, openBenchHub } from './support';
+import { BENCH_CHANNELS, openBenchHub, seedInChunks } from './support';
 
 
 /**
@@ -28,11 +28,9 @@ export async function run(argv: string[]): Promise<void> {
     await ctx.db.execute(sql`
       insert into customer_identities (customer_id, kind, value)
       select md5('cust' || i)::uuid, 'email', 'customer' || i || '@example.com' from generate_series(0, ${nCust - 1}::int) as i`);
-    const chunk = 200_000;
-    for (let from = 0; from < total; from += chunk) {
-      const to = Math.min(total, from + chunk) - 1;
+    await seedInChunks(total, ' orders', (from, to) =>
       // Customer of order i: skewed (squared golden-ratio sequence), so order counts range from 1 to dozens.
-      await ctx.db.execute(sql`
+      ctx.db.execute(sql`
         insert into orders (connection_id, channel, external_id, number, status, financial_status, fulfillment_status,
           allocation_status, currency, subtotal_minor, tax_minor, shipping_minor, discount_minor, total_minor,
           customer, customer_email, customer_name, ship_country, skus, item_count, ingest_paths, placed_at, source_updated_at)
@@ -47,9 +45,7 @@ export async function run(argv: string[]): Promise<void> {
           timestamptz '2024-01-01' + ((i * 613) % 1000000) * interval '60 seconds',
           timestamptz '2024-01-01' + ((i * 613) % 1000000) * interval '60 seconds'
         from (select i, floor(${nCust}::int * power((i * 0.6180339887) % 1, 2))::int as c
-              from generate_series(${from}::int, ${to}::int) as i) s`);
-      process.stderr.write(`\r  seeded ${to + 1}/${total} orders`);
-    }
+              from generate_series(${from}::int, ${to}::int) as i) s`));
     await ctx.db.execute(sql`
       insert into customer_orders (order_id, customer_id, matched_by)
       select o.id, md5('cust' || substr(o.customer_email, 9, strpos(o.customer_email, '@') - 9))::uuid, 'email'

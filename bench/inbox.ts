@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { countOrders, foldOrderCounts, recountOrders } from '../src/inbox/count-orders';
 import { listOrders, ListOrdersQuery } from '../src/inbox/list-orders';
 import { createWarehouse } from '../src/inventory/warehouses';
-import { BENCH_CHANNELS, openBenchHub, percentile } from './support';
+import { BENCH_CHANNELS, openBenchHub, seedInChunks, percentile } from './support';
 
 
 /**
@@ -21,10 +21,8 @@ export async function run(argv: string[]): Promise<void> {
   try {
     const t0 = performance.now();
     // Seeded in SQL (generate_series) in chunks: realistic spread of statuses, channels, SKUs, names.
-    const chunk = 200_000;
-    for (let from = 0; from < total; from += chunk) {
-      const to = Math.min(total, from + chunk) - 1;
-      await ctx.db.execute(sql`
+    await seedInChunks(total, '', (from, to) =>
+      ctx.db.execute(sql`
         insert into orders (connection_id, channel, external_id, number, status, financial_status, fulfillment_status,
           allocation_status, currency, subtotal_minor, tax_minor, shipping_minor, discount_minor, total_minor,
           customer_email, customer_name, ship_country, skus, item_count, exceptions, ingest_paths, placed_at, source_updated_at)
@@ -45,9 +43,7 @@ export async function run(argv: string[]): Promise<void> {
           array['webhook'],
           timestamptz '2025-01-01' + (i * interval '30 seconds'),
           timestamptz '2025-01-01' + (i * interval '30 seconds')
-        from generate_series(${from}::int, ${to}::int) as i`);
-      process.stderr.write(`\r  seeded ${to + 1}/${total}`);
-    }
+        from generate_series(${from}::int, ${to}::int) as i`));
     // Reservations for the allocated and partial orders (60 %): 60 % of them in WH-A, 39 % in WH-B,
     // 1 % in WH-C (a rarely used warehouse is the hard case for the warehouse filter).
     const wh: string[] = [];

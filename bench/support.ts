@@ -93,6 +93,16 @@ export function mb(bytes: number): string {
 }
 
 /** The six channels the seeded benchmarks spread orders over. */
+/** Runs `seed(from, to)` over 0…total−1 in chunks of 200,000 rows (inclusive bounds), printing progress. */
+export async function seedInChunks(total: number, label: string, seed: (from: number, to: number) => Promise<unknown>): Promise<void> {
+  const chunk = 200_000;
+  for (let from = 0; from < total; from += chunk) {
+    const to = Math.min(total, from + chunk) - 1;
+    await seed(from, to);
+    process.stderr.write(`\r  seeded ${to + 1}/${total}${label}`);
+  }
+}
+
 export const BENCH_CHANNELS = ['shopify', 'woocommerce', 'amazon', 'square', 'distributor', 'sandbox'];
 
 /**

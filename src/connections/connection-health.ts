@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
-import { getConnector } from '../../connectors/registry';
 import { getRateGovernor, type RateBucketState } from '../../connectors/kit/rate-governor';
 
 export interface ConnectionHealth {
@@ -65,7 +64,7 @@ export async function connectionHealth(ctx: Ctx): Promise<{ items: ConnectionHea
     let keys: string[] = [];
     try {
       // Only non-secret config fields name the buckets (shop domain, seller, tenant); secrets stay sealed.
-      keys = getConnector(String(r.connection_type))?.rateKeys?.(r.connection_config as never, id) ?? [];
+      keys = ctx.connectors(String(r.connection_type))?.rateKeys?.(r.connection_config as never, id) ?? [];
     } catch {
       keys = [];
     }

@@ -6,6 +6,7 @@ import { fromMinor } from '../domain/money';
 import { NotFoundError } from '../errors';
 import { enqueueJournalSync } from './outbox';
 import { getFinanceSettings } from './settings';
+import { csvCell } from '../exports/csv';
 
 export const ListJournalsQuery = z.object({
   payoutId: z.string().uuid().optional(),
@@ -84,13 +85,6 @@ export async function requestJournalSync(ctx: Ctx, id: string): Promise<{ queued
   const queued = [...new Set([...ids, ...(res.rows as Array<{ id: string }>).map((r) => String(r.id))])];
   for (const oid of queued) await ctx.queue.enqueue('accounting.sync', { outboxId: oid });
   return { queued };
-}
-
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  // Quote, and defuse spreadsheet formulas (a memo starting with = + - @).
-  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** Journals for systems without an API: one CSV row per journal line (decimals per currency exponent), or JSON. */

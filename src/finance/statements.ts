@@ -8,6 +8,7 @@ import { fromMinor } from '../domain/money';
 import { ValidationError, zodFieldErrors } from '../errors';
 import { getCompanySettings } from './company-settings';
 import { loadRateBook } from './fx-rates';
+import { csvCell } from '../exports/csv';
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
@@ -119,12 +120,6 @@ export async function getCashFlow(ctx: Ctx, query: unknown) {
   const rates = await loadRateBook(ctx, p.to);
   const [now, before] = await Promise.all([cashInputs(ctx, p.from, p.to), cashInputs(ctx, prev.from, prev.to)]);
   return { from: p.from, to: p.to, functionalCurrency: cur, current: cashFlow(now, rates, cur), previous: { ...prev, ...cashFlow(before, rates, cur) } };
-}
-
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /**

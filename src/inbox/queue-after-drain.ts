@@ -9,10 +9,10 @@ import type { UpsertResult } from './upsert-orders';
  * are queued; marking it again (requestAllocation's UPDATE) rewrote every new row and all its index
  * entries for nothing. Updated orders go through requestAllocation, which resets their status.
  */
-export async function queueAfterDrain(ctx: Ctx, orders: UpsertResult[], refunds: ProcessSummary['refunds'] = []): Promise<void> {
+export async function queueAfterDrain(ctx: Ctx, orders: UpsertResult[], refunds: NonNullable<ProcessSummary['refunds']> = []): Promise<void> {
   // Channel refunds become returns once their orders (often in this very drain) are committed.
-  for (let i = 0; i < (refunds?.length ?? 0); i += 1000) {
-    await ctx.queue.enqueue('sales.channel-refunds', { refunds: refunds!.slice(i, i + 1000) });
+  for (let i = 0; i < refunds.length; i += 1000) {
+    await ctx.queue.enqueue('sales.channel-refunds', { refunds: refunds.slice(i, i + 1000) });
   }
   const all = orders.filter((o) => o.outcome === 'created');
   if (all.length > 0) {

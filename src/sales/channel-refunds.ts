@@ -32,9 +32,9 @@ export interface ChannelRefundOutcome {
 export async function applyChannelRefunds(ctx: Ctx, refunds: ChannelRefundPayload[]): Promise<ChannelRefundOutcome[]> {
   const out: ChannelRefundOutcome[] = [];
   for (const r of refunds) {
-    const byS = new Map<string, number>();
-    for (const l of r.lines) if (l.sku && l.quantity > 0) byS.set(l.sku, (byS.get(l.sku) ?? 0) + l.quantity);
-    if (byS.size === 0) {
+    const refundedBySku = new Map<string, number>();
+    for (const l of r.lines) if (l.sku && l.quantity > 0) refundedBySku.set(l.sku, (refundedBySku.get(l.sku) ?? 0) + l.quantity);
+    if (refundedBySku.size === 0) {
       out.push({ refundId: r.refundId, outcome: 'money_only' });
       continue;
     }
@@ -55,7 +55,7 @@ export async function applyChannelRefunds(ctx: Ctx, refunds: ChannelRefundPayloa
         where rr.order_id = ${orderId} and rr.status <> 'cancelled' and rl.sku = l.sku), 0) as left
       from order_lines l where l.order_id = ${orderId} and l.sku is not null group by l.sku`);
     const returnable = new Map((left.rows as Array<{ sku: string; left: number }>).map((x) => [x.sku, Number(x.left)]));
-    const lines = [...byS].map(([sku, quantity]) => ({ sku, quantity: Math.min(quantity, returnable.get(sku) ?? 0) })).filter((l) => l.quantity > 0);
+    const lines = [...refundedBySku].map(([sku, quantity]) => ({ sku, quantity: Math.min(quantity, returnable.get(sku) ?? 0) })).filter((l) => l.quantity > 0);
     if (lines.length === 0) {
       out.push({ refundId: r.refundId, outcome: 'nothing_left' });
       continue;

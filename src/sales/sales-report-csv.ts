@@ -1,12 +1,6 @@
 import type { I18n, MessageKey } from '../i18n/index';
+import { csvCell } from '../exports/csv';
 import { reportCsvColumns, type SalesReport } from './sales-report';
-
-/** CSV cell: quoted when needed; a leading = + - @ is prefixed so spreadsheets never run it as a formula. */
-function csvCell(v: string | number | null | undefined): string {
-  let s = v === null || v === undefined ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * The report's rows as CSV: UTF-8 with a BOM (so spreadsheet programs read the Chinese headers),

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { stream } from 'hono/streaming';
+import { streamCsv } from '../../exports/stream-csv';
 import { z } from 'zod';
 import { exportCustomersCsv } from '../../customers/export-customers';
 import { getCustomer } from '../../customers/get-customer';
@@ -43,16 +43,7 @@ export function customerRoutes(app: OpenAPIHono<AppEnv>): void {
     request: { query: ListCustomersQuery.omit({ cursor: true, limit: true }) },
     responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } } },
   }, async (c) => {
-    const ctx = c.get('ctx');
-    const gen = exportCustomersCsv(ctx, c.req.query());
-    // Pull the first chunk before streaming, so a bad filter is still a 400/404 problem, not a broken download.
-    const first = await gen.next();
-    c.header('content-type', 'text/csv; charset=utf-8');
-    c.header('content-disposition', 'attachment; filename="customers.csv"');
-    return stream(c, async (s) => {
-      if (!first.done) await s.write(first.value);
-      for await (const chunk of gen) await s.write(chunk);
-    });
+    return streamCsv(c, exportCustomersCsv(c.get('ctx'), c.req.query()), 'customers.csv');
   });
 
   route(app, {

@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { FC } from 'hono/jsx';
-import { stream } from 'hono/streaming';
+import { streamCsv } from '../../exports/stream-csv';
 import { rfmSegments, segmentCounts } from '../../customers/compute-rfm';
 import { exportCustomersCsv } from '../../customers/export-customers';
 import { getCustomer, type CustomerProfile } from '../../customers/get-customer';
@@ -324,14 +324,8 @@ const list = (x: unknown): string[] => (Array.isArray(x) ? x.map(str) : x === un
 export function customerRoutes(ui: Hono<UiEnv>): void {
   ui.get('/customers', (c) => listPage(c));
   ui.get('/customers/export.csv', async (c) => {
-    const gen = exportCustomersCsv(c.get('ctx'), { q: c.req.query('q') || undefined, segment: c.req.query('segment') || undefined, tag: c.req.query('tag') || undefined, channel: c.req.query('channel') || undefined });
-    const first = await gen.next();
-    c.header('content-type', 'text/csv; charset=utf-8');
-    c.header('content-disposition', 'attachment; filename="customers.csv"');
-    return stream(c, async (s) => {
-      if (!first.done) await s.write(first.value);
-      for await (const chunk of gen) await s.write(chunk);
-    });
+    const filters = { q: c.req.query('q') || undefined, segment: c.req.query('segment') || undefined, tag: c.req.query('tag') || undefined, channel: c.req.query('channel') || undefined };
+    return streamCsv(c, exportCustomersCsv(c.get('ctx'), filters), 'customers.csv');
   });
   ui.get('/customers/segments', (c) => segmentsPage(c));
   ui.post('/customers/segments', async (c) => {

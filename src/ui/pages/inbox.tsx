@@ -4,6 +4,7 @@ import { listConnections } from '../../connections/manage-connections';
 import { allocationStatuses, financialStatuses, fulfillmentStatuses, orderExceptions, orderStatuses } from '../../domain/order';
 import { AppError } from '../../errors';
 import { countOrders, invalidateOrderCounts, type OrderCounts } from '../../inbox/count-orders';
+import { csvCell } from '../../exports/csv';
 import { getOrder } from '../../inbox/get-order';
 import { listOrders, type OrderSummary } from '../../inbox/list-orders';
 import { applyOrderAction, type OrderAction } from '../../inbox/order-actions';
@@ -303,13 +304,6 @@ const InboxPage: FC<{ v: View; state: InboxState; items: OrderSummary[]; nextCur
     </Layout>
   );
 };
-
-/** CSV cell: quoted when needed; a leading = + - @ is prefixed so spreadsheets never run it as a formula. */
-function csvCell(v: string | number | null | undefined): string {
-  let s = v === null || v === undefined ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 const EXPORT_MAX_ROWS = 100_000;
 
