@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Pool } from 'undici';
 import { sandboxOrder } from '../connectors/sandbox/generate';
 import { signSandboxBody } from '../connectors/sandbox/index';
-import { freePort, freshDatabase, percentile, startChild, stopChild } from './support';
+import { cpuSnapshot, cpuSplit, freePort, freshDatabase, percentile, startChild, stopChild } from './support';
 
 interface Delivery {
   body: string;
@@ -107,6 +107,7 @@ export async function run(argv: string[]): Promise<void> {
 
     const pgc = new pg.Client({ connectionString: db.url });
     await pgc.connect();
+    const cpuBefore = cpuSnapshot(hub.pid);
     const res = await load(`http://127.0.0.1:${port}`, `/webhooks/${connectionId}`, deliveries, clients);
     console.log(`  (acks done in ${res.seconds.toFixed(2)} s: ${(total / res.seconds).toFixed(0)} req/s, p99 ${percentile(res.latencies, 99).toFixed(1)} ms)`);
     // BENCH_NO_WORKERS=1 measures the acknowledgement path alone (the hub runs no drain).
@@ -123,6 +124,7 @@ export async function run(argv: string[]): Promise<void> {
       await new Promise((r) => setTimeout(r, 20));
     }
     const inboxSeconds = (performance.now() - res.firstSend) / 1000;
+    const cpuAfter = cpuSnapshot(hub.pid);
     await new Promise((r) => setTimeout(r, 1000));
     count = Number((await pgc.query('select count(*)::int as n from orders')).rows[0].n);
     const events = Number((await pgc.query('select count(*)::int as n from raw_events')).rows[0].n);
@@ -135,6 +137,8 @@ export async function run(argv: string[]): Promise<void> {
     console.log(`  hub acknowledgements:          ${(total / res.seconds).toFixed(0)} req/s, p50 ${percentile(res.latencies, 50).toFixed(1)} ms, p99 ${percentile(res.latencies, 99).toFixed(1)} ms  [${statuses}]`);
     console.log(`  inbox rate (first send → last order visible): ${inboxRate.toFixed(0)} orders/s in ${inboxSeconds.toFixed(2)} s`);
     console.log(`  ratio inbox rate / ceiling: ${(inboxRate / ceiling).toFixed(2)} (target ≥ 0.30); ack p99 target ≤ 50 ms`);
+    // Where the machine's cores went from first send to last order visible (Linux only).
+    if (cpuAfter.size > 0) console.log(`  CPU used meanwhile: ${cpuSplit(cpuBefore, cpuAfter, distinct, 'order')}`);
     console.log(`  inbox holds ${count} orders (expected ${distinct}): ${count === distinct ? 'OK' : 'MISMATCH'}; raw events stored ${events} (expected ${distinct})`);
     if (count !== distinct) process.exitCode = 1;
   } finally {

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
@@ -120,4 +121,49 @@ export async function openBenchHub(name: string): Promise<{ hub: Hub; conns: str
     conns.push((r.rows[0] as { id: string }).id);
   }
   return { hub, conns, url: db.url, dropDatabase: () => db.drop() };
+}
+
+/**
+ * CPU seconds used so far by each kind of process on this machine (Linux /proc): the given child
+ * (`hub`), PostgreSQL's and Redis's server processes, and this process (`client`). A difference of two
+ * snapshots shows where the machine's cores went during a run. Empty where /proc is missing.
+ */
+export function cpuSnapshot(childPid?: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tick = 100;
+  try {
+    tick = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch { /* default */ }
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const f = stat.slice(close + 2).split(' ');
+    const secs = (Number(f[11]) + Number(f[12])) / tick; // utime, stime
+    const kind = Number(pid) === childPid ? 'hub' : Number(pid) === process.pid ? 'client' : comm.startsWith('postgres') ? 'postgres' : comm.startsWith('redis') ? 'redis' : null;
+    if (kind) out.set(kind, (out.get(kind) ?? 0) + secs);
+  }
+  return out;
+}
+
+/** "hub 1.2 s (110 µs/order) · postgres …": the CPU used between two snapshots, per unit of work. */
+export function cpuSplit(before: Map<string, number>, after: Map<string, number>, units: number, unit: string): string {
+  const parts: string[] = [];
+  for (const [kind, end] of after) {
+    const used = end - (before.get(kind) ?? 0);
+    if (used <= 0) continue;
+    parts.push(`${kind} ${used.toFixed(1)} s (${Math.round((used / units) * 1e6)} µs/${unit})`);
+  }
+  return parts.join(' · ');
 }
