@@ -12,12 +12,18 @@ const norm = (a: string) => sql.raw(`lower(concat_ws('|', btrim(${a}->>'line1'),
  * Holds the newly created orders that match an enabled review rule, in the drain's transaction so
  * no allocator can see them as `pending` first. Set-based: one statement for the whole batch reads
  * the rules, evaluates them, marks the orders and writes their timeline entries; with review off
- * the statement finds no settings row and does nothing. The credit-limit rule asks the registered
- * source once for the batch. Returns order id → reasons.
+ * only the rules are read. The credit-limit rule asks the registered source once for the batch.
+ * Returns order id → reasons.
  */
 export async function holdForReview(ctx: Ctx, tx: Tx, orderIds: string[]): Promise<Map<string, string[]>> {
   const held = new Map<string, string[]>();
   if (orderIds.length === 0) return held;
+  // Read the rules first, in this transaction: with review off (the usual case) nothing else runs. The
+  // set-based statement below cost ~4 ms per drain batch even when it found no settings row — a fifth of
+  // PostgreSQL's time in the ingest benchmark.
+  const s = await tx.execute(sql`select settings from order_review_settings where id = 1`);
+  const settings = ReviewSettings.parse((s.rows[0] as { settings?: unknown } | undefined)?.settings ?? {});
+  if (!settings.enabled) return held;
   const res = await tx.execute(sql`
     with s as (select settings from order_review_settings where id = 1 and (settings->>'enabled')::boolean),
     c as (
@@ -43,19 +49,15 @@ export async function holdForReview(ctx: Ctx, tx: Tx, orderIds: string[]): Promi
   for (const r of res.rows as Array<{ id: string; reasons: string[] | string }>) held.set(r.id, toArray(r.reasons));
 
   const source = getCreditLimitSource();
-  if (source) {
-    const s = await tx.execute(sql`select settings from order_review_settings where id = 1`);
-    const settings = ReviewSettings.parse((s.rows[0] as { settings?: unknown } | undefined)?.settings ?? {});
-    if (settings.enabled && settings.creditLimit) {
-      const rows = await tx.execute(sql`
-        select id, connection_id, customer_email, currency, total_minor from orders
-        where id = any(${pgArray(orderIds, 'uuid')}) and status = 'open' and allocation_status = 'pending'`);
-      const cands: CreditCheckOrder[] = (rows.rows as Array<{ id: string; connection_id: string; customer_email: string | null; currency: string; total_minor: number }>)
-        .filter((r) => settings.connectionIds.length === 0 || settings.connectionIds.includes(r.connection_id))
-        .map((r) => ({ id: r.id, connectionId: r.connection_id, customerEmail: r.customer_email, currency: r.currency, totalMinor: Number(r.total_minor) }));
-      const over = cands.length ? await source.overLimit(tx, cands) : new Map<string, string>();
-      for (const id of over.keys()) held.set(id, [...(held.get(id) ?? []), 'credit_limit']);
-    }
+  if (source && settings.creditLimit) {
+    const rows = await tx.execute(sql`
+      select id, connection_id, customer_email, currency, total_minor from orders
+      where id = any(${pgArray(orderIds, 'uuid')}) and status = 'open' and allocation_status = 'pending'`);
+    const cands: CreditCheckOrder[] = (rows.rows as Array<{ id: string; connection_id: string; customer_email: string | null; currency: string; total_minor: number }>)
+      .filter((r) => settings.connectionIds.length === 0 || settings.connectionIds.includes(r.connection_id))
+      .map((r) => ({ id: r.id, connectionId: r.connection_id, customerEmail: r.customer_email, currency: r.currency, totalMinor: Number(r.total_minor) }));
+    const over = cands.length ? await source.overLimit(tx, cands) : new Map<string, string>();
+    for (const id of over.keys()) held.set(id, [...(held.get(id) ?? []), 'credit_limit']);
   }
   if (held.size === 0) return held;
 
