@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSandboxBody } from '../../connectors/sandbox/index';
 import { sandboxOrder } from '../../connectors/sandbox/generate';
@@ -115,5 +117,43 @@ describe('webhook ingestion', () => {
     const again = await deliver(body, id);
     expect(again.status).toBe(200);
     expect(again.body.duplicate).toBe(true);
+  });
+
+  it('reads the headers from Node\'s own message when served over HTTP: same names (lower case), same values', async () => {
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((r) => server.once('listening', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const body = JSON.stringify(sandboxOrder('wh', 11));
+      const res = await fetch(`http://127.0.0.1:${port}/webhooks/${connectionId}`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Sandbox-Signature': signSandboxBody(SECRET, body),
+          'X-Sandbox-Delivery-Id': 'd-over-http',
+          'X-Sandbox-Topic': 'order.created',
+          'X-Extra': 'kept',
+        },
+        body,
+      });
+      expect(res.status).toBe(202);
+      const { eventId } = (await res.json()) as { eventId: number };
+      const ev = await t.api('GET', `/api/v1/events/${eventId}`);
+      expect(ev.body.topic).toBe('order.created');
+      expect(ev.body.headers).toMatchObject({
+        'content-type': 'application/json',
+        'x-sandbox-delivery-id': 'd-over-http',
+        'x-sandbox-topic': 'order.created',
+        'x-extra': 'kept',
+      });
+      expect(Object.keys(ev.body.headers).every((k) => k === k.toLowerCase())).toBe(true);
+      // A wrong signature is still refused on this path.
+      const forged = await fetch(`http://127.0.0.1:${port}/webhooks/${connectionId}`, {
+        method: 'POST', headers: { 'x-sandbox-signature': 'nope', 'x-sandbox-delivery-id': 'd-over-http-2' }, body,
+      });
+      expect(forged.status).toBe(401);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
