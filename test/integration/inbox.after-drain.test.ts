@@ -6,6 +6,7 @@ import type { Ctx } from '../../src/context';
 import { drainRawEvents } from '../../src/inbox/process-raw-events';
 import { queueAfterDrain } from '../../src/inbox/queue-after-drain';
 import { createTestHub, type TestHub } from '../helpers/hub';
+import { DRAIN_SLICE_MS, processors } from '../../workers/processors';
 
 const SECRET = 'after-drain-secret';
 let t: TestHub;
@@ -64,5 +65,41 @@ describe('work queued after a drain', () => {
     expect((row.rows[0] as { allocation_status: string }).allocation_status).toBe('pending');
     expect(jobs.some((j) => j.name === 'order.allocate')).toBe(true);
     expect(jobs.some((j) => j.name === 'finance.late-orders')).toBe(false);
+  });
+
+  it('hands a long stream on in slices: follow-up work is queued while deliveries keep coming, not only once they stop', async () => {
+    const { ctx, jobs } = recording();
+    const queuedAt: number[] = [];
+    const enqueue = ctx.queue.enqueue;
+    ctx.queue.enqueue = (async (name: string, payload: unknown) => {
+      if (name === 'finance.late-orders') queuedAt.push(Date.now());
+      return enqueue(name as never, payload as never);
+    }) as Ctx['queue']['enqueue'];
+    // Deliveries every ~10 ms for twice the slice length: the table is never empty for long.
+    let streaming = true;
+    let n = 0;
+    const stream = (async () => {
+      const end = Date.now() + DRAIN_SLICE_MS * 2.5;
+      while (Date.now() < end) {
+        await deliver(JSON.stringify(sandboxOrder('stream', n)), `stream-${n}`);
+        n++;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      streaming = false;
+    })();
+    await new Promise((r) => setTimeout(r, 30));
+    const streamEnded: number[] = [];
+    const drained = processors['inbox.drain'](ctx, { reason: 'test' }, { id: 'slice-test', attempt: 1, maxAttempts: 1 });
+    await stream;
+    streamEnded.push(Date.now());
+    await drained;
+    // Whatever the drain had not reached when the stream ended, one more run takes.
+    await processors['inbox.drain'](ctx, { reason: 'test' }, { id: 'slice-test-2', attempt: 1, maxAttempts: 1 });
+    expect(streaming).toBe(false);
+    expect(queuedAt.length).toBeGreaterThanOrEqual(2);
+    expect(queuedAt[0]!).toBeLessThan(streamEnded[0]!);
+    // Every streamed order reached follow-up work exactly once.
+    const late = jobs.filter((j) => j.name === 'finance.late-orders').flatMap((j) => j.payload.externalIds as string[]);
+    expect(late.filter((e) => e.startsWith('SBX-stream-')).sort()).toEqual(Array.from({ length: n }, (_, i) => `SBX-stream-${i}`).sort());
   });
 });
