@@ -3,6 +3,7 @@ import { purchasingMessages } from './purchasing';
 import { uiMessages } from './ui';
 import { financeReportsMessages } from './finance-reports';
 import { payablesMessages } from './payables';
+import { fxRevaluationMessages } from './fx-revaluation';
 import { customersMessages } from './customers';
 import { opsMessages } from './ops';
 import { purchasingFormMessages } from './purchasing-forms';
@@ -454,6 +455,7 @@ export const en = {
   ...uiMessages.en,
   ...financeReportsMessages.en,
   ...payablesMessages.en,
+  ...fxRevaluationMessages.en,
   ...customersMessages.en,
   ...opsMessages.en,
   ...purchasingFormMessages.en,

@@ -1,5 +1,6 @@
 import { financeReportsMessages } from './finance-reports';
 import { payablesMessages } from './payables';
+import { fxRevaluationMessages } from './fx-revaluation';
 import { customersMessages } from './customers';
 import type { MessageKey } from './en';
 import { salesMessages } from './sales';
@@ -453,6 +454,7 @@ export const zhTW: Record<MessageKey, string> = {
   ...uiMessages.zhTW,
   ...financeReportsMessages.zhTW,
   ...payablesMessages.zhTW,
+  ...fxRevaluationMessages.zhTW,
   ...customersMessages.zhTW,
   ...opsMessages.zhTW,
   ...purchasingFormMessages['zh-TW'],

@@ -12,6 +12,8 @@ import { renderPdf } from '../../exports/pdf';
 import { Layout } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { view } from '../middleware';
+import { FxRevaluationSection, fxRevaluationNotice, fxRevaluationRoutes, loadFxRevaluationState } from './fx-revaluation';
+import type { Notice } from './stock';
 
 /**
  * Finance reports: profit and loss, balance sheet, cash flow, receivables aging, budgets and rates.
@@ -388,10 +390,11 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
     );
   });
 
-  ui.get('/finance/fx-rates', async (c) => {
+  const fxRatesPage = async (c: Context<UiEnv>, notice?: Notice, at?: string, status: 200 | 400 = 200) => {
     const v = view(c);
     const { t } = v.i18n;
     const [rates, settings] = await Promise.all([listFxRates(c.get('ctx'), { limit: 200 }), getCompanySettings(c.get('ctx'))]);
+    const reval = await loadFxRevaluationState(c, settings.functionalCurrency, notice, at);
     return c.html(
       <Layout v={v} title={t('reports.fxRates')}>
         <h1>{t('reports.fxRates')}</h1>
@@ -407,7 +410,11 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
             </table>
           </div>
         )}
+        <FxRevaluationSection v={v} s={reval} />
       </Layout>,
+      status,
     );
-  });
+  };
+  ui.get('/finance/fx-rates', (c) => fxRatesPage(c, fxRevaluationNotice(c)));
+  fxRevaluationRoutes(ui, (c, notice, at) => fxRatesPage(c, notice, at, 400));
 }
