@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,4 +132,12 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Awaits an API call and returns its body; fails the test, showing the body, unless the status is `status` (default: any 2xx). */
+export async function expectOk(p: Promise<{ status: number; body: any }>, status?: number): Promise<any> {
+  const r = await p;
+  if (status !== undefined) expect(r.status, JSON.stringify(r.body)).toBe(status);
+  else expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+  return r.body;
 }

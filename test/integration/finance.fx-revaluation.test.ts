@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMonthlyFxRevaluation } from '../../src/finance/fx-revaluation';
-import { createTestHub, type TestHub } from '../helpers/hub';
+import { createTestHub, type TestHub, expectOk } from '../helpers/hub';
 
 /**
  * Unrealised FX at a month end over two currencies: an open EUR and a GBP invoice and an open EUR
@@ -12,12 +12,7 @@ import { createTestHub, type TestHub } from '../helpers/hub';
 let t: TestHub;
 let eurInvoice: any, gbpInvoice: any, eurBill: any;
 
-const ok = async (p: Promise<{ status: number; body: any }>, status?: number) => {
-  const r = await p;
-  if (status) expect(r.status, JSON.stringify(r.body)).toBe(status);
-  else expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-  return r.body;
-};
+const ok = expectOk;
 
 async function balance(role: string, upTo: string): Promise<number> {
   const r = await t.hub.ctx.db.execute(sql`

@@ -1,15 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/api-keys';
-import { createTestHub, type TestHub } from '../helpers/hub';
+import { createTestHub, type TestHub, expectOk } from '../helpers/hub';
 
 let t: TestHub;
 
-const ok = async (p: Promise<{ status: number; body: any }>, status = 200) => {
-  const r = await p;
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  return r.body;
-};
+const ok = (p: Promise<{ status: number; body: any }>, status = 200) => expectOk(p, status);
 const minusDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 
 /** A PO sent and received: `lines` ordered at a price, `accepted` of each received into stock. */

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reminderStep } from '../../src/finance/overdue-reminders';
 import { createUiHub, type UiHub } from './ui.support';
+import { expectOk } from '../helpers/hub';
 
 /**
  * Overdue reminders: one customer follow-up task per invoice and step (1, 15, 30 days overdue), never
@@ -11,11 +12,7 @@ let t: UiHub;
 let acme: any, globex: any, paid: any;
 let acmeCustomerId: string;
 
-const ok = async (p: Promise<{ status: number; body: any }>) => {
-  const r = await p;
-  expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-  return r.body;
-};
+const ok = expectOk;
 const run = async (at: string) => (await ok(t.api('POST', '/api/v1/receivables/reminders/run', { at }))).created as Array<{ invoiceId: string; step: number; daysOverdue: number }>;
 const tasks = async () => (await ok(t.api('GET', '/api/v1/customer-tasks?kind=overdue_invoice&status=all&limit=200'))).items as any[];
 

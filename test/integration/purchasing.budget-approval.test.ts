@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBudgets } from '../../src/finance/budgets';
-import { createTestHub, type TestHub } from '../helpers/hub';
+import { createTestHub, type TestHub, expectOk } from '../helpers/hub';
 
 /**
  * Budgets ↔ purchase orders (registered when the hub opens): open POs count as committed on a
@@ -11,11 +11,7 @@ let t: TestHub;
 let month: string;
 let today: string;
 
-const ok = async (p: Promise<{ status: number; body: any }>) => {
-  const r = await p;
-  expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-  return r.body;
-};
+const ok = expectOk;
 const draft = (unitCostMinor: number, supplier = 'BUD') => ok(t.api('POST', '/api/v1/purchase-orders', { supplier, lines: [{ sku: 'BUD-TEE', quantity: 10, unitCostMinor, warehouse: 'WH-B' }] }));
 const stockBudget = async () => (await ok(t.api('GET', `/api/v1/budgets?month=${month}`))).items.find((b: any) => b.name === 'Stock purchases');
 

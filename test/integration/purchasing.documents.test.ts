@@ -2,17 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInterchange } from '../../connectors/distributor/x12/parse';
 import { read850s } from '../../connectors/distributor/x12/po850';
 import { renderPdf } from '../../src/exports/pdf';
-import { createTestHub, type TestHub } from '../helpers/hub';
+import { createTestHub, type TestHub, expectOk } from '../helpers/hub';
 import { mappedText, streams } from '../helpers/pdf';
 
 let t: TestHub;
 let poId: string;
 let poNumber: string;
-const ok = async (p: Promise<{ status: number; body: any }>, status = 200) => {
-  const r = await p;
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  return r.body;
-};
+const ok = (p: Promise<{ status: number; body: any }>, status = 200) => expectOk(p, status);
 const raw = (path: string) => t.app.request(path, { headers: { authorization: `Bearer ${t.adminKey}` } });
 
 beforeAll(async () => {

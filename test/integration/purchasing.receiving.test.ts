@@ -4,7 +4,7 @@ import { runAllocationJob } from '../../src/inventory/allocation-jobs';
 import { reconcileStock } from '../../src/inventory/reconcile-stock';
 import { stockAlerts } from '../../src/inventory/stock-alerts';
 import { flagOverduePurchaseOrders } from '../../src/purchasing/overdue';
-import { createTestHub, type TestHub } from '../helpers/hub';
+import { createTestHub, type TestHub, expectOk } from '../helpers/hub';
 
 let t: TestHub;
 const enqueued: Array<{ name: string; payload: unknown }> = [];
@@ -15,11 +15,7 @@ const level = async (sku: string, warehouse: string) => {
   const r = await t.api('GET', `/api/v1/stock?sku=${sku}&warehouse=${warehouse}`);
   return (r.body.items[0] ?? { onHand: 0, reserved: 0, available: 0, incoming: 0 }) as { onHand: number; reserved: number; available: number; incoming: number };
 };
-const ok = async (p: Promise<{ status: number; body: any }>, status = 200) => {
-  const r = await p;
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  return r.body;
-};
+const ok = (p: Promise<{ status: number; body: any }>, status = 200) => expectOk(p, status);
 const noDrift = async () => expect((await reconcileStock(t.hub.ctx)).drift).toEqual([]);
 
 beforeAll(async () => {

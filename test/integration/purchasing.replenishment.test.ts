@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processors } from '../../workers/processors';
-import { createTestHub, type TestHub } from '../helpers/hub';
+import { createTestHub, type TestHub, expectOk } from '../helpers/hub';
 
 let t: TestHub;
-const ok = async (p: Promise<{ status: number; body: any }>, status = 200) => {
-  const r = await p;
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  return r.body;
-};
+const ok = (p: Promise<{ status: number; body: any }>, status = 200) => expectOk(p, status);
 const meta = { id: 'test', attempt: 1, maxAttempts: 1 } as never;
 
 beforeAll(async () => {

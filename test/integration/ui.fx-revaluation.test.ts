@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/api-keys';
 import { previousMonthEnd } from '../../src/finance/fx-revaluation';
 import { createUiHub, type UiHub } from './ui.support';
+import { expectOk } from '../helpers/hub';
 
 /**
  * The period-end revaluation on the exchange-rates screen: run it from a form (the API's verb), see the
@@ -13,11 +14,7 @@ let cookie: string;
 let csrf: string;
 let euNumber: string;
 
-const ok = async (p: Promise<{ status: number; body: any }>) => {
-  const r = await p;
-  expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-  return r.body;
-};
+const ok = expectOk;
 
 beforeAll(async () => {
   t = await createUiHub({ queue: 'embedded' });

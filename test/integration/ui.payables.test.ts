@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUiHub, type UiHub } from './ui.support';
+import { expectOk } from '../helpers/hub';
 
 let t: UiHub;
 let cookie: string;
@@ -7,11 +8,7 @@ let csrf: string;
 let poId: string;
 const ids: Record<string, string> = {};
 
-const ok = async (p: Promise<{ status: number; body: any }>) => {
-  const r = await p;
-  expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-  return r.body;
-};
+const ok = expectOk;
 
 beforeAll(async () => {
   t = await createUiHub({ queue: 'embedded' });

@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/api-keys';
 import { createUiHub, type UiHub } from './ui.support';
+import { expectOk } from '../helpers/hub';
 
 let t: UiHub;
 let cookie: string;
 let csrf: string;
 
-const ok = async (p: Promise<{ status: number; body: any }>, status = 200) => {
-  const r = await p;
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  return r.body;
-};
+const ok = (p: Promise<{ status: number; body: any }>, status = 200) => expectOk(p, status);
 /** The message shown next to a field, if any. */
 const fieldError = (html: string, name: string) => new RegExp(`data-error-for="${name.replace(/\./g, '\\.')}">([^<]*)<`).exec(html)?.[1];
 const row = (html: string, attr: string) => new RegExp(`<tr ${attr}[^>]*>([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? '';

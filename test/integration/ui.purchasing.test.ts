@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUiHub, type UiHub } from './ui.support';
+import { expectOk } from '../helpers/hub';
 
 let t: UiHub;
 let cookie: string;
 let csrf: string;
 let poId: string;
 
-const ok = async (p: Promise<{ status: number; body: any }>, status = 200) => {
-  const r = await p;
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  return r.body;
-};
+const ok = (p: Promise<{ status: number; body: any }>, status = 200) => expectOk(p, status);
 const cell = (html: string, rowAttr: string, col: string) => {
   const row = new RegExp(`<tr ${rowAttr}>([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? '';
   return new RegExp(`data-col="${col}">([^<]*)<`).exec(row)?.[1];
