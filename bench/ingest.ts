@@ -112,6 +112,8 @@ export async function run(argv: string[]): Promise<void> {
     console.log(`  (acks done in ${res.seconds.toFixed(2)} s: ${(total / res.seconds).toFixed(0)} req/s, p99 ${percentile(res.latencies, 99).toFixed(1)} ms)`);
     // BENCH_NO_WORKERS=1 measures the acknowledgement path alone (the hub runs no drain).
     if (process.env.BENCH_NO_WORKERS) {
+      const cpu = cpuSnapshot(hub.pid);
+      if (cpu.size > 0) console.log(`  CPU used meanwhile: ${cpuSplit(cpuBefore, cpu, total, 'request')}`);
       await pgc.end();
       return;
     }
