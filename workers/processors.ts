@@ -1,5 +1,5 @@
 import { foldOrderCounts } from '../src/inbox/count-orders';
-import { applyChannelRefunds } from '../src/sales/channel-refunds';
+import { applyChannelRefunds, fetchChannelRefunds } from '../src/sales/channel-refunds';
 import { runSync } from '../src/connections/run-sync';
 import { runNightlyRfm } from '../src/customers/compute-rfm';
 import { produceFollowUps } from '../src/customers/follow-ups';
@@ -46,7 +46,7 @@ export const processors: ProcessorMap = {
         type: o.outcome === 'created' ? 'order.created' : 'order.updated',
         data: { orderId: o.id, connectionId: o.connectionId, externalId: o.externalId },
       })));
-      await queueAfterDrain(ctx, s.orders, s.refunds);
+      await queueAfterDrain(ctx, s.orders, s.refunds, s.refundFetches);
       if (!s.more) break;
     }
   },
@@ -120,6 +120,10 @@ export const processors: ProcessorMap = {
   'sales.channel-refunds': async (ctx, p) => {
     const out = await applyChannelRefunds(ctx, p.refunds);
     ctx.log.debug({ refunds: out }, 'channel refunds applied');
+  },
+  'sales.fetch-channel-refunds': async (ctx, p) => {
+    const out = await fetchChannelRefunds(ctx, p.orders);
+    ctx.log.debug({ refunds: out }, 'channel refunds fetched and applied');
   },
   'finance.fx-revaluation': async (ctx, p) => {
     await runMonthlyFxRevaluation(ctx, p);

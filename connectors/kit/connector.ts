@@ -24,8 +24,18 @@ export interface ChannelRefund {
   createdAt: string;
   currency: string;
   amountMinor: number;
-  /** Refunded units by SKU; empty for a refund of money only (no goods). */
-  lines: Array<{ sku: string | null; quantity: number }>;
+  /**
+   * Refunded units by SKU; empty for a refund of money only (no goods). A line without a SKU may name
+   * the order line it refunds (`lineExternalId`, the channel's line id): the hub looks its SKU up.
+   */
+  lines: Array<{ sku: string | null; quantity: number; lineExternalId?: string }>;
+}
+
+/** Refunds an order record lists by id only, whose refunded units must be read from the channel. */
+export interface RefundsToFetch {
+  orderExternalId: string;
+  currency: string;
+  refundIds: string[];
 }
 
 export type Extracted =
@@ -104,6 +114,13 @@ export interface Connector<C = Record<string, unknown>> {
   pullOrders?(rt: ConnectorRuntime<C>, cursor: Record<string, unknown> | null, opts: PullOptions): AsyncGenerator<PullPage>;
   /** Sets the channel's sellable quantity for these listings (where the channel supports it). Throw RemoteError on failure. */
   pushStock?(rt: ConnectorRuntime<C>, listings: StockPushItem[]): Promise<StockPushResult[]>;
+  /**
+   * Refunds this order record mentions without their lines (WooCommerce lists `refunds: [{id, total}]`
+   * on the order): the hub then asks `fetchRefunds` for those it has not mirrored yet.
+   */
+  refundsToFetch?(record: unknown): RefundsToFetch | null;
+  /** Reads these refunds of one order from the channel, with the units each refunds. Throw RemoteError on failure. */
+  fetchRefunds?(rt: ConnectorRuntime<C>, order: RefundsToFetch): Promise<ChannelRefund[]>;
   /** The rate-governor buckets this connection's calls use (for its health: budget left, paused). */
   rateKeys?(config: C, connectionId: string): string[];
 }

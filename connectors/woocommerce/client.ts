@@ -43,6 +43,14 @@ export class WooClient {
     return res.json<WooOrderRecord[]>();
   }
 
+  /** GET /wp-json/wc/v3/orders/{id}/refunds: the order's refunds with their line items (newest first). */
+  async refunds(orderId: string, signal?: AbortSignal): Promise<unknown[]> {
+    const res: HttpResponse = await this.http.request({
+      path: `/wp-json/wc/v3/orders/${encodeURIComponent(orderId)}/refunds`, query: { per_page: 100 }, priority: 'incremental', signal,
+    });
+    return res.json<unknown[]>();
+  }
+
   /**
    * Sets a product's (or a variation's) stock to an absolute figure, turning stock management on.
    * WooCommerce takes no idempotency key; an absolute PUT is safe to repeat.

@@ -7,6 +7,7 @@ import { firstWooToken, nextWooToken, wooPageQuery, type WooToken } from './pagi
 import { WooConfig } from './config';
 import { normalizeWooOrder, wooGmt } from './transform';
 import { pushWooStock } from './push-stock';
+import { toChannelRefunds, wooRefundsToFetch } from './refunds';
 
 export { WooConfig } from './config';
 
@@ -50,6 +51,14 @@ export const woocommerceConnector: Connector<WooConfig> = {
   normalize: normalizeWooOrder,
 
   pushStock: pushWooStock,
+
+  /** Orders list their refunds by id and amount only; the units come from `orders/{id}/refunds`. */
+  refundsToFetch: wooRefundsToFetch,
+
+  async fetchRefunds(rt, order) {
+    const listed = await new WooClient(rt.config, rt).refunds(order.orderExternalId);
+    return toChannelRefunds(order, listed);
+  },
 
   /** Walks each window by modified time (see paging.ts: offset pages would skip orders modified meanwhile). */
   async *pullOrders(rt, cursor, opts) {

@@ -7,8 +7,8 @@ import { deriveExceptions, UnifiedOrderInput, type Address } from '../../src/dom
  * in the store's own time zone without an offset, so reading them as UTC would shift every order.
  */
 
-const Decimal = z.union([z.string(), z.number()]);
-const Id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
+export const Decimal = z.union([z.string(), z.number()]);
+export const Id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
 const GmtDate = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);
 
 const WooAddress = z.object({

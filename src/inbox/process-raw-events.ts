@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { ChannelRefund } from '../../connectors/kit/connector';
+import type { ChannelRefund, RefundsToFetch } from '../../connectors/kit/connector';
 import { pgArray } from '../db/sql-array';
 import { z } from 'zod';
 import { inTx, type Ctx } from '../context';
@@ -28,6 +28,8 @@ export interface ProcessSummary {
   syncRequests?: Map<string, number>;
   /** Channel refunds read in this batch, turned into returns after commit (sales.channel-refunds). */
   refunds?: Array<ChannelRefund & { connectionId: string }>;
+  /** Orders listing refunds by id only (WooCommerce): their units are fetched after commit (sales.fetch-channel-refunds). */
+  refundFetches?: Array<RefundsToFetch & { connectionId: string }>;
   /** drainRawEvents stopped at its batch or time limit, not because nothing was left. */
   more?: boolean;
 }
@@ -86,6 +88,12 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
       const orders = extracted.records.map((rec) => connector.normalize(rec));
       for (const order of orders) {
         incoming.push({ connectionId: row.connection_id, channel: connector.channel, path: row.path, rawEventId: row.id, order });
+      }
+      if (connector.refundsToFetch) {
+        for (const rec of extracted.records) {
+          const f = connector.refundsToFetch(rec);
+          if (f) (summary.refundFetches ??= []).push({ ...f, connectionId: row.connection_id });
+        }
       }
       outcome.push({ id: row.id, status: 'processed', error: null });
     } catch (err) {
@@ -148,6 +156,7 @@ function merge(into: ProcessSummary, s: ProcessSummary): void {
   into.failed += s.failed;
   into.orders.push(...s.orders);
   if (s.refunds?.length) (into.refunds ??= []).push(...s.refunds);
+  if (s.refundFetches?.length) (into.refundFetches ??= []).push(...s.refundFetches);
   for (const [k, v] of s.syncRequests ?? []) (into.syncRequests ??= new Map()).set(k, v);
 }
 

@@ -9,10 +9,23 @@ import type { UpsertResult } from './upsert-orders';
  * are queued; marking it again (requestAllocation's UPDATE) rewrote every new row and all its index
  * entries for nothing. Updated orders go through requestAllocation, which resets their status.
  */
-export async function queueAfterDrain(ctx: Ctx, orders: UpsertResult[], refunds: NonNullable<ProcessSummary['refunds']> = []): Promise<void> {
+export async function queueAfterDrain(
+  ctx: Ctx, orders: UpsertResult[], refunds: NonNullable<ProcessSummary['refunds']> = [], refundFetches: NonNullable<ProcessSummary['refundFetches']> = [],
+): Promise<void> {
   // Channel refunds become returns once their orders (often in this very drain) are committed.
   for (let i = 0; i < refunds.length; i += 1000) {
     await ctx.queue.enqueue('sales.channel-refunds', { refunds: refunds.slice(i, i + 1000) });
+  }
+  // Refunds listed by id only: one entry per order, every refund id any of its versions listed.
+  const fetches = new Map<string, (typeof refundFetches)[number]>();
+  for (const f of refundFetches) {
+    const k = `${f.connectionId}\u0000${f.orderExternalId}`;
+    const cur = fetches.get(k);
+    fetches.set(k, cur ? { ...cur, refundIds: [...new Set([...cur.refundIds, ...f.refundIds])] } : f);
+  }
+  const list = [...fetches.values()];
+  for (let i = 0; i < list.length; i += 200) {
+    await ctx.queue.enqueue('sales.fetch-channel-refunds', { orders: list.slice(i, i + 200) });
   }
   const all = orders.filter((o) => o.outcome === 'created');
   if (all.length > 0) {

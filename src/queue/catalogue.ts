@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelRefundPayload } from '../sales/channel-refunds';
+import { ChannelRefundPayload, RefundFetchPayload } from '../sales/channel-refunds';
 
 /**
  * The one job catalogue: every job name, its payload schema and its retry policy. The in-process
@@ -111,6 +111,13 @@ export const jobCatalogue = {
    */
   'sales.channel-refunds': {
     payload: z.object({ refunds: z.array(ChannelRefundPayload).min(1).max(1000) }),
+    attempts: 8,
+    backoffMs: 30_000,
+    concurrency: 1,
+  },
+  /** Reads refunds an order lists by id only (WooCommerce) from the channel, then mirrors them as returns. Retries: the channel's API may be down. */
+  'sales.fetch-channel-refunds': {
+    payload: z.object({ orders: z.array(RefundFetchPayload).min(1).max(200) }),
     attempts: 8,
     backoffMs: 30_000,
     concurrency: 1,

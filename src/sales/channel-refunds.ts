@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
+import { getConnectionRow } from '../connections/manage-connections';
+import { openConfig } from '../connections/connection-config';
+import { pgArray } from '../db/sql-array';
 import { AppError } from '../errors';
 import { createReturn } from './returns';
 
@@ -12,7 +15,7 @@ export const ChannelRefundPayload = z.object({
   createdAt: z.string(),
   currency: z.string().length(3),
   amountMinor: z.number().int(),
-  lines: z.array(z.object({ sku: z.string().nullable(), quantity: z.number().int() })).max(1000),
+  lines: z.array(z.object({ sku: z.string().nullable(), quantity: z.number().int(), lineExternalId: z.string().max(200).optional() })).max(1000),
 });
 export type ChannelRefundPayload = z.infer<typeof ChannelRefundPayload>;
 
@@ -32,9 +35,8 @@ export interface ChannelRefundOutcome {
 export async function applyChannelRefunds(ctx: Ctx, refunds: ChannelRefundPayload[]): Promise<ChannelRefundOutcome[]> {
   const out: ChannelRefundOutcome[] = [];
   for (const r of refunds) {
-    const refundedBySku = new Map<string, number>();
-    for (const l of r.lines) if (l.sku && l.quantity > 0) refundedBySku.set(l.sku, (refundedBySku.get(l.sku) ?? 0) + l.quantity);
-    if (refundedBySku.size === 0) {
+    const units = r.lines.filter((l) => l.quantity > 0 && (l.sku || l.lineExternalId));
+    if (units.length === 0) {
       out.push({ refundId: r.refundId, outcome: 'money_only' });
       continue;
     }
@@ -48,6 +50,23 @@ export async function applyChannelRefunds(ctx: Ctx, refunds: ChannelRefundPayloa
     const existingId = (existing.rows[0] as { id: string } | undefined)?.id;
     if (existingId) {
       out.push({ refundId: r.refundId, outcome: 'exists', returnId: existingId });
+      continue;
+    }
+    // Lines that name the order line they refund (WooCommerce `_refunded_item_id`) take that line's SKU.
+    const byLine = new Map<string, string>();
+    const lineIds = units.filter((l) => !l.sku && l.lineExternalId).map((l) => l.lineExternalId!);
+    if (lineIds.length > 0) {
+      const found = await ctx.db.execute(sql`
+        select external_id, sku from order_lines where order_id = ${orderId} and sku is not null and external_id = any(${pgArray(lineIds, 'text')})`);
+      for (const x of found.rows as Array<{ external_id: string; sku: string }>) byLine.set(x.external_id, x.sku);
+    }
+    const refundedBySku = new Map<string, number>();
+    for (const l of units) {
+      const sku = l.sku ?? byLine.get(l.lineExternalId ?? '');
+      if (sku) refundedBySku.set(sku, (refundedBySku.get(sku) ?? 0) + l.quantity);
+    }
+    if (refundedBySku.size === 0) {
+      out.push({ refundId: r.refundId, outcome: 'money_only' });
       continue;
     }
     const left = await ctx.db.execute(sql`
@@ -70,4 +89,40 @@ export async function applyChannelRefunds(ctx: Ctx, refunds: ChannelRefundPayloa
     throw new AppError('order_not_yet_imported', `refunds ${missing.map((m) => m.refundId).join(', ')} name orders not in the inbox yet; retried later`, { status: 409, retryable: true });
   }
   return out;
+}
+
+/** Orders whose listed refunds need their units read from the channel (the `sales.fetch-channel-refunds` payload). */
+export const RefundFetchPayload = z.object({
+  connectionId: z.string().uuid(),
+  orderExternalId: z.string().min(1).max(200),
+  currency: z.string().length(3),
+  refundIds: z.array(z.string().min(1).max(200)).min(1).max(500),
+});
+export type RefundFetchPayload = z.infer<typeof RefundFetchPayload>;
+
+/**
+ * For channels whose orders list refunds by id only (WooCommerce): reads the refunds not mirrored
+ * yet from the channel and mirrors them like any channel refund. A refund already made a return is
+ * not fetched again; a failed call fails the job, which the queue retries.
+ */
+export async function fetchChannelRefunds(ctx: Ctx, orders: RefundFetchPayload[]): Promise<ChannelRefundOutcome[]> {
+  const found: ChannelRefundPayload[] = [];
+  for (const o of orders) {
+    const mirrored = await ctx.db.execute(sql`
+      select r.external_id from order_returns r join orders x on x.id = r.order_id
+      where x.connection_id = ${o.connectionId} and x.external_id = ${o.orderExternalId} and r.external_id = any(${pgArray(o.refundIds, 'text')})`);
+    const done = new Set((mirrored.rows as Array<{ external_id: string }>).map((x) => x.external_id));
+    const refundIds = o.refundIds.filter((id) => !done.has(id));
+    if (refundIds.length === 0) continue;
+    const conn = await getConnectionRow(ctx, o.connectionId).catch(() => null);
+    const connector = conn ? ctx.connectors(conn.type) : undefined;
+    if (!conn || !connector?.fetchRefunds) continue;
+    const config = connector.configSchema.parse(openConfig(connector, conn.config, ctx.secrets));
+    const read = await connector.fetchRefunds(
+      { connectionId: conn.id, config, now: ctx.now, allowedPrivateHosts: ctx.config.allowedPrivateHosts, redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix },
+      { orderExternalId: o.orderExternalId, currency: o.currency, refundIds },
+    );
+    for (const r of read) found.push(ChannelRefundPayload.parse({ ...r, connectionId: o.connectionId }));
+  }
+  return found.length > 0 ? applyChannelRefunds(ctx, found) : [];
 }

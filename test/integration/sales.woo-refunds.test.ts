@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { http, HttpResponse } from 'msw';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signWooBody } from '../../connectors/woocommerce/index';
+import type { Ctx } from '../../src/context';
+import { drainRawEvents } from '../../src/inbox/process-raw-events';
+import { queueAfterDrain } from '../../src/inbox/queue-after-drain';
+import { fetchChannelRefunds } from '../../src/sales/channel-refunds';
+import { processors } from '../../workers/processors';
+import { createTestHub, type TestHub } from '../helpers/hub';
+import { useMswServer } from '../helpers/msw';
+
+/**
+ * WooCommerce lists refunds on the order by id and amount only. The public samples: order 723 lists
+ * refunds 726 (money only) and 724, which refunds one unit of order line 311 (its `_refunded_item_id`;
+ * the refund line itself has no SKU). The store here gives line 311 the SKU WOO-ALBUM.
+ */
+const FIX = '/work/shared/fixtures/woocommerce';
+const order723 = (JSON.parse(readFileSync(`${FIX}/orders_list.json`, 'utf8')) as Array<Record<string, any>>).find((o) => o.id === 723)!;
+const refundList = JSON.parse(readFileSync(`${FIX}/order_refunds_list.json`, 'utf8')) as unknown[];
+const SECRET = 'wc-refund-secret';
+const SITE = `https://refunds-${randomBytes(3).toString('hex')}.woo-fake.test`;
+
+let t: TestHub;
+let conn: string;
+let refundCalls = 0;
+let failNext = false;
+useMswServer(http.get(`${SITE}/wp-json/wc/v3/orders/723/refunds`, () => {
+  refundCalls++;
+  if (failNext) {
+    failNext = false;
+    return HttpResponse.json({ code: 'woocommerce_rest_cannot_view', message: 'Sorry, you cannot list resources.', data: { status: 401 } }, { status: 401 });
+  }
+  return HttpResponse.json(refundList);
+}));
+
+function orderBody(modified: string) {
+  const skus: Record<number, string> = { 311: 'WOO-ALBUM', 313: 'WOO-SINGLE' };
+  return JSON.stringify({
+    ...order723, date_modified_gmt: modified,
+    line_items: order723.line_items.map((l: Record<string, any>) => ({ ...l, sku: skus[l.id] ?? l.sku })),
+  });
+}
+async function deliver(body: string, deliveryId: string) {
+  const res = await t.app.request(`/webhooks/${conn}`, {
+    method: 'POST', body,
+    headers: { 'content-type': 'application/json', 'x-wc-webhook-signature': signWooBody(SECRET, body), 'x-wc-webhook-delivery-id': deliveryId, 'x-wc-webhook-topic': 'order.updated' },
+  });
+  expect(res.status).toBe(202);
+}
+const returnsOf = async () => {
+  const id = ((await t.hub.ctx.db.execute(sql`select id from orders where connection_id = ${conn} and external_id = '723'`)).rows[0] as { id: string }).id;
+  const list = (await t.api('GET', `/api/v1/returns?orderId=${id}`)).body;
+  return (Array.isArray(list) ? list : list.items) as Array<{ source: string; externalId: string; lines: Array<{ sku: string; quantity: number }> }>;
+};
+
+beforeAll(async () => {
+  t = await createTestHub({ queue: 'embedded' });
+  const c = await t.api('POST', '/api/v1/connections', {
+    type: 'woocommerce', name: 'Woo refunds', config: { siteUrl: SITE, consumerKey: 'ck_refunds', consumerSecret: 'cs_refunds', webhookSecret: SECRET, pollIntervalSeconds: 0 },
+  });
+  expect(c.status, JSON.stringify(c.body)).toBe(201);
+  conn = c.body.id;
+}, 60_000);
+afterAll(() => t?.close());
+
+describe('WooCommerce refunds become returns', () => {
+  it('a delivered order that lists refunds queues one fetch of them after the drain', async () => {
+    await deliver(orderBody('2017-03-22T16:00:00'), 'wc-r-1');
+    const s = await drainRawEvents(t.hub.ctx);
+    expect(s.failed).toBe(0);
+    expect(s.refundFetches).toEqual([{ connectionId: conn, orderExternalId: '723', currency: 'USD', refundIds: ['726', '724'] }]);
+    const jobs: Array<{ name: string; payload: any }> = [];
+    const ctx: Ctx = { ...t.hub.ctx, queue: { ...t.hub.ctx.queue, enqueue: async (name: string, payload: unknown) => void jobs.push({ name, payload }) } as Ctx['queue'] };
+    // The same order twice in one drain (two versions) is one fetch.
+    await queueAfterDrain(ctx, s.orders, [], [...s.refundFetches!, ...s.refundFetches!]);
+    expect(jobs.filter((j) => j.name === 'sales.fetch-channel-refunds').map((j) => j.payload)).toEqual([{ orders: s.refundFetches }]);
+  });
+
+  it('a call the channel refuses fails the job and makes no return', async () => {
+    failNext = true;
+    await expect(fetchChannelRefunds(t.hub.ctx, [{ connectionId: conn, orderExternalId: '723', currency: 'USD', refundIds: ['726', '724'] }])).rejects.toThrow(/401|cannot list/);
+    expect(await returnsOf()).toEqual([]);
+  });
+
+  it('the job reads the refunds: the money-only one makes no return, the refunded unit comes back by its order line\'s SKU', async () => {
+    const calls = refundCalls;
+    await processors['sales.fetch-channel-refunds'](t.hub.ctx, { orders: [{ connectionId: conn, orderExternalId: '723', currency: 'USD', refundIds: ['726', '724'] }] }, { id: 'f-1', attempt: 1, maxAttempts: 8 });
+    expect(refundCalls).toBe(calls + 1);
+    const returns = await returnsOf();
+    expect(returns).toHaveLength(1);
+    expect(returns[0]).toMatchObject({ source: 'channel', externalId: '724' });
+    expect(returns[0]!.lines.map((l) => [l.sku, l.quantity])).toEqual([['WOO-ALBUM', 1]]);
+  });
+
+  it('a later update of the order does not mirror a refund twice, and a refund already mirrored is not asked for', async () => {
+    await deliver(orderBody('2017-03-22T17:00:00'), 'wc-r-2');
+    const s = await drainRawEvents(t.hub.ctx);
+    const out = await fetchChannelRefunds(t.hub.ctx, s.refundFetches!);
+    // Only 726 (money only, so never mirrored) was still to read.
+    expect(out.map((o) => [o.refundId, o.outcome])).toEqual([['726', 'money_only']]);
+    expect(await returnsOf()).toHaveLength(1);
+  });
+});
