@@ -35,6 +35,8 @@ export interface ProcessSummary {
 }
 
 const YIELD_AFTER_MS = 4;
+/** Refunds listed on orders updated within this many days are mirrored as returns (see refundsToFetch). */
+export const REFUND_MIRROR_DAYS = 30;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const empty = (): ProcessSummary => ({ events: 0, processed: 0, ignored: 0, failed: 0, orders: [] });
@@ -90,10 +92,13 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
         incoming.push({ connectionId: row.connection_id, channel: connector.channel, path: row.path, rawEventId: row.id, order });
       }
       if (connector.refundsToFetch) {
-        for (const rec of extracted.records) {
-          const f = connector.refundsToFetch(rec);
+        extracted.records.forEach((rec, i) => {
+          // A refund changes the order, so a fresh refund comes with a recent update time; old orders
+          // (a backfill of years) do not turn their long-settled refunds into new returns.
+          if (Date.parse(orders[i]!.sourceUpdatedAt) < ctx.now().getTime() - REFUND_MIRROR_DAYS * 86_400_000) return;
+          const f = connector.refundsToFetch!(rec);
           if (f) (summary.refundFetches ??= []).push({ ...f, connectionId: row.connection_id });
-        }
+        });
       }
       outcome.push({ id: row.id, status: 'processed', error: null });
     } catch (err) {

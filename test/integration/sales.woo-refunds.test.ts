@@ -36,6 +36,9 @@ useMswServer(http.get(`${SITE}/wp-json/wc/v3/orders/723/refunds`, () => {
   return HttpResponse.json(refundList);
 }));
 
+/** WooCommerce's `_gmt` form (no zone) of a time `minutes` ago. */
+const gmtAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString().slice(0, 19);
+
 function orderBody(modified: string) {
   const skus: Record<number, string> = { 311: 'WOO-ALBUM', 313: 'WOO-SINGLE' };
   return JSON.stringify({
@@ -67,8 +70,15 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('WooCommerce refunds become returns', () => {
+  it('an order updated long ago (a backfill) does not turn its old refunds into returns', async () => {
+    await deliver(orderBody('2017-03-22T16:00:00'), 'wc-r-0');
+    const s = await drainRawEvents(t.hub.ctx);
+    expect(s.orders.map((o) => o.outcome)).toEqual(['created']);
+    expect(s.refundFetches).toBeUndefined();
+  });
+
   it('a delivered order that lists refunds queues one fetch of them after the drain', async () => {
-    await deliver(orderBody('2017-03-22T16:00:00'), 'wc-r-1');
+    await deliver(orderBody(gmtAgo(60)), 'wc-r-1');
     const s = await drainRawEvents(t.hub.ctx);
     expect(s.failed).toBe(0);
     expect(s.refundFetches).toEqual([{ connectionId: conn, orderExternalId: '723', currency: 'USD', refundIds: ['726', '724'] }]);
@@ -96,7 +106,7 @@ describe('WooCommerce refunds become returns', () => {
   });
 
   it('a later update of the order does not mirror a refund twice, and a refund already mirrored is not asked for', async () => {
-    await deliver(orderBody('2017-03-22T17:00:00'), 'wc-r-2');
+    await deliver(orderBody(gmtAgo(30)), 'wc-r-2');
     const s = await drainRawEvents(t.hub.ctx);
     const out = await fetchChannelRefunds(t.hub.ctx, s.refundFetches!);
     // Only 726 (money only, so never mirrored) was still to read.
