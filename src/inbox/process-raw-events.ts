@@ -205,8 +205,8 @@ export interface DrainOptions {
    * After a batch smaller than `belowEvents`, wait `waitMs` before taking the next one, so that under a
    * stream of webhooks the batches grow instead of chasing each event: every batch pays fixed costs
    * (six statements, a commit, the statement triggers), and at ~60 events a batch they were a large
-   * part of the drain's database time. The wait comes after a commit, so no order waits to be visible;
-   * only the next batch starts later. Off by default (tests and the CLI drain at once).
+   * part of the drain's database time. The wait comes after a commit: the orders taken are visible, and
+   * events arriving meanwhile wait at most `waitMs` longer. Off by default (tests and the CLI drain at once).
    */
   gather?: { belowEvents: number; waitMs: number };
   /** Return after this long even with events left (`more` is then true), so the caller can queue follow-up work. */
