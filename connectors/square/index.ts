@@ -2,7 +2,8 @@ import type { Connector, WebhookRequest } from '../kit/connector';
 import { DEFAULT_LAG_MS, pullWindow, type WindowCursor } from '../kit/pull-window';
 import { hmacSha256, safeEqual } from '../kit/signatures';
 import { SquareClient, SquareConfig, squareRateKey } from './client';
-import { normalizeSquareOrder } from './transform';
+import { normalizeSquareOrder, SquareRecord } from './transform';
+import { isReturnOrder, squareReturnToRefund } from './returns';
 import { pushSquareStock } from './push-stock';
 
 /** Order events that name an order without carrying it: the order is fetched by a pull. */
@@ -58,7 +59,16 @@ export const squareConnector: Connector<SquareConfig> = {
   },
 
   extractOrders({ topic, body, path }) {
-    if (path !== 'webhook') return { kind: 'orders', records: [JSON.parse(body)] };
+    if (path !== 'webhook') {
+      const record = JSON.parse(body);
+      const wrapped = record && typeof record === 'object' && 'order' in record ? SquareRecord.parse(record) : { order: record, skus: {} };
+      // A refund is a return order of its own: it becomes a refund of the sale it names, not an empty order.
+      if (isReturnOrder(wrapped.order)) {
+        const refund = squareReturnToRefund(wrapped.order, wrapped.skus);
+        return refund ? { kind: 'refund', refund } : { kind: 'ignored', reason: 'unlinked return (it names no original sale)' };
+      }
+      return { kind: 'orders', records: [record] };
+    }
     const ev = parseEvent(body);
     if (!ev) throw new Error('the webhook body is not a JSON object');
     if (!topic || !ORDER_TOPICS.has(topic)) return { kind: 'ignored', reason: `topic ${topic ?? '(none)'} carries no order` };
@@ -103,7 +113,8 @@ export const squareConnector: Connector<SquareConfig> = {
 function catalogIds(orders: Array<Record<string, unknown>>): string[] {
   const ids = new Set<string>();
   for (const o of orders) {
-    for (const li of (o.line_items as Array<{ catalog_object_id?: unknown }> | undefined) ?? []) {
+    const returned = ((o.returns as Array<{ return_line_items?: unknown }> | undefined) ?? []).flatMap((r) => (r.return_line_items as Array<{ catalog_object_id?: unknown }> | undefined) ?? []);
+    for (const li of [...((o.line_items as Array<{ catalog_object_id?: unknown }> | undefined) ?? []), ...returned]) {
       if (typeof li.catalog_object_id === 'string' && li.catalog_object_id) ids.add(li.catalog_object_id);
     }
   }

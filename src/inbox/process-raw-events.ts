@@ -35,7 +35,7 @@ export interface ProcessSummary {
 }
 
 const YIELD_AFTER_MS = 4;
-/** Refunds listed on orders updated within this many days are mirrored as returns (see refundsToFetch). */
+/** Refunds are mirrored as returns when this recent: pulled refunds, and refunds listed on orders updated within it. */
 export const REFUND_MIRROR_DAYS = 30;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -78,6 +78,11 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
       const body = row.body_encoding === 'base64' ? Buffer.from(row.body, 'base64').toString('utf8') : row.body;
       const extracted = connector.extractOrders({ topic: row.topic, body, path: row.path });
       if (extracted.kind === 'refund') {
+        // Pulled refunds (a Square return order) of a backfill reach years back: those stay history.
+        if (row.path !== 'webhook' && Date.parse(extracted.refund.createdAt) < ctx.now().getTime() - REFUND_MIRROR_DAYS * 86_400_000) {
+          outcome.push({ id: row.id, status: 'ignored', error: `refund older than ${REFUND_MIRROR_DAYS} days: not mirrored as a return` });
+          continue;
+        }
         (summary.refunds ??= []).push({ ...extracted.refund, connectionId: row.connection_id });
         outcome.push({ id: row.id, status: 'processed', error: null });
         continue;
