@@ -79,6 +79,25 @@ describe('purchasing forms', () => {
     expect(await ok(t.api('GET', '/api/v1/suppliers/ACME'))).toMatchObject({ name: 'Acme Leather Ltd', paymentTerms: 'Net 45', leadTimeDays: 12, currency: 'EUR', active: true, contacts: [{ name: 'Ann Example' }, { name: 'Bo' }] });
   });
 
+  it('makes a supplier an X12 trading partner from the edit form, names a missing ISA id, and clears it when all are blank', async () => {
+    const base = { name: 'Acme Leather Ltd', paymentTerms: 'Net 45', leadTimeDays: '12', active: 'on', 'contacts.0.name': 'Ann Example', 'contacts.1.name': 'Bo' };
+    const isa = { 'edi.senderQualifier': 'ZZ', 'edi.senderId': 'OMNIHUB', 'edi.receiverQualifier': '01', 'edi.receiverId': '123456789', 'edi.usage': 'T' };
+    const partial = await post('/purchasing/suppliers/ACME', { ...base, ...isa, 'edi.receiverId': '' });
+    expect(partial.status).toBe(400);
+    expect(fieldError(await partial.text(), 'edi.receiverId')).toBeTruthy();
+    expect((await ok(t.api('GET', '/api/v1/suppliers/ACME'))).edi).toBeNull();
+
+    expect((await post('/purchasing/suppliers/ACME', { ...base, ...isa })).status).toBe(303);
+    expect((await ok(t.api('GET', '/api/v1/suppliers/ACME'))).edi).toEqual({ senderQualifier: 'ZZ', senderId: 'OMNIHUB', receiverQualifier: '01', receiverId: '123456789', usage: 'T' });
+    const page = await (await t.page('GET', '/purchasing/suppliers/ACME', { cookie })).text();
+    expect(page).toContain('<legend>EDI (X12) trading partner</legend>');
+    expect(page).toMatch(/name="edi\.receiverId" type="text" value="123456789"/);
+    expect(page).toMatch(/<option value="T" selected="">T — test<\/option>/);
+
+    expect((await post('/purchasing/suppliers/ACME', base)).status).toBe(303);
+    expect((await ok(t.api('GET', '/api/v1/suppliers/ACME'))).edi).toBeNull();
+  });
+
   it('adds a supplier item with two price breaks (decimals to minor units) and records a quote', async () => {
     const item = {
       sku: 'BAG', supplierSku: 'AC-BAG', moq: '10', packSize: '5', leadTimeDays: '',

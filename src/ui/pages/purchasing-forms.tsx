@@ -57,6 +57,9 @@ function filledRows(f: FormValues, prefix: string, fields: readonly string[]): n
 /** A form read for a verb: the input, and which form row each array element came from. */
 export interface ReadForm { input: Record<string, unknown>; rows: Record<string, number[]> }
 
+/** The X12 envelope a supplier's POs are sent in (ISA sender/receiver and the usage indicator). */
+const EDI_FIELDS = ['senderQualifier', 'senderId', 'receiverQualifier', 'receiverId', 'usage'] as const;
+
 export function readSupplierForm(f: FormValues, mode: 'create' | 'edit'): ReadForm {
   const contacts = filledRows(f, 'contacts', ['name', 'email', 'phone', 'role']);
   const input: Record<string, unknown> = {
@@ -68,6 +71,10 @@ export function readSupplierForm(f: FormValues, mode: 'create' | 'edit'): ReadFo
   };
   if (mode === 'create') Object.assign(input, { code: val(f, 'code'), currency: val(f, 'currency').toUpperCase() });
   else input.active = checked(f, 'active');
+  // An X12 trading partner when any EDI field is filled (the verb names what is missing); all blank: none.
+  const edi = Object.fromEntries(EDI_FIELDS.map((k) => [k, val(f, `edi.${k}`).trim()]));
+  if (EDI_FIELDS.some((k) => k !== 'usage' && edi[k])) input.edi = { ...edi, usage: edi.usage || 'P' };
+  else if (mode === 'edit') input.edi = null;
   return { input, rows: { contacts } };
 }
 
@@ -226,6 +233,7 @@ export function supplierValues(s: Supplier): FormValues {
   const out: FormValues = {
     code: s.code, name: s.name, currency: s.currency, paymentTerms: s.paymentTerms ?? '', leadTimeDays: String(s.leadTimeDays), active: s.active ? 'on' : '',
   };
+  if (s.edi) for (const k of EDI_FIELDS) out[`edi.${k}`] = String(s.edi[k] ?? '');
   s.contacts.forEach((c, i) => Object.assign(out, {
     [`contacts.${i}.name`]: c.name, [`contacts.${i}.email`]: c.email ?? '', [`contacts.${i}.phone`]: c.phone ?? '', [`contacts.${i}.role`]: c.role ?? '',
   }));
@@ -264,6 +272,19 @@ export const SupplierFields: FC<{ v: View; mode: 'create' | 'edit'; values: Form
           <div class="checks"><label><input type="checkbox" name="active" checked={checked(values, 'active')} /> {t('purchasingForms.supplier.active')}</label></div>
         </>
       )}
+      <fieldset class="row-set" aria-describedby={`${p}-edi-hint`}>
+        <legend>{t('purchasingForms.edi.legend')}</legend>
+        <p class="hint" id={`${p}-edi-hint`}>{t('purchasingForms.edi.hint')}</p>
+        <GroupError id={`${p}-edi-err`} name="edi" errors={errors} />
+        <div class="form-grid">
+          <Field id={`${p}-edi-sq`} name="edi.senderQualifier" label={t('purchasingForms.edi.senderQualifier')} values={values} errors={errors} attrs={{ maxlength: 2, autocomplete: 'off', placeholder: 'ZZ' }} />
+          <Field id={`${p}-edi-sid`} name="edi.senderId" label={t('purchasingForms.edi.senderId')} values={values} errors={errors} attrs={{ maxlength: 15, autocomplete: 'off' }} />
+          <Field id={`${p}-edi-rq`} name="edi.receiverQualifier" label={t('purchasingForms.edi.receiverQualifier')} values={values} errors={errors} attrs={{ maxlength: 2, autocomplete: 'off', placeholder: 'ZZ' }} />
+          <Field id={`${p}-edi-rid`} name="edi.receiverId" label={t('purchasingForms.edi.receiverId')} values={values} errors={errors} attrs={{ maxlength: 15, autocomplete: 'off' }} />
+          <SelectField id={`${p}-edi-usage`} name="edi.usage" label={t('purchasingForms.edi.usage')} values={values} errors={errors}
+            options={[{ value: 'P', label: t('purchasingForms.edi.usageP') }, { value: 'T', label: t('purchasingForms.edi.usageT') }]} />
+        </div>
+      </fieldset>
       {Array.from({ length: rowCount(values, 'contacts', CONTACT_ROWS) }, (_, i) => (
         <fieldset class="row-set">
           <legend>{t('purchasingForms.contact.legend', { n: i + 1 })}</legend>
