@@ -149,8 +149,9 @@ export class BullQueue implements JobQueue {
     await Promise.all(jobNames.map((n) => this.queue(n).obliterate({ force: true }).catch(() => {})));
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+  /** Stops the workers (waiting for their jobs unless `force`) and the queues. */
+  async close(opts: { force?: boolean } = {}): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close(opts.force)));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.client.disconnect();
   }

@@ -41,7 +41,9 @@ export class PrivateRedis {
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
+  /** Starts it, unless it is running (a second spawn would fail to bind, and `kill` would then miss the live one). */
   async start(): Promise<void> {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) return;
     this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     await waitPort(this.port, true);
   }
