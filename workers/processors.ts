@@ -1,5 +1,6 @@
 import { foldOrderCounts } from '../src/inbox/count-orders';
-import { applyChannelRefunds, fetchChannelRefunds } from '../src/sales/channel-refunds';
+import { applyChannelRefunds } from '../src/sales/channel-refunds';
+import { fetchChannelRefunds } from '../src/sales/fetch-channel-refunds';
 import { runSync } from '../src/connections/run-sync';
 import { runNightlyRfm } from '../src/customers/compute-rfm';
 import { produceFollowUps } from '../src/customers/follow-ups';

@@ -7,7 +7,7 @@ import { signWooBody } from '../../connectors/woocommerce/index';
 import type { Ctx } from '../../src/context';
 import { drainRawEvents } from '../../src/inbox/process-raw-events';
 import { queueAfterDrain } from '../../src/inbox/queue-after-drain';
-import { fetchChannelRefunds } from '../../src/sales/channel-refunds';
+import { fetchChannelRefunds } from '../../src/sales/fetch-channel-refunds';
 import { processors } from '../../workers/processors';
 import { createTestHub, type TestHub } from '../helpers/hub';
 import { useMswServer } from '../helpers/msw';
