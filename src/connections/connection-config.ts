@@ -1,4 +1,5 @@
-import type { Connector } from '../../connectors/kit/connector';
+import type { Connector, ConnectorRuntime } from '../../connectors/kit/connector';
+import type { Ctx } from '../context';
 import { ValidationError, zodFieldErrors } from '../errors';
 import { isSealed, type SecretBox } from './secret-box';
 
@@ -45,4 +46,13 @@ export function publicConfig(connector: Connector<any> | undefined, stored: Reco
     } else config[k] = v;
   }
   return { config, secretsSet: secretsSet.sort() };
+}
+
+/**
+ * What every outbound call to a channel or accounting system takes from the hub's config: the egress
+ * guard, the rate budget shared through Redis and the key namespace. Spread into a ConnectorRuntime
+ * or an HttpClient's options.
+ */
+export function connectorKit(ctx: Pick<Ctx, 'config'>): Pick<ConnectorRuntime<unknown>, 'allowedPrivateHosts' | 'redisUrl' | 'keyPrefix'> {
+  return { allowedPrivateHosts: ctx.config.allowedPrivateHosts, redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix };
 }

@@ -5,7 +5,7 @@ import { AppError, RemoteError } from '../errors';
 import { insertRawEvents } from '../inbox/insert-raw-events';
 import { kickDrain } from '../inbox/kick-drain';
 import { PermanentJobError } from '../queue/port';
-import { openConfig } from './connection-config';
+import { connectorKit, openConfig } from './connection-config';
 import { markConnectionError } from './manage-connections';
 
 export interface SyncInput {
@@ -67,8 +67,7 @@ export async function runSync(ctx: Ctx, input: SyncInput, onPage?: (p: { pages: 
   try {
     const config = openConfig(connector, conn.config, ctx.secrets);
     const rt = {
-      connectionId: conn.id, config, now: ctx.now,
-      allowedPrivateHosts: ctx.config.allowedPrivateHosts, redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix,
+      connectionId: conn.id, config, now: ctx.now, ...connectorKit(ctx),
     };
     for await (const page of connector.pullOrders(rt, cursor, { kind: input.kind, since: input.since })) {
       cursor = page.cursor;

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { HttpClient } from '../../connectors/kit/http';
+import { connectorKit } from '../connections/connection-config';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
 import { convertExact, RateBook, rateText, type RateRow } from '../domain/fx-rates';
@@ -110,9 +111,9 @@ export async function fetchFxRates(ctx: Ctx): Promise<{ rows: number; stored: nu
   if (!s.fxProvider) throw new ValidationError([{ path: 'fxProvider', message: 'no rate provider is configured (PUT /api/v1/finance/company)' }]);
   const url = new URL(s.fxProvider.url);
   const http = new HttpClient({
-    baseUrl: url.origin, baseUrlField: 'fxProvider.url', allowedPrivateHosts: ctx.config.allowedPrivateHosts,
+    baseUrl: url.origin, baseUrlField: 'fxProvider.url', ...connectorKit(ctx),
     rateKey: `fx-provider:${url.host}`, bucket: { capacity: 2, refillPerSecond: 1 },
-    redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix, label: 'fx-provider', retries: 3, minBackoffMs: 200,
+    label: 'fx-provider', retries: 3, minBackoffMs: 200,
   });
   const res = await http.request({ path: url.toString(), headers: { accept: s.fxProvider.format === 'csv' ? 'text/csv' : 'application/json' } });
   const rows = s.fxProvider.format === 'csv' ? parseRatesCsv(res.text) : parseProviderJson(res.json());

@@ -5,7 +5,7 @@ import { shopifyPayoutToInput, shopifyTransactionToLine } from '../../connectors
 import { StripeClient } from '../../connectors/stripe/client';
 import { StripeConfig } from '../../connectors/stripe/index';
 import { stripePayoutToInput, stripeTransactionToLine } from '../../connectors/stripe/transform';
-import { openConfig } from '../connections/connection-config';
+import { connectorKit, openConfig } from '../connections/connection-config';
 import { getConnectionRow } from '../connections/manage-connections';
 import type { Ctx } from '../context';
 import { ValidationError } from '../errors';
@@ -20,7 +20,7 @@ export async function pullPayouts(ctx: Ctx, input: { connectionId: string; since
   const row = await getConnectionRow(ctx, input.connectionId);
   const connector = ctx.connectors(row.type);
   const config = connector ? openConfig(connector, row.config, ctx.secrets) : row.config;
-  const kit = { allowedPrivateHosts: ctx.config.allowedPrivateHosts, redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix };
+  const kit = connectorKit(ctx);
   let payouts = 0;
   let changed = 0;
   if (row.type === 'stripe') {

@@ -4,7 +4,7 @@ import { QuickBooksConfig } from '../../connectors/quickbooks/index';
 import { depositOf, type AccountingJournal } from '../../connectors/kit/accounting-journal';
 import { XeroClient } from '../../connectors/xero/client';
 import { XeroConfig } from '../../connectors/xero/index';
-import { openConfig } from '../connections/connection-config';
+import { connectorKit, openConfig } from '../connections/connection-config';
 import { getConnectionRow, updateConnection } from '../connections/manage-connections';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
@@ -61,7 +61,7 @@ export async function syncOutboxRow(ctx: Ctx, outboxId: string): Promise<{ statu
     const config = openConfig(connector, conn.config, ctx.secrets);
     const journal = await accountingJournal(ctx, row.journal_id, row.target);
     const common = {
-      connectionId: conn.id, allowedPrivateHosts: ctx.config.allowedPrivateHosts, redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix,
+      connectionId: conn.id, ...connectorKit(ctx),
       onRefreshToken: async (t: string) => {
         await updateConnection(ctx, conn.id, { config: { refreshToken: t } });
       },

@@ -60,6 +60,8 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
   const types = await loadConnectionTypes(inTx(ctx, tx), [...new Set(rows.map((r) => r.connection_id))]);
   const incoming: IncomingOrder[] = [];
   const outcome: Array<{ id: number; status: string; error: string | null }> = [];
+  // Refunds before this instant stay history (a backfill's), see REFUND_MIRROR_DAYS.
+  const refundCutoff = ctx.now().getTime() - REFUND_MIRROR_DAYS * 86_400_000;
   let sliceStart = performance.now();
   for (const row of rows) {
     // Parsing and normalising 500 payloads is 50–100 ms of CPU: hand the event loop back every few
@@ -79,7 +81,7 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
       const extracted = connector.extractOrders({ topic: row.topic, body, path: row.path });
       if (extracted.kind === 'refund') {
         // Pulled refunds (a Square return order) of a backfill reach years back: those stay history.
-        if (row.path !== 'webhook' && Date.parse(extracted.refund.createdAt) < ctx.now().getTime() - REFUND_MIRROR_DAYS * 86_400_000) {
+        if (row.path !== 'webhook' && Date.parse(extracted.refund.createdAt) < refundCutoff) {
           outcome.push({ id: row.id, status: 'ignored', error: `refund older than ${REFUND_MIRROR_DAYS} days: not mirrored as a return` });
           continue;
         }
@@ -100,7 +102,7 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
         extracted.records.forEach((rec, i) => {
           // A refund changes the order, so a fresh refund comes with a recent update time; old orders
           // (a backfill of years) do not turn their long-settled refunds into new returns.
-          if (Date.parse(orders[i]!.sourceUpdatedAt) < ctx.now().getTime() - REFUND_MIRROR_DAYS * 86_400_000) return;
+          if (Date.parse(orders[i]!.sourceUpdatedAt) < refundCutoff) return;
           const f = connector.refundsToFetch!(rec);
           if (f) (summary.refundFetches ??= []).push({ ...f, connectionId: row.connection_id });
         });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
 import { getConnectionRow } from '../connections/manage-connections';
-import { openConfig } from '../connections/connection-config';
+import { connectorKit, openConfig } from '../connections/connection-config';
 import { availableToSell, type WarehouseStock } from '../domain/stock-policy';
 import { AppError, RemoteError } from '../errors';
 import { parsePgArray } from './allocate-orders';
@@ -61,9 +61,7 @@ export async function pushListingStock(ctx: Ctx, p: { listingId: string; full?: 
     const config = openConfig(connector, conn.config, ctx.secrets);
     const [result] = await connector.pushStock(
       {
-        connectionId: conn.id, config: connector.configSchema.parse(config), now: ctx.now,
-        // The same egress guard, shared rate budget and key namespace as the order pulls.
-        allowedPrivateHosts: ctx.config.allowedPrivateHosts, redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix,
+        connectionId: conn.id, config: connector.configSchema.parse(config), now: ctx.now, ...connectorKit(ctx),
       },
       [{ listingId: listing.id, sku: listing.sku, externalIds: listing.external_ids ?? {}, quantity, previousQuantity: previous, idempotencyKey }],
     );

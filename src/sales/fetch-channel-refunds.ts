@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { getConnectionRow } from '../connections/manage-connections';
-import { openConfig } from '../connections/connection-config';
+import { connectorKit, openConfig } from '../connections/connection-config';
 import type { Ctx } from '../context';
 import { pgArray } from '../db/sql-array';
 import { applyChannelRefunds, ChannelRefundPayload, type ChannelRefundOutcome, type RefundFetchPayload } from './channel-refunds';
@@ -24,7 +24,7 @@ export async function fetchChannelRefunds(ctx: Ctx, orders: RefundFetchPayload[]
     if (!conn || !connector?.fetchRefunds) continue;
     const config = connector.configSchema.parse(openConfig(connector, conn.config, ctx.secrets));
     const read = await connector.fetchRefunds(
-      { connectionId: conn.id, config, now: ctx.now, allowedPrivateHosts: ctx.config.allowedPrivateHosts, redisUrl: ctx.config.redisUrl, keyPrefix: ctx.config.queuePrefix },
+      { connectionId: conn.id, config, now: ctx.now, ...connectorKit(ctx) },
       { orderExternalId: o.orderExternalId, currency: o.currency, refundIds },
     );
     for (const r of read) found.push(ChannelRefundPayload.parse({ ...r, connectionId: o.connectionId }));

@@ -13,7 +13,8 @@ import { AppError } from '../../errors';
 import { Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
-import { failureText, type Notice } from './stock';
+import { failureText } from './stock';
+import type { Notice } from '../components/notice';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const canWrite = (v: View) => v.principal?.role === 'admin' || v.principal?.role === 'operator';

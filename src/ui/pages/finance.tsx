@@ -11,7 +11,8 @@ import { resolveBreak } from '../../finance/resolve-break';
 import { Badge, Csrf, Layout } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
-import { failureText, type Notice } from './stock';
+import { failureText } from './stock';
+import { NoticeLine, type Notice } from '../components/notice';
 
 type PayoutItem = Awaited<ReturnType<typeof listPayouts>>['items'][number];
 type PayoutDetail = Awaited<ReturnType<typeof getPayout>>;
@@ -101,7 +102,7 @@ const PayoutPage: FC<{ v: View; p: PayoutDetail; notice?: Notice }> = ({ v, p, n
           </form>
         )}
       </div>
-      {notice && <p class={`notice ${notice.tone}`} role={notice.tone === 'bad' ? 'alert' : 'status'}>{notice.text}</p>}
+      <NoticeLine notice={notice} />
       <dl class="kv panel">
         <dt>{t('finance.source')}</dt><dd>{v.i18n.tEnum('payoutSource', p.source)}</dd>
         <dt>{t('field.status')}</dt><dd>{v.i18n.tEnum('payoutStatus', p.status)}</dd>
@@ -196,7 +197,7 @@ const JournalsPage: FC<{ v: View; items: Journal[]; payoutId?: string; notice?: 
       <h1>{t('finance.journals')}</h1>
       <FinanceTabs v={v} current="journals" />
       {payoutId && <p class="small"><a href={`/finance/payouts/${payoutId}`}>← {t('finance.payout')}</a> · <a href="/finance/journals">{t('inbox.clear')}</a></p>}
-      {notice && <p class={`notice ${notice.tone}`} role={notice.tone === 'bad' ? 'alert' : 'status'}>{notice.text}</p>}
+      <NoticeLine notice={notice} />
       {items.length === 0 ? <p class="muted">{t('finance.noJournals')}</p> : (
         <div class="table-wrap">
           <table id="journals">

@@ -6,8 +6,9 @@ import { AppError, ValidationError } from '../../errors';
 import { Csrf } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
-import { failureText, type Notice } from './stock';
+import { failureText } from './stock';
 import { CompareChart } from './statements';
+import { NoticeLine, type Notice } from '../components/notice';
 
 const API_PATH = '/api/v1/finance/fx-revaluations';
 
@@ -50,7 +51,7 @@ export const FxRevaluationSection: FC<{ v: View; s: FxRevaluationState }> = ({ v
     <section aria-labelledby="fx-reval-h" id="fx-revaluation">
       <h2 id="fx-reval-h">{t('fxReval.title')}</h2>
       <p class="muted">{t('fxReval.explain')}</p>
-      {s.notice && <p class={`notice ${s.notice.tone}`} role={s.notice.tone === 'bad' ? 'alert' : 'status'}>{s.notice.text}</p>}
+      <NoticeLine notice={s.notice} />
       {write && (
         <form method="post" action="/finance/fx-revaluations" class="panel">
           <Csrf v={v} />

@@ -9,8 +9,9 @@ import { listPurchaseOrders } from '../../purchasing/purchase-orders';
 import { Csrf, Layout } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
-import { failureText, type Notice } from './stock';
+import { failureText } from './stock';
 import { CompareChart, ReportTabs } from './statements';
+import { NoticeLine, type Notice } from '../components/notice';
 
 /**
  * Payables: aged payables (table and chart), the due-date calendar, unpaid and draft bills with
@@ -32,7 +33,6 @@ const MatchBadges: FC<{ v: View; match: string; flags: string[] }> = ({ v, match
     {flags.map((f) => <span class="badge tone-warn" data-flag={f}>{v.i18n.tEnum('billFlag', f)}</span>)}
   </span>
 );
-const NoticeP: FC<{ notice?: Notice }> = ({ notice }) => (notice ? <p class={`notice ${notice.tone}`} role={notice.tone === 'bad' ? 'alert' : 'status'}>{notice.text}</p> : null);
 
 const DONE: Record<string, 'payables.notice.recorded' | 'payables.notice.approved' | 'payables.notice.voided' | 'payables.notice.paid'> = {
   recorded: 'payables.notice.recorded', approved: 'payables.notice.approved', voided: 'payables.notice.voided', paid: 'payables.notice.paid',
@@ -72,7 +72,7 @@ async function renderMain(c: Context<UiEnv>, notice?: Notice, status: 200 | 400 
     <Layout v={v} title={t('payables.title')}>
       <h1>{t('payables.title')}</h1>
       <ReportTabs v={v} current="/finance/payables" />
-      <NoticeP notice={notice} />
+      <NoticeLine notice={notice} />
       <form method="get" action="/finance/payables" class="row" style="margin-bottom:1rem">
         <label>{t('reports.at')} <input type="date" name="at" value={at} /></label>
         <button type="submit" class="btn">{t('inbox.apply')}</button>
@@ -205,7 +205,7 @@ async function renderNewBill(c: Context<UiEnv>, po: string, notice?: Notice, val
     <Layout v={v} title={t('payables.record.title')}>
       <h1>{t('payables.record.title')}</h1>
       <ReportTabs v={v} current="/finance/payables" />
-      <NoticeP notice={notice} />
+      <NoticeLine notice={notice} />
       <p><span class="mono">{p.purchaseOrderNumber}</span>{' · '}{p.supplierName}{' · '}{p.currency}</p>
       <form method="post" action="/finance/payables/bills" id="record-bill">
         <Csrf v={v} />
@@ -253,7 +253,7 @@ async function renderBill(c: Context<UiEnv>, id: string, notice?: Notice, status
     <Layout v={v} title={`${t('payables.bill')} ${b.number}`}>
       <h1>{`${t('payables.bill')} ${b.number}`}</h1>
       <ReportTabs v={v} current="/finance/payables" />
-      <NoticeP notice={notice ?? doneNotice(c)} />
+      <NoticeLine notice={notice ?? doneNotice(c)} />
       <p>
         {b.supplierName}{' · '}<span class="mono">{b.purchaseOrderNumber}</span>{' · '}<StatusBadge v={v} status={b.status} />{' '}
         <MatchBadges v={v} match={b.matchStatus} flags={[...new Set(b.lines.flatMap((l) => l.flags))].sort()} />
@@ -358,28 +358,20 @@ export function payablesRoutes(ui: Hono<UiEnv>): void {
     }
   });
   ui.get('/finance/payables/bills/:id', (c) => renderBill(c, c.req.param('id')));
-  ui.post('/finance/payables/bills/:id/approve', async (c) => {
-    assertMayWrite(c, '/api/v1/bills/x/approve');
-    const id = c.req.param('id');
-    const f = await c.req.parseBody();
-    try {
-      await approveBill(c.get('ctx'), id, { note: str(f.note) || undefined });
-    } catch (err) {
-      return renderBill(c, id, errorNotice(view(c), err), (err as AppError).status === 409 ? 409 : 400);
-    }
-    return c.redirect(`/finance/payables/bills/${id}?done=approved`, 303);
-  });
-  ui.post('/finance/payables/bills/:id/void', async (c) => {
-    assertMayWrite(c, '/api/v1/bills/x/void');
-    const id = c.req.param('id');
-    const f = await c.req.parseBody();
-    try {
-      await voidBill(c.get('ctx'), id, { reason: str(f.reason) || undefined });
-    } catch (err) {
-      return renderBill(c, id, errorNotice(view(c), err), (err as AppError).status === 409 ? 409 : 400);
-    }
-    return c.redirect(`/finance/payables/bills/${id}?done=voided`, 303);
-  });
+  // Approve (with its note) and void (with its reason): the API's verbs; a refusal re-renders the bill.
+  const billAction = (action: 'approve' | 'void', done: 'approved' | 'voided', run: (c: Context<UiEnv>, id: string, f: Record<string, unknown>) => Promise<unknown>) =>
+    ui.post(`/finance/payables/bills/:id/${action}`, async (c) => {
+      assertMayWrite(c, `/api/v1/bills/x/${action}`);
+      const id = c.req.param('id')!;
+      try {
+        await run(c, id, await c.req.parseBody());
+      } catch (err) {
+        return renderBill(c, id, errorNotice(view(c), err), (err as AppError).status === 409 ? 409 : 400);
+      }
+      return c.redirect(`/finance/payables/bills/${id}?done=${done}`, 303);
+    });
+  billAction('approve', 'approved', (c, id, f) => approveBill(c.get('ctx'), id, { note: str(f.note) || undefined }));
+  billAction('void', 'voided', (c, id, f) => voidBill(c.get('ctx'), id, { reason: str(f.reason) || undefined }));
   ui.post('/finance/payables/payments', async (c) => {
     assertMayWrite(c, '/api/v1/supplier-payments');
     const f = await c.req.parseBody();

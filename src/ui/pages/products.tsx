@@ -8,7 +8,8 @@ import { getProduct, updateProduct } from '../../inventory/update-product';
 import { Badge, Csrf, Layout } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
-import { failureText, type Notice } from './stock';
+import { failureText } from './stock';
+import { NoticeLine, type Notice } from '../components/notice';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const canWrite = (v: View) => v.principal?.role === 'admin' || v.principal?.role === 'operator';
@@ -61,7 +62,7 @@ const ProductsPage: FC<{ v: View; items: Product[]; q?: string; nextCursor: stri
   return (
     <Layout v={v} title={t('ui.products.title')}>
       <h1>{t('ui.products.title')}</h1>
-      {notice && <p class={`notice ${notice.tone}`} role={notice.tone === 'bad' ? 'alert' : 'status'}>{notice.text}</p>}
+      <NoticeLine notice={notice} />
       <form method="get" action="/products" class="filters" role="search">
         <div class="field search"><label for="f-q">{t('ui.products.search')}</label><input id="f-q" name="q" value={q ?? ''} type="search" /></div>
         <div class="field"><button type="submit" class="btn">{t('inbox.apply')}</button> <a href="/products">{t('inbox.clear')}</a></div>
@@ -116,7 +117,7 @@ const ProductPage: FC<{ v: View; p: Product; listings: Listing[]; notice?: Notic
         <a class="btn" href={`/stock?sku=${encodeURIComponent(p.sku)}`}>{t('ui.products.stockAndListings', { count: listings.length })}</a>
         <a class="btn" href={`/purchasing/compare?${new URLSearchParams({ sku: p.sku, quantity: '1' })}`}>{t('purchasingForms.comparePrices')}</a>
       </div>
-      {notice && <p class={`notice ${notice.tone}`} role={notice.tone === 'bad' ? 'alert' : 'status'}>{notice.text}</p>}
+      <NoticeLine notice={notice} />
       {canWrite(v) ? (
         <form method="post" action={`/products/${encodeURIComponent(p.sku)}`} class="panel" aria-labelledby="edit-product-h">
           <h2 id="edit-product-h" style="margin-top:0">{t('ui.products.edit')}</h2>

@@ -19,7 +19,8 @@ import {
   ErrorSummary, Field, formErrors, formValues, PurchaseOrderFields, QuoteFields, readPurchaseOrderForm, readQuoteForm, readSupplierForm,
   readSupplierItemForm, SupplierFields, SupplierItemFields, supplierItemValues, supplierValues, type FieldErrors, type FormValues, type ReadForm,
 } from './purchasing-forms';
-import { failureText, type Notice } from './stock';
+import { failureText } from './stock';
+import { NoticeLine, type Notice } from '../components/notice';
 
 const STATUSES = ['draft', 'approved', 'sent', 'partially_received', 'received', 'closed', 'cancelled'] as const;
 const statusText = (v: View, s: string) => v.i18n.t(`purchasing.status.${s}` as MessageKey);
@@ -38,7 +39,6 @@ const Tabs: FC<{ v: View; active: 'suppliers' | 'orders' | 'suggestions' | 'comp
   </nav>
 );
 
-const NoticeP: FC<{ notice?: Notice }> = ({ notice }) => (notice ? <p class={`notice ${notice.tone}`} role={notice.tone === 'bad' ? 'alert' : 'status'}>{notice.text}</p> : null);
 
 const ScoreCells: FC<{ v: View; card?: Scorecard }> = ({ v, card }) => (
   <>
@@ -112,7 +112,7 @@ const SupplierPage: FC<{ v: View; s: Supplier; card: Scorecard; items: SupplierI
     <Layout v={v} title={`${s.name} · ${t('purchasing.title')}`}>
       <h1>{s.name} <span class="muted mono">{s.code}</span>{!s.active && <> <span class="badge tone-neutral">{t('purchasingForms.supplier.inactive')}</span></>}</h1>
       <Tabs v={v} active="suppliers" />
-      <NoticeP notice={notice} />
+      <NoticeLine notice={notice} />
       {canWrite(v) && s.active && <p class="row"><a class="btn primary" href={`/purchasing/orders/new?supplier=${encodeURIComponent(s.code)}`}>{t('purchasingForms.newOrder')}</a></p>}
       <dl class="panel">
         <dt>{t('purchasing.field.currency')}</dt><dd>{s.currency}</dd>
@@ -205,7 +205,7 @@ const NewSupplierPage: FC<{ v: View; values: FormValues; errors?: FieldErrors; n
     <Layout v={v} title={`${t('purchasingForms.newSupplier')} · ${t('purchasing.title')}`}>
       <h1>{t('purchasingForms.newSupplier')}</h1>
       <Tabs v={v} active="suppliers" />
-      <NoticeP notice={notice} />
+      <NoticeLine notice={notice} />
       {canWrite(v) ? (
         <form method="post" action="/purchasing/suppliers" class="panel" aria-labelledby="new-supplier-h">
           <h2 id="new-supplier-h" class="sr-only">{t('purchasingForms.newSupplier')}</h2>
@@ -225,7 +225,7 @@ const NewOrderPage: FC<{ v: View; suppliers: Supplier[]; warehouses: Warehouse[]
     <Layout v={v} title={`${t('purchasingForms.newOrder')} · ${t('purchasing.title')}`}>
       <h1>{t('purchasingForms.newOrder')}</h1>
       <Tabs v={v} active="orders" />
-      <NoticeP notice={notice} />
+      <NoticeLine notice={notice} />
       {!canWrite(v) ? <p class="muted">{t('common.readOnly')}</p>
         : suppliers.length === 0 ? <p class="notice info">{t('purchasingForms.po.noSuppliers')} <a href="/purchasing/suppliers/new">{t('purchasingForms.newSupplier')}</a></p>
         : (
@@ -348,7 +348,7 @@ const OrderPage: FC<{ v: View; po: PurchaseOrder & { timeline: PurchaseOrderEven
     <Layout v={v} title={t('purchasing.order.title', { number: po.number })}>
       <h1>{t('purchasing.order.title', { number: po.number })} <StatusBadge v={v} status={po.status} />{po.overdue && <span class="badge tone-bad" data-overdue="true">{t('purchasing.overdue')}</span>}</h1>
       <Tabs v={v} active="orders" />
-      <NoticeP notice={notice} />
+      <NoticeLine notice={notice} />
       <dl class="panel">
         <dt>{t('purchasing.field.supplier')}</dt><dd><a href={`/purchasing/suppliers/${encodeURIComponent(po.supplierCode)}`}>{po.supplierName}</a></dd>
         <dt>{t('purchasing.field.contact')}</dt><dd>{contact || '—'}</dd>
@@ -422,7 +422,7 @@ const SuggestionsPage: FC<{ v: View; days: number; suggestions: Suggestion[]; un
     <Layout v={v} title={`${t('purchasing.tab.suggestions')} · ${t('purchasing.title')}`}>
       <h1>{t('purchasing.tab.suggestions')}</h1>
       <Tabs v={v} active="suggestions" />
-      <NoticeP notice={notice} />
+      <NoticeLine notice={notice} />
       <p class="muted">{t('purchasing.suggestions.intro', { days })}</p>
       {suggestions.length === 0 ? <p class="muted">{t('purchasing.suggestions.none')}</p> : suggestions.map((s) => (
         <section data-supplier={s.supplierCode}>

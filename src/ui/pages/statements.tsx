@@ -13,7 +13,7 @@ import { Layout } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { view } from '../middleware';
 import { FxRevaluationSection, fxRevaluationNotice, fxRevaluationRoutes, loadFxRevaluationState } from './fx-revaluation';
-import type { Notice } from './stock';
+import type { Notice } from '../components/notice';
 
 /**
  * Finance reports: profit and loss, balance sheet, cash flow, receivables aging, budgets and rates.

@@ -13,11 +13,11 @@ import type { StockLevel } from '../../inventory/adjust-stock';
 import { Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
+import { NoticeLine, type Notice } from '../components/notice';
 
 type Movement = Awaited<ReturnType<typeof listMovements>>['items'][number];
 type Alert = Awaited<ReturnType<typeof stockAlerts>>['items'][number];
 
-export interface Notice { tone: 'ok' | 'bad'; text: string }
 
 /** A verb's 4xx failure in the reader's language: which fields were wrong, or why the stock refused. */
 export function failureText(v: View, err: AppError): string {
@@ -63,7 +63,7 @@ const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, list
   return (
     <Layout v={v} title={t('stock.title')}>
       <h1>{t('stock.title')}</h1>
-      {notice && <p class={`notice ${notice.tone}`} role={notice.tone === 'bad' ? 'alert' : 'status'}>{notice.text}</p>}
+      <NoticeLine notice={notice} />
       <form method="get" action="/stock" class="filters" role="search">
         <div class="field">
           <label for="f-sku">{t('field.sku')}</label>

@@ -7,7 +7,8 @@ import { createWarehouse, listWarehouses, resolveWarehouse, type Warehouse } fro
 import { Badge, Csrf, Layout } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
-import { failureText, type Notice } from './stock';
+import { failureText } from './stock';
+import { NoticeLine, type Notice } from '../components/notice';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const canWrite = (v: View) => v.principal?.role === 'admin' || v.principal?.role === 'operator';
@@ -67,7 +68,7 @@ const WarehousesPage: FC<{ v: View; items: Warehouse[]; conns: ConnectionView[];
   return (
     <Layout v={v} title={t('ui.warehouses.title')}>
       <h1>{t('ui.warehouses.title')}</h1>
-      {notice && <p class={`notice ${notice.tone}`} role={notice.tone === 'bad' ? 'alert' : 'status'}>{notice.text}</p>}
+      <NoticeLine notice={notice} />
       <div class="table-wrap">
         {items.length === 0 ? <p class="empty">{t('ui.warehouses.empty')}</p> : (
           <table id="warehouses">
@@ -115,7 +116,7 @@ const WarehousePage: FC<{ v: View; w: Warehouse; conns: ConnectionView[]; notice
         <span class="spacer"></span>
         <a class="btn" href={`/stock?warehouse=${encodeURIComponent(w.code)}`}>{t('nav.stock')}</a>
       </div>
-      {notice && <p class={`notice ${notice.tone}`} role={notice.tone === 'bad' ? 'alert' : 'status'}>{notice.text}</p>}
+      <NoticeLine notice={notice} />
       {canWrite(v) ? (
         <form method="post" action={`/warehouses/${encodeURIComponent(w.code)}`} class="panel" aria-labelledby="edit-wh-h">
           <h2 id="edit-wh-h" style="margin-top:0">{t('ui.warehouses.edit')}</h2>
