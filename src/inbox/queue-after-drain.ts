@@ -1,5 +1,8 @@
 import type { Ctx } from '../context';
-import { enqueueSkuAllocation, requestAllocation } from '../inventory/request-allocation';
+import { requestAllocation } from '../inventory/request-allocation';
+
+/** Orders per allocation job of a drain's new orders (the job's schema allows 1,000). */
+const ALLOCATE_BY_ID_BATCH = 1000;
 import type { ProcessSummary } from './process-raw-events';
 import type { UpsertResult } from './upsert-orders';
 
@@ -33,13 +36,12 @@ export async function queueAfterDrain(
   }
   // Orders held for review are allocated when approved (src/sales/review-orders.ts).
   const created = all.filter((o) => !o.heldForReview);
-  if (created.length > 0) {
-    await enqueueSkuAllocation(ctx, created.flatMap((o) => o.skus));
-    // Orders without any SKU are allocated by id (they only collect `unknown_sku`).
-    const noSku = created.filter((o) => o.skus.length === 0).map((o) => o.id);
-    for (let i = 0; i < noSku.length; i += 500) {
-      await ctx.queue.enqueue('order.allocate', { orderIds: noSku.slice(i, i + 500), includeBackordered: false });
-    }
+  // Allocated by id, in the drain's order: the SKU route (enqueueSkuAllocation) finds its orders through the
+  // SKU index, whose entries for orders allocated since stay until vacuum, so under a burst each SKU
+  // batch rechecked ever more dead rows (on the ingest benchmark, ~100 µs of PostgreSQL per order).
+  const ids = created.map((o) => o.id);
+  for (let i = 0; i < ids.length; i += ALLOCATE_BY_ID_BATCH) {
+    await ctx.queue.enqueue('order.allocate', { orderIds: ids.slice(i, i + ALLOCATE_BY_ID_BATCH), includeBackordered: false });
   }
   await requestAllocation(ctx, orders.filter((o) => o.outcome === 'updated').map((o) => o.id));
   // Customers are resolved apart from ingestion: one set-based job per drain, never inside the drain's transaction.

@@ -87,6 +87,9 @@ export async function allocateOrders(ctx: Ctx, input: AllocateInput, hooks: Allo
     await stockLockTimeout(tx);
     let ordersRes;
     if (p.orderIds) {
+      // A batch (a drain's new orders) writes over many SKUs like a sweep: it takes a slot. One order (an
+      // action on it) does not wait for one.
+      if (p.orderIds.length > 1) await takeAllocationSlot(tx, ctx.config.allocationSlots);
       // One named order may wait for its lock (nothing that holds an order lock waits on us); several are skip-locked
       // so two callers naming overlapping sets in different orders cannot deadlock.
       ordersRes = await tx.execute(sql`

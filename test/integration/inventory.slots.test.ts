@@ -31,12 +31,22 @@ function pausedAllocation(sku: string) {
   return { inside, done, release };
 }
 
+/** The same for a batch of orders named by id (a drain's new orders). */
+function pausedIdAllocation(orderIds: string[]) {
+  let release!: () => void;
+  let reached!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const inside = new Promise<void>((r) => (reached = r));
+  const done = allocateOrders(t.hub.ctx, { orderIds }, { afterReserve: async () => { reached(); await gate; } });
+  return { inside, done, release };
+}
+
 // Two transactions at once need two connections: PGlite has one.
 describe.skipIf(!DATABASE_URL)(skipNote('allocation slots cap the batch allocations writing at once (PostgreSQL)'), () => {
   beforeAll(async () => {
     t = await createTestHub({ queue: 'embedded', env: { OMNIHUB_ALLOCATION_SLOTS: '1' } });
     await t.api('POST', '/api/v1/warehouses', { code: 'WH-A', name: 'A', priority: 1 });
-    for (const sku of ['S1', 'S2', 'S3', 'S4']) {
+    for (const sku of ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7']) {
       await t.api('POST', '/api/v1/products', { sku, title: sku });
       await t.api('POST', '/api/v1/stock/adjustments', { sku, warehouse: 'WH-A', delta: 5, reason: 'stock' });
     }
@@ -69,5 +79,26 @@ describe.skipIf(!DATABASE_URL)(skipNote('allocation slots cap the batch allocati
     a.release();
     expect((await a.done).reservedUnits).toBe(1);
     expect((await t.hub.ctx.db.execute(sql`select allocation_status as s from orders where id = ${o3}`)).rows[0]).toEqual({ s: 'allocated' });
+  });
+
+  it('a batch named by id takes a slot too; a single order named by id does not wait for one', async () => {
+    t.hub.ctx.config.allocationSlots = 1;
+    const batch = [await order('S5', 5), await order('S5', 6)];
+    const [other1, other2] = [await order('S6', 7), await order('S6', 8)];
+    const single = await order('S7', 9);
+    // Whatever the queue did with these orders meanwhile, they are allocated again from pending.
+    await t.hub.ctx.db.execute(sql`update orders set allocation_status = 'pending' where id in (${batch[0]}, ${batch[1]}, ${other1}, ${other2}, ${single})`);
+    const a = pausedIdAllocation(batch);
+    await a.inside;
+    const b = allocateOrders(t.hub.ctx, { orderIds: [other1!, other2!] });
+    await waitFor(async () => (await slotWaiters()) === 1, 10_000, 'the second id batch to wait for a slot');
+    // One order, named alone, goes ahead while the slot is taken.
+    const one = await allocateOrders(t.hub.ctx, { orderIds: [single!] });
+    expect(one.orders).toBe(1);
+    expect(await slotWaiters()).toBe(1);
+    a.release();
+    await Promise.all([a.done, b]);
+    const st = await t.hub.ctx.db.execute(sql`select allocation_status as s from orders where id in (${batch[0]}, ${batch[1]}, ${other1}, ${other2}, ${single})`);
+    expect((st.rows as Array<{ s: string }>).map((r) => r.s)).toEqual(['allocated', 'allocated', 'allocated', 'allocated', 'allocated']);
   });
 });
