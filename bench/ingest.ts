@@ -42,13 +42,14 @@ async function load(origin: string, path: string, deliveries: Delivery[], client
 }
 
 /**
- * `npm run bench -- ingest [--deliveries 20000] [--clients 32]`
+ * `npm run bench -- ingest [--deliveries 20000] [--clients 32] [--warmup 5000]`
  * Signed webhook deliveries (10% duplicates) over HTTP to one hub process on real PostgreSQL + Redis;
  * prints the inbox rate, ack latency, and the ratio to a bare hono endpoint measured in the same run.
  */
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { deliveries: { type: 'string' }, clients: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { deliveries: { type: 'string' }, clients: { type: 'string' }, warmup: { type: 'string' } } });
   const total = Number(values.deliveries ?? 20_000);
+  const warmup = Number(values.warmup ?? 5_000);
   const clients = Number(values.clients ?? 32);
   const distinct = Math.round(total * 0.9);
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
@@ -76,22 +77,27 @@ export async function run(argv: string[]): Promise<void> {
   }, `http://127.0.0.1:${port}/ready`);
 
   try {
-    const created = await fetch(`http://127.0.0.1:${port}/api/v1/connections`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'sandbox', name: 'bench', config: { webhookSecret: secret, pollIntervalSeconds: 0 } }),
-    });
-    const connectionId = ((await created.json()) as { id: string }).id;
+    const connection = async (name: string) => {
+      const created = await fetch(`http://127.0.0.1:${port}/api/v1/connections`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'sandbox', name, config: { webhookSecret: secret, pollIntervalSeconds: 0 } }),
+      });
+      return ((await created.json()) as { id: string }).id;
+    };
+    const connectionId = await connection('bench');
+    const warmId = await connection('warm-up');
+    const signed = (prefix: string, i: number): Delivery => {
+      const body = JSON.stringify(sandboxOrder(prefix, i));
+      return {
+        body,
+        headers: { 'content-type': 'application/json', 'x-sandbox-signature': signSandboxBody(secret, body), 'x-sandbox-delivery-id': `${prefix}-${i}`, 'x-sandbox-topic': 'order.created' },
+      };
+    };
 
     // Deliveries prepared before the clock starts: 90% distinct orders, 10% redeliveries of earlier ones.
     const deliveries: Delivery[] = [];
-    for (let i = 0; i < distinct; i++) {
-      const body = JSON.stringify(sandboxOrder('bench', i));
-      deliveries.push({
-        body,
-        headers: { 'content-type': 'application/json', 'x-sandbox-signature': signSandboxBody(secret, body), 'x-sandbox-delivery-id': `d-${i}`, 'x-sandbox-topic': 'order.created' },
-      });
-    }
+    for (let i = 0; i < distinct; i++) deliveries.push(signed('bench', i));
     for (let i = 0; i < total - distinct; i++) {
       const j = Math.floor((i * 7919) % distinct);
       deliveries.push(deliveries[j]!);
@@ -102,11 +108,32 @@ export async function run(argv: string[]): Promise<void> {
       [deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!];
     }
 
-    const base = await load(`http://127.0.0.1:${barePort}`, `/webhooks/${connectionId}`, deliveries, clients);
-    const ceiling = total / base.seconds;
-
     const pgc = new pg.Client({ connectionString: db.url });
     await pgc.connect();
+    const countOf = async (q: string, params: unknown[] = []) => Number((await pgc.query(q, params)).rows[0].n);
+
+    // Warm-up, unmeasured: both servers (and the client) first take `warmup` deliveries of another
+    // connection, so that neither is measured while V8 still compiles its hot paths. Measured cold, the
+    // bare endpoint answered 14,500 req/s where it answers 23,000–28,000 warm, which made the ratio look
+    // better than it is. The hub's warm-up orders are drained, allocated and resolved before the clock starts.
+    if (warmup > 0) {
+      const warm = Array.from({ length: warmup }, (_, i) => signed('warm', i));
+      await load(`http://127.0.0.1:${barePort}`, `/webhooks/${warmId}`, warm, clients);
+      await load(`http://127.0.0.1:${port}`, `/webhooks/${warmId}`, warm, clients);
+      const until = Date.now() + 120_000;
+      while (!process.env.BENCH_NO_WORKERS && Date.now() < until) {
+        const left = await countOf(`select (select count(*) from raw_events where status = 'pending')
+          + (select count(*) from orders where allocation_status = 'pending')
+          + (select count(*) from orders o where o.customer_email is not null and not exists (select 1 from customer_orders co where co.order_id = o.id)) as n`);
+        if (left === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+
+    // The ceiling is measured before and after the hub's run and averaged: on a shared machine the speed
+    // drifts, and one reading taken at a fast or slow moment skews the ratio.
+    const base = await load(`http://127.0.0.1:${barePort}`, `/webhooks/${connectionId}`, deliveries, clients);
     const cpuBefore = cpuSnapshot(hub.pid);
     const res = await load(`http://127.0.0.1:${port}`, `/webhooks/${connectionId}`, deliveries, clients);
     console.log(`  (acks done in ${res.seconds.toFixed(2)} s: ${(total / res.seconds).toFixed(0)} req/s, p99 ${percentile(res.latencies, 99).toFixed(1)} ms)`);
@@ -120,22 +147,26 @@ export async function run(argv: string[]): Promise<void> {
     // First send to the last order visible in the inbox.
     let count = 0;
     const deadline = Date.now() + 300_000;
+    const benchOrders = 'select count(*)::int as n from orders where connection_id = $1';
     while (Date.now() < deadline) {
-      count = Number((await pgc.query('select count(*)::int as n from orders')).rows[0].n);
+      count = await countOf(benchOrders, [connectionId]);
       if (count >= distinct) break;
       await new Promise((r) => setTimeout(r, 20));
     }
     const inboxSeconds = (performance.now() - res.firstSend) / 1000;
     const cpuAfter = cpuSnapshot(hub.pid);
     await new Promise((r) => setTimeout(r, 1000));
-    count = Number((await pgc.query('select count(*)::int as n from orders')).rows[0].n);
-    const events = Number((await pgc.query('select count(*)::int as n from raw_events')).rows[0].n);
+    count = await countOf(benchOrders, [connectionId]);
+    const events = await countOf('select count(*)::int as n from raw_events where connection_id = $1', [connectionId]);
     await pgc.end();
+    const baseAfter = await load(`http://127.0.0.1:${barePort}`, `/webhooks/${connectionId}`, deliveries, clients);
+    const ceilings = [total / base.seconds, total / baseAfter.seconds];
+    const ceiling = (ceilings[0]! + ceilings[1]!) / 2;
 
     const inboxRate = distinct / inboxSeconds;
     const statuses = [...res.statuses.entries()].map(([s, n]) => `${s}×${n}`).join(' ');
-    console.log(`ingest benchmark: ${total} signed deliveries (${distinct} distinct orders, ${total - distinct} duplicates), ${clients} clients`);
-    console.log(`  baseline (bare hono endpoint): ${ceiling.toFixed(0)} req/s, p50 ${percentile(base.latencies, 50).toFixed(1)} ms, p99 ${percentile(base.latencies, 99).toFixed(1)} ms`);
+    console.log(`ingest benchmark: ${total} signed deliveries (${distinct} distinct orders, ${total - distinct} duplicates), ${clients} clients, after a warm-up of ${warmup}`);
+    console.log(`  baseline (bare hono endpoint): ${ceiling.toFixed(0)} req/s (${ceilings.map((c) => c.toFixed(0)).join(' before, ')} after), p50 ${percentile(base.latencies, 50).toFixed(1)} ms, p99 ${percentile(base.latencies, 99).toFixed(1)} ms`);
     console.log(`  hub acknowledgements:          ${(total / res.seconds).toFixed(0)} req/s, p50 ${percentile(res.latencies, 50).toFixed(1)} ms, p99 ${percentile(res.latencies, 99).toFixed(1)} ms  [${statuses}]`);
     console.log(`  inbox rate (first send → last order visible): ${inboxRate.toFixed(0)} orders/s in ${inboxSeconds.toFixed(2)} s`);
     console.log(`  ratio inbox rate / ceiling: ${(inboxRate / ceiling).toFixed(2)} (target ≥ 0.30); ack p99 target ≤ 50 ms`);
