@@ -39,7 +39,12 @@ export interface RefundsToFetch {
 }
 
 export type Extracted =
-  | { kind: 'orders'; records: unknown[] }
+  | {
+      kind: 'orders';
+      records: unknown[];
+      /** Goods the records return besides (a Square exchange sells items and takes others back in one order). */
+      refunds?: ChannelRefund[];
+    }
   | { kind: 'refund'; refund: ChannelRefund }
   | {
       kind: 'ignored';

@@ -3,7 +3,7 @@ import { DEFAULT_LAG_MS, pullWindow, type WindowCursor } from '../kit/pull-windo
 import { hmacSha256, safeEqual } from '../kit/signatures';
 import { SquareClient, SquareConfig, squareRateKey } from './client';
 import { normalizeSquareOrder, SquareRecord } from './transform';
-import { isReturnOrder, squareReturnToRefund } from './returns';
+import { isExchangeOrder, isReturnOrder, squareReturnToRefund } from './returns';
 import { pushSquareStock } from './push-stock';
 
 /** Order events that name an order without carrying it: the order is fetched by a pull. */
@@ -67,7 +67,9 @@ export const squareConnector: Connector<SquareConfig> = {
         const refund = squareReturnToRefund(wrapped.order, wrapped.skus);
         return refund ? { kind: 'refund', refund } : { kind: 'ignored', reason: 'unlinked return (it names no original sale)' };
       }
-      return { kind: 'orders', records: [record] };
+      // An exchange sells items (an order) and takes goods of an earlier sale back (a return of that sale).
+      const returned = isExchangeOrder(wrapped.order) ? squareReturnToRefund(wrapped.order, wrapped.skus, { skipFractional: true }) : null;
+      return returned?.lines.length ? { kind: 'orders', records: [record], refunds: [returned] } : { kind: 'orders', records: [record] };
     }
     const ev = parseEvent(body);
     if (!ev) throw new Error('the webhook body is not a JSON object');

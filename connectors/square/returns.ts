@@ -26,6 +26,16 @@ const SquareReturnOrder = z.object({
   total_money: Money.nullish(),
 }).passthrough();
 
+/**
+ * True for an exchange: an order that sells items and also returns goods of an earlier sale (its
+ * `returns` name the sale). It is an order of its own, and its returned part is mirrored as well.
+ */
+export function isExchangeOrder(order: unknown): boolean {
+  const o = order as { returns?: Array<{ source_order_id?: unknown }>; line_items?: unknown } | null;
+  return !!o && Array.isArray(o.returns) && o.returns.some((r) => typeof r?.source_order_id === 'string' && r.source_order_id !== '')
+    && Array.isArray(o.line_items) && o.line_items.length > 0;
+}
+
 /** True for an order that only returns goods or money of earlier sales (no items of its own). */
 export function isReturnOrder(order: unknown): boolean {
   const o = order as { returns?: unknown; line_items?: unknown } | null;
@@ -36,8 +46,10 @@ export function isReturnOrder(order: unknown): boolean {
  * A return order → the refund of its source order: units by SKU (the variation's, looked up at pull
  * time) or by catalog variation (matched to the order's line, whose external id it is); custom
  * amounts are money only. Null for an unlinked return (no source order to attach it to).
+ * A fractional quantity is refused (the event becomes a dead letter); with `skipFractional` (an
+ * exchange, whose sale must still be imported) that line alone is left out.
  */
-export function squareReturnToRefund(order: unknown, skus: Record<string, string>): ChannelRefund | null {
+export function squareReturnToRefund(order: unknown, skus: Record<string, string>, opts: { skipFractional?: boolean } = {}): ChannelRefund | null {
   const o = SquareReturnOrder.parse(order);
   const source = o.returns.find((r) => r.source_order_id)?.source_order_id;
   if (!source) return null;
@@ -45,6 +57,7 @@ export function squareReturnToRefund(order: unknown, skus: Record<string, string
   for (const r of o.returns.filter((x) => x.source_order_id === source)) {
     for (const li of r.return_line_items ?? []) {
       if (li.item_type === 'CUSTOM_AMOUNT' || !li.catalog_object_id) continue;
+      if (!/^\d+$/.test(li.quantity.trim()) && opts.skipFractional) continue;
       if (!/^\d+$/.test(li.quantity.trim())) throw new Error(`return line ${li.uid ?? '?'}: quantity ${JSON.stringify(li.quantity)} is not a whole number`);
       lines.push({ sku: skus[li.catalog_object_id] ?? null, quantity: Number(li.quantity), lineExternalId: li.catalog_object_id });
     }

@@ -98,6 +98,11 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
       for (const order of orders) {
         incoming.push({ connectionId: row.connection_id, channel: connector.channel, path: row.path, rawEventId: row.id, order });
       }
+      // Goods the orders return besides (an exchange): mirrored like a refund, when recent.
+      for (const refund of extracted.refunds ?? []) {
+        if (row.path !== 'webhook' && Date.parse(refund.createdAt) < refundCutoff) continue;
+        (summary.refunds ??= []).push({ ...refund, connectionId: row.connection_id });
+      }
       if (connector.refundsToFetch) {
         extracted.records.forEach((rec, i) => {
           // A refund changes the order, so a fresh refund comes with a recent update time; old orders

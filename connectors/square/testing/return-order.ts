@@ -27,3 +27,24 @@ export function squareReturnOrder(o: { id?: string; createdAt?: string; sourceOr
   };
 }
 
+
+/**
+ * An exchange as Square records one: an order that sells a new item (a line of its own) and, in the
+ * same order, takes back one unit of variation VAR-ITEM-1 of the sale `sourceOrderId`; the buyer pays
+ * the difference, so nothing is refunded.
+ */
+export function squareExchangeOrder(o: { id?: string; createdAt?: string; sourceOrderId?: string; quantity?: string } = {}) {
+  const ret = squareReturnOrder({ id: o.id ?? 'EXCHANGE-ORDER-1', createdAt: o.createdAt, sourceOrderId: o.sourceOrderId, quantity: o.quantity });
+  return {
+    ...ret,
+    version: 1,
+    line_items: [{
+      uid: 'EX-LI-1', name: 'Exchange item', quantity: '1', catalog_object_id: 'VAR-ITEM-2',
+      base_price_money: { amount: 800, currency: 'USD' }, gross_sales_money: { amount: 800, currency: 'USD' },
+      total_tax_money: { amount: 0, currency: 'USD' }, total_discount_money: { amount: 0, currency: 'USD' }, total_money: { amount: 800, currency: 'USD' },
+    }],
+    refunds: [],
+    net_amounts: { total_money: { amount: 300, currency: 'USD' } },
+    total_money: { amount: 300, currency: 'USD' },
+  };
+}
