@@ -82,6 +82,17 @@ export async function applyChannelRefunds(ctx: Ctx, refunds: ChannelRefundPayloa
     });
     out.push({ refundId: r.refundId, outcome: made.created ? 'created' : 'exists', returnId: made.body.id });
   }
+  // What became of each refund is kept (channel_refunds): one on record is not fetched again.
+  const seen = refunds.flatMap((r, i) => (out[i]!.outcome === 'order_missing' ? [] : [{
+    connectionId: r.connectionId, orderExternalId: r.orderExternalId, refundId: r.refundId, outcome: out[i]!.outcome, returnId: out[i]!.returnId ?? null,
+  }]));
+  if (seen.length > 0) {
+    await ctx.db.execute(sql`
+      insert into channel_refunds (connection_id, order_external_id, refund_id, outcome, return_id)
+      select "connectionId", "orderExternalId", "refundId", outcome, "returnId"
+      from jsonb_to_recordset(${JSON.stringify(seen)}::jsonb) as x("connectionId" uuid, "orderExternalId" text, "refundId" text, outcome text, "returnId" uuid)
+      on conflict (connection_id, order_external_id, refund_id) do nothing`);
+  }
   const missing = out.filter((x) => x.outcome === 'order_missing');
   if (missing.length) {
     throw new AppError('order_not_yet_imported', `refunds ${missing.map((m) => m.refundId).join(', ')} name orders not in the inbox yet; retried later`, { status: 409, retryable: true });

@@ -105,12 +105,28 @@ describe('WooCommerce refunds become returns', () => {
     expect(returns[0]!.lines.map((l) => [l.sku, l.quantity])).toEqual([['WOO-ALBUM', 1]]);
   });
 
-  it('a later update of the order does not mirror a refund twice, and a refund already mirrored is not asked for', async () => {
+  it('keeps what became of each refund read, and a later update of the order asks the channel for none of them again', async () => {
+    const seen = await t.hub.ctx.db.execute(sql`select refund_id, outcome, return_id is not null as has_return from channel_refunds where connection_id = ${conn} order by refund_id`);
+    expect(seen.rows).toEqual([
+      { refund_id: '724', outcome: 'created', has_return: true },
+      { refund_id: '726', outcome: 'money_only', has_return: false },
+    ]);
     await deliver(orderBody(gmtAgo(30)), 'wc-r-2');
     const s = await drainRawEvents(t.hub.ctx);
-    const out = await fetchChannelRefunds(t.hub.ctx, s.refundFetches!);
-    // Only 726 (money only, so never mirrored) was still to read.
-    expect(out.map((o) => [o.refundId, o.outcome])).toEqual([['726', 'money_only']]);
+    expect(s.refundFetches).toHaveLength(1);
+    const calls = refundCalls;
+    // 726 (money only) made no return, but it was read: not fetched again.
+    expect(await fetchChannelRefunds(t.hub.ctx, s.refundFetches!)).toEqual([]);
+    expect(refundCalls).toBe(calls);
+    expect(await returnsOf()).toHaveLength(1);
+  });
+
+  it('a refund added later on the same order is the only one fetched', async () => {
+    const calls = refundCalls;
+    const out = await fetchChannelRefunds(t.hub.ctx, [{ connectionId: conn, orderExternalId: '723', currency: 'USD', refundIds: ['726', '724', '999'] }]);
+    // The channel is asked once (for 999, which its list does not hold yet); 724 and 726 are not read again.
+    expect(refundCalls).toBe(calls + 1);
+    expect(out).toEqual([]);
     expect(await returnsOf()).toHaveLength(1);
   });
 });

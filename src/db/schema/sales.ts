@@ -3,6 +3,7 @@ import {
   bigint, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id, tsz, updatedAt } from './columns';
+import { connections } from './connections';
 import { orders } from './inbox';
 import { warehouses } from './inventory';
 
@@ -50,6 +51,28 @@ export const orderReturns = pgTable(
     check('order_returns_status', sql`${t.status} in ('requested','received','closed','cancelled')`),
     check('order_returns_refund_nonneg', sql`${t.refundMinor} >= 0`),
     check('order_returns_received_wh', sql`${t.status} not in ('received','closed') or ${t.warehouseId} is not null`),
+  ],
+);
+
+/**
+ * Every channel refund the hub has read, with what became of it: a return (`created`/`exists`), or
+ * nothing (`money_only`, `nothing_left`). A refund on record is not fetched from the channel again
+ * (WooCommerce lists refunds by id on every version of an order).
+ */
+export const channelRefunds = pgTable(
+  'channel_refunds',
+  {
+    connectionId: uuid('connection_id').notNull().references(() => connections.id, { onDelete: 'cascade' }),
+    orderExternalId: text('order_external_id').notNull(),
+    refundId: text('refund_id').notNull(),
+    /** `created` | `exists` | `money_only` | `nothing_left` */
+    outcome: text('outcome').notNull(),
+    returnId: uuid('return_id').references(() => orderReturns.id, { onDelete: 'set null' }),
+    seenAt: tsz('seen_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'channel_refunds_pk', columns: [t.connectionId, t.orderExternalId, t.refundId] }),
+    check('channel_refunds_outcome', sql`${t.outcome} in ('created','exists','money_only','nothing_left')`),
   ],
 );
 
