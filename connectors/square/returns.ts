@@ -57,8 +57,9 @@ export function squareReturnToRefund(order: unknown, skus: Record<string, string
   for (const r of o.returns.filter((x) => x.source_order_id === source)) {
     for (const li of r.return_line_items ?? []) {
       if (li.item_type === 'CUSTOM_AMOUNT' || !li.catalog_object_id) continue;
-      if (!/^\d+$/.test(li.quantity.trim()) && opts.skipFractional) continue;
-      if (!/^\d+$/.test(li.quantity.trim())) throw new Error(`return line ${li.uid ?? '?'}: quantity ${JSON.stringify(li.quantity)} is not a whole number`);
+      const whole = /^\d+$/.test(li.quantity.trim());
+      if (!whole && opts.skipFractional) continue;
+      if (!whole) throw new Error(`return line ${li.uid ?? '?'}: quantity ${JSON.stringify(li.quantity)} is not a whole number`);
       lines.push({ sku: skus[li.catalog_object_id] ?? null, quantity: Number(li.quantity), lineExternalId: li.catalog_object_id });
     }
   }

@@ -1,15 +1,15 @@
 import type { Ctx } from '../context';
 import { requestAllocation } from '../inventory/request-allocation';
-
-/** Orders per allocation job of a drain's new orders (the job's schema allows 1,000). */
-const ALLOCATE_BY_ID_BATCH = 1000;
 import type { ProcessSummary } from './process-raw-events';
 import type { UpsertResult } from './upsert-orders';
 
+/** Orders per allocation job of a drain's new orders (the job's schema allows 1,000). */
+const ALLOCATE_BY_ID_BATCH = 1000;
+
 /**
  * Follow-up work of a drain, queued after its commits: payouts waiting for new orders, and allocation.
- * A created order already starts as allocation `pending` (the column default), so only its SKU batches
- * are queued; marking it again (requestAllocation's UPDATE) rewrote every new row and all its index
+ * A created order already starts as allocation `pending` (the column default), so it is only queued for
+ * allocation by id; marking it again (requestAllocation's UPDATE) rewrote every new row and all its index
  * entries for nothing. Updated orders go through requestAllocation, which resets their status.
  */
 export async function queueAfterDrain(

@@ -20,7 +20,7 @@ export interface UpsertResult {
   outcome: UpsertOutcome;
   /** True when this delivery added a new ingestion path to an existing order. */
   newPath: boolean;
-  /** Distinct SKUs of the delivered version (what allocation will be queued for). */
+  /** Distinct SKUs of the delivered version. */
   skus: string[];
   /** Set by the drain when a review rule held the new order (it is not allocated until approved). */
   heldForReview?: boolean;

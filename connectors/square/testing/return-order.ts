@@ -27,7 +27,6 @@ export function squareReturnOrder(o: { id?: string; createdAt?: string; sourceOr
   };
 }
 
-
 /**
  * An exchange as Square records one: an order that sells a new item (a line of its own) and, in the
  * same order, takes back one unit of variation VAR-ITEM-1 of the sale `sourceOrderId`; the buyer pays
