@@ -62,6 +62,8 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
   const outcome: Array<{ id: number; status: string; error: string | null }> = [];
   // Refunds before this instant stay history (a backfill's), see REFUND_MIRROR_DAYS.
   const refundCutoff = ctx.now().getTime() - REFUND_MIRROR_DAYS * 86_400_000;
+  // A delivered refund is news; a pulled one (a backfill reaches years back) only when recent.
+  const mirrored = (row: EventRow, r: ChannelRefund) => row.path === 'webhook' || Date.parse(r.createdAt) >= refundCutoff;
   let sliceStart = performance.now();
   for (const row of rows) {
     // Parsing and normalising 500 payloads is 50–100 ms of CPU: hand the event loop back every few
@@ -81,7 +83,7 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
       const extracted = connector.extractOrders({ topic: row.topic, body, path: row.path });
       if (extracted.kind === 'refund') {
         // Pulled refunds (a Square return order) of a backfill reach years back: those stay history.
-        if (row.path !== 'webhook' && Date.parse(extracted.refund.createdAt) < refundCutoff) {
+        if (!mirrored(row, extracted.refund)) {
           outcome.push({ id: row.id, status: 'ignored', error: `refund older than ${REFUND_MIRROR_DAYS} days: not mirrored as a return` });
           continue;
         }
@@ -99,8 +101,7 @@ async function processRows(ctx: Ctx, tx: Tx, rows: EventRow[]): Promise<ProcessS
         incoming.push({ connectionId: row.connection_id, channel: connector.channel, path: row.path, rawEventId: row.id, order });
       }
       // Goods the orders return besides (an exchange): mirrored like a refund, when recent.
-      for (const refund of extracted.refunds ?? []) {
-        if (row.path !== 'webhook' && Date.parse(refund.createdAt) < refundCutoff) continue;
+      for (const refund of (extracted.refunds ?? []).filter((r) => mirrored(row, r))) {
         (summary.refunds ??= []).push({ ...refund, connectionId: row.connection_id });
       }
       if (connector.refundsToFetch) {
