@@ -7,12 +7,14 @@ import { createApp, type AppOptions } from './api/app';
 import { ensureAdminKey } from './auth/api-keys';
 import type { Config } from './config';
 import { createConnection } from './connections/manage-connections';
-import { connections } from './db/schema/index';
+import { connections, financeSettings } from './db/schema/index';
+import { setFinanceSettings } from './finance/settings';
 import { openHub, type Hub } from './hub';
 import { adjustStock } from './inventory/adjust-stock';
 import { createProduct } from './inventory/products';
 import { createWarehouse, listWarehouses } from './inventory/warehouses';
 import { SANDBOX_CATALOG } from '../connectors/sandbox/generate';
+import { SANDBOX_FEE } from '../connectors/sandbox/payouts';
 
 export interface StartOptions {
   demo?: boolean;
@@ -112,17 +114,28 @@ async function seedDemoStock(hub: Hub): Promise<void> {
   }
 }
 
-/** Creates the demo's sandbox channel and stock once (idempotent across restarts). */
+/**
+ * The demo channel's payouts: pulled every 20 s, reconciled under the sandbox's fee schedule, so the
+ * finance screens fill as orders flow (a payout per ten orders, some with breaks to resolve).
+ */
+async function ensureDemoPayouts(hub: Hub, connectionId: string): Promise<void> {
+  const [has] = await hub.ctx.db.select({ id: financeSettings.connectionId }).from(financeSettings).where(eq(financeSettings.connectionId, connectionId));
+  if (has) return;
+  await setFinanceSettings(hub.ctx, connectionId, { rules: { feeSchedule: SANDBOX_FEE }, payoutPollSeconds: 20 });
+}
+
+/** Creates the demo's sandbox channel, stock and payouts once (idempotent across restarts). */
 export async function ensureDemoConnection(hub: Hub): Promise<string> {
   await seedDemoStock(hub);
   const [found] = await hub.ctx.db.select().from(connections).where(eq(connections.name, 'Demo shop (sandbox)'));
-  if (found) return found.id;
-  const created = await createConnection(hub.ctx, {
+  const id = found?.id ?? (await createConnection(hub.ctx, {
     type: 'sandbox',
     name: 'Demo shop (sandbox)',
     config: { seed: 'demo', ordersPerPull: 2, pollIntervalSeconds: 5, webhookSecret: 'demo-webhook-secret' },
-  });
-  return created.id;
+  })).id;
+  // Demos started before the sandbox paid out get their payouts too.
+  await ensureDemoPayouts(hub, id);
+  return id;
 }
 
 /** Starts the hub: HTTP API (+ UI), workers, housekeeping; with `demo` a sandbox channel fills the inbox. */

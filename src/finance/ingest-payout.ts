@@ -7,7 +7,7 @@ import { PayoutInput, PayoutLineInput } from './payout-input';
 
 export const IngestPayoutInput = z.object({
   connectionId: z.string().uuid(),
-  source: z.enum(['shopify_payments', 'stripe', 'amazon_settlement']),
+  source: z.enum(['shopify_payments', 'stripe', 'amazon_settlement', 'sandbox']),
   payout: PayoutInput,
   lines: z.array(PayoutLineInput),
 });

@@ -1,4 +1,6 @@
 import { AmazonClient, AmazonConfig } from '../../connectors/amazon/client';
+import { SandboxConfig } from '../../connectors/sandbox/index';
+import { sandboxPayouts } from '../../connectors/sandbox/payouts';
 import { importAmazonSettlement } from './import-amazon-settlement';
 import { ShopifyPayoutsClient, type ShopifyPayoutsConfig } from '../../connectors/shopify/payouts-client';
 import { shopifyPayoutToInput, shopifyTransactionToLine } from '../../connectors/shopify/payouts-transform';
@@ -13,7 +15,7 @@ import { ingestPayout } from './ingest-payout';
 import type { PayoutLineInput } from './payout-input';
 
 /**
- * Pulls a payments connection's payouts with their balance transactions and stores them; each new
+ * Pulls a payments connection's payouts (Stripe, Shopify Payments, Amazon settlements; the sandbox's for the demo) with their balance transactions and stores them; each new
  * or changed payout queues its reconciliation. Re-pulling the same payouts changes nothing.
  */
 export async function pullPayouts(ctx: Ctx, input: { connectionId: string; since?: string }): Promise<{ payouts: number; changed: number }> {
@@ -61,6 +63,13 @@ export async function pullPayouts(ctx: Ctx, input: { connectionId: string; since
         payouts++;
         if (r.changed) changed++;
       }
+    }
+  } else if (row.type === 'sandbox') {
+    // The demo channel pays out what it has sold so far (its pull cursor says how much).
+    for (const p of sandboxPayouts(SandboxConfig.parse(config), row.cursor)) {
+      const r = await ingestPayout(ctx, { connectionId: row.id, source: 'sandbox', payout: p.payout, lines: p.lines });
+      payouts++;
+      if (r.changed) changed++;
     }
   } else {
     throw new ValidationError([{ path: 'connectionId', message: `connections of type ${row.type} have no payouts to pull` }]);

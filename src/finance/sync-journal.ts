@@ -11,7 +11,7 @@ import { q } from '../db/transaction';
 import { fromMinor } from '../domain/money';
 import { AppError, NotFoundError, RemoteError } from '../errors';
 
-const COUNTERPARTY: Record<string, string> = { shopify_payments: 'Shopify Payments', stripe: 'Stripe', amazon_settlement: 'Amazon' };
+const COUNTERPARTY: Record<string, string> = { shopify_payments: 'Shopify Payments', stripe: 'Stripe', amazon_settlement: 'Amazon', sandbox: 'Sandbox payments' };
 
 /** The journal as accounting systems want it: decimals, account codes from the user's mapping. */
 export async function accountingJournal(ctx: Ctx, journalId: string, target: 'xero' | 'quickbooks'): Promise<AccountingJournal> {

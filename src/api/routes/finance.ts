@@ -25,7 +25,7 @@ export function financeRoutes(app: OpenAPIHono<AppEnv>): void {
   }, async (c) => c.json(await listPayouts(c.get('ctx'), c.req.query())));
 
   route(app, {
-    method: 'post', path: '/api/v1/payouts/pull', tags: ['finance'], summary: 'Queue a pull of payouts (Shopify Payments, Stripe) for a connection',
+    method: 'post', path: '/api/v1/payouts/pull', tags: ['finance'], summary: 'Queue a pull of payouts (Shopify Payments, Stripe, Amazon settlements, the sandbox) for a connection',
     request: body(z.object({ connectionId: z.string().uuid(), since: z.string().datetime({ offset: true }).optional() })),
     responses: { 202: json(z.object({ queued: z.boolean() })) },
   }, async (c) => {

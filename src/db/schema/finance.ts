@@ -21,7 +21,7 @@ export const payouts = pgTable(
   {
     id: id(),
     connectionId: uuid('connection_id').notNull().references(() => connections.id, { onDelete: 'restrict' }),
-    /** `shopify_payments` | `stripe` | `amazon_settlement` */
+    /** `shopify_payments` | `stripe` | `amazon_settlement` | `sandbox` (the demo channel) */
     source: text('source').notNull(),
     externalId: text('external_id').notNull(),
     /** The platform's status: scheduled, in_transit, paid, failed, canceled, pending… */

@@ -381,6 +381,7 @@ export const en = {
   'lineCategory.payout': 'Payout',
   'lineCategory.unknown': 'Unknown',
   'payoutSource.amazon_settlement': 'Amazon settlement',
+  'payoutSource.sandbox': 'Sandbox payments',
   'payoutSource.stripe': 'Stripe',
   'payoutSource.shopify_payments': 'Shopify Payments',
   'payoutStatus.paid': 'Paid out',

@@ -380,6 +380,7 @@ export const zhCN: Record<MessageKey, string> = {
   'lineCategory.payout': '结算',
   'lineCategory.unknown': '未知',
   'payoutSource.amazon_settlement': '亚马逊结算报告',
+  'payoutSource.sandbox': '沙盒收款',
   'payoutSource.stripe': 'Stripe',
   'payoutSource.shopify_payments': 'Shopify Payments',
   'payoutStatus.paid': '已到账',

@@ -380,6 +380,7 @@ export const zhTW: Record<MessageKey, string> = {
   'lineCategory.payout': '撥款',
   'lineCategory.unknown': '未知',
   'payoutSource.amazon_settlement': 'Amazon 結算報告',
+  'payoutSource.sandbox': '沙盒收款',
   'payoutSource.stripe': 'Stripe',
   'payoutSource.shopify_payments': 'Shopify Payments',
   'payoutStatus.paid': '已入帳',

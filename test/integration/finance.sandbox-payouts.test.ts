@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_PAYOUT_ORDERS } from '../../connectors/sandbox/payouts';
+import { runSync } from '../../src/connections/run-sync';
+import { pullPayouts } from '../../src/finance/pull-payouts';
+import { reconcile } from '../../src/finance/reconcile-payout';
+import { drainRawEvents } from '../../src/inbox/process-raw-events';
+import { ensureDemoConnection } from '../../src/main';
+import { createTestHub, type TestHub } from '../helpers/hub';
+
+/**
+ * The demo's payouts: the sandbox channel pays out every ten orders it sold, and `--demo` sets the
+ * connection's finance settings (fee schedule, pull interval), so the finance screens show clean
+ * payouts and each kind of break the sandbox makes on purpose.
+ */
+let t: TestHub;
+let conn: string;
+
+beforeAll(async () => {
+  t = await createTestHub({ queue: 'embedded' });
+  conn = await ensureDemoConnection(t.hub);
+});
+afterAll(() => t?.close());
+
+describe('sandbox payouts (the demo)', () => {
+  it('the demo connection pulls payouts every 20 s under the sandbox fee schedule, once', async () => {
+    const s = await t.api('GET', `/api/v1/finance/settings/${conn}`);
+    expect(s.status).toBe(200);
+    expect(s.body.payoutPollSeconds).toBe(20);
+    expect(s.body.rules.feeSchedule).toMatchObject({ percentBps: 290, fixedMinor: 30 });
+    // A restart finds the settings and leaves what the user changed since.
+    await t.api('PUT', `/api/v1/finance/settings/${conn}`, { ...s.body, payoutPollSeconds: 60 });
+    expect(await ensureDemoConnection(t.hub)).toBe(conn);
+    expect((await t.api('GET', `/api/v1/finance/settings/${conn}`)).body.payoutPollSeconds).toBe(60);
+  });
+
+  it('pays out nothing before the channel sold a full block of orders', async () => {
+    expect(await pullPayouts(t.hub.ctx, { connectionId: conn })).toEqual({ payouts: 0, changed: 0 });
+    await runSync(t.hub.ctx, { connectionId: conn, kind: 'incremental' });
+    expect(await pullPayouts(t.hub.ctx, { connectionId: conn })).toEqual({ payouts: 0, changed: 0 });
+  });
+
+  it('reconciles one payout per ten orders: mostly clean, then a short capture, a chargeback, an unknown order', async () => {
+    // The demo pulls two orders a time: 40 pulls are 80 orders, eight payouts.
+    for (let i = 1; i < 40; i++) await runSync(t.hub.ctx, { connectionId: conn, kind: 'incremental' });
+    await drainRawEvents(t.hub.ctx);
+    const orders = await t.hub.ctx.db.execute(sql`select count(*)::int as n from orders where connection_id = ${conn}`);
+    expect((orders.rows[0] as { n: number }).n).toBe(8 * SANDBOX_PAYOUT_ORDERS);
+    expect(await pullPayouts(t.hub.ctx, { connectionId: conn })).toEqual({ payouts: 8, changed: 8 });
+    // Pulled again: the same payouts, nothing changes.
+    expect(await pullPayouts(t.hub.ctx, { connectionId: conn })).toEqual({ payouts: 8, changed: 0 });
+
+    const list = await t.api('GET', `/api/v1/payouts?connectionId=${conn}`);
+    expect(list.status).toBe(200);
+    const byExt = new Map<string, any>(list.body.items.map((p: any) => [p.externalId, p]));
+    const outcome: Record<string, string[]> = {};
+    for (let block = 0; block < 8; block++) {
+      const p = byExt.get(`sbx_po_demo_${block}`);
+      expect(p, `payout of block ${block}`).toBeDefined();
+      expect(p.source).toBe('sandbox');
+      const r = await reconcile(t.hub.ctx, { payoutId: p.id });
+      outcome[block] = r.breaks.map((b: any) => b.class).sort();
+      // Every line of a sandbox payout is there: the payout is the net of its lines.
+      const detail = (await t.api('GET', `/api/v1/payouts/${p.id}`)).body;
+      expect(detail.lines.reduce((s: number, l: any) => s + l.netMinor, 0)).toBe(p.amountMinor);
+    }
+    expect(outcome).toEqual({ 0: [], 1: ['amount_mismatch'], 2: [], 3: ['chargeback'], 4: [], 5: [], 6: ['order_not_found'], 7: [] });
+
+    // The short capture is explained to the cent: 1.00 less than the order total.
+    const short = (await reconcile(t.hub.ctx, { payoutId: byExt.get('sbx_po_demo_1').id })).breaks[0]!;
+    expect(short.expectedMinor - short.actualMinor).toBe(100);
+  });
+});
