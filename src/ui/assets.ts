@@ -13,6 +13,7 @@ const require = createRequire(import.meta.url);
 const files: Record<string, { body: string; type: string }> = {
   'app.css': { body: readFileSync(path.join(here, 'assets/app.css'), 'utf8'), type: 'text/css; charset=utf-8' },
   'app.js': { body: readFileSync(path.join(here, 'assets/app.js'), 'utf8'), type: 'text/javascript; charset=utf-8' },
+  'favicon.svg': { body: readFileSync(path.join(here, 'assets/favicon.svg'), 'utf8'), type: 'image/svg+xml' },
   'htmx.min.js': { body: readFileSync(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8'), type: 'text/javascript; charset=utf-8' },
 };
 

@@ -18,6 +18,16 @@ describe('UI login, session and CSRF', () => {
     expect(htmx.headers.get('hx-redirect')).toMatch(/^\/login/);
   });
 
+  it('serves the page icon the layout links, without a login', async () => {
+    const body = await (await t.page('GET', '/login')).text();
+    const href = /<link rel="icon" type="image\/svg\+xml" href="([^"]+)"/.exec(body)?.[1];
+    expect(href).toMatch(/^\/ui\/assets\/favicon\.svg\?v=/);
+    const icon = await t.page('GET', href!);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await icon.text()).toContain('<svg');
+  });
+
   it('does not touch API, webhook or docs routes', async () => {
     const api = await t.page('GET', '/api/v1/orders');
     expect(api.status).toBe(401);

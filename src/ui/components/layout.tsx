@@ -37,6 +37,7 @@ export const Layout: FC<{ v: View; title: string; children?: Child; bare?: boole
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content='{"includeIndicatorStyles":false,"historyCacheSize":0}' />
         <title>{`${title} · omnihub`}</title>
+        <link rel="icon" type="image/svg+xml" href={`/ui/assets/favicon.svg?v=${ASSET_VERSION}`} />
         <link rel="stylesheet" href={`/ui/assets/app.css?v=${ASSET_VERSION}`} />
         <script src={`/ui/assets/htmx.min.js?v=${ASSET_VERSION}`} defer></script>
         <script src={`/ui/assets/app.js?v=${ASSET_VERSION}`} defer></script>
