@@ -14,6 +14,8 @@ import { readSchemaForm, SchemaFields, type JsonSchemaObject } from '../componen
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
 import { DeadLetterTable } from './events';
+import { accountingConnections, FinancePanel, financeFieldErrors, PAYOUT_TYPES, readFinanceForm, type FinancePanelData } from './connection-finance';
+import { getFinanceSettings, setFinanceSettings } from '../../finance/settings';
 
 /** Connector types people can add, with their config schema as JSON Schema (what GET /api/v1/connectors serves). */
 function connectorTypes(c: Context<UiEnv>) {
@@ -229,7 +231,7 @@ export const SyncProgress: FC<{ v: View; conn: ConnectionView; h?: ConnectionHea
   );
 };
 
-const ConnectionDetail: FC<{ v: View; conn: ConnectionView; type?: ConnectorType; runs: SyncRun[]; dead: RawEventItem[]; health?: ConnectionHealth; errors?: Record<string, string>; notice?: string; values?: Record<string, unknown> }> = ({ v, conn, type, runs, dead, health, errors, notice, values }) => {
+const ConnectionDetail: FC<{ v: View; conn: ConnectionView; type?: ConnectorType; runs: SyncRun[]; dead: RawEventItem[]; health?: ConnectionHealth; errors?: Record<string, string>; notice?: string; values?: Record<string, unknown>; finance?: FinancePanelData }> = ({ v, conn, type, runs, dead, health, errors, notice, values, finance }) => {
   const { t } = v.i18n;
   const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
   return (
@@ -273,6 +275,7 @@ const ConnectionDetail: FC<{ v: View; conn: ConnectionView; type?: ConnectorType
               </div>
             )}
           </section>
+          {finance && <FinancePanel v={v} conn={conn} data={finance} />}
           <section class="panel" id="dead-letters" style="margin-top:1rem">
             <h2 style="margin-top:0">{t('connections.deadLettersTitle')}</h2>
             <DeadLetterTable v={v} items={dead} canWrite={canWrite} />
@@ -287,13 +290,20 @@ const ConnectionDetail: FC<{ v: View; conn: ConnectionView; type?: ConnectorType
   );
 };
 
-async function detail(c: Context<UiEnv>, id: string, extra: { errors?: Record<string, string>; notice?: string; values?: Record<string, unknown> } = {}, status: 200 | 400 = 200) {
+type DetailExtra = { errors?: Record<string, string>; notice?: string; values?: Record<string, unknown>; financeForm?: Pick<FinancePanelData, 'errors' | 'form'> };
+
+async function detail(c: Context<UiEnv>, id: string, extra: DetailExtra = {}, status: 200 | 400 = 200) {
   const ctx = c.get('ctx');
   const conn = await getConnection(ctx, id);
   const [runs, dead, health] = await Promise.all([listSyncRuns(ctx, id, 10), listRawEvents(ctx, { status: 'failed', connectionId: id, limit: 50 }), connectionHealth(ctx)]);
   const type = connectorTypes(c).find((x) => x.type === conn.type);
   const h = health.items.find((x) => x.connectionId === id);
-  return c.html(<ConnectionDetail v={view(c)} conn={conn} type={type} runs={runs} dead={dead.items} health={h} {...extra} />, status);
+  // Payments connections: their payouts, how they are pulled, reconciled and posted.
+  const finance = PAYOUT_TYPES.has(conn.type)
+    ? { settings: await getFinanceSettings(ctx, id), accounting: accountingConnections(await listConnections(ctx)), ...extra.financeForm }
+    : undefined;
+  const { financeForm: _, ...rest } = extra;
+  return c.html(<ConnectionDetail v={view(c)} conn={conn} type={type} runs={runs} dead={dead.items} health={h} finance={finance} {...rest} />, status);
 }
 
 export function connectionRoutes(ui: Hono<UiEnv>): void {
@@ -330,7 +340,8 @@ export function connectionRoutes(ui: Hono<UiEnv>): void {
 
   ui.get('/connections/:id', async (c) => {
     const { t } = c.get('i18n');
-    const notice = c.req.query('created') ? t('connections.created') : c.req.query('synced') ? t('connections.syncQueued') : c.req.query('backfill') ? t('ui.conn.backfillQueued') : c.req.query('saved') ? t('connections.saved') : undefined;
+    const done = (['created', 'synced', 'backfill', 'saved', 'payouts', 'finance'] as const).find((k) => c.req.query(k));
+    const notice = done && t(({ created: 'connections.created', synced: 'connections.syncQueued', backfill: 'ui.conn.backfillQueued', saved: 'connections.saved', payouts: 'ui.conn.payoutsQueued', finance: 'ui.conn.financeSaved' } as const)[done]);
     return detail(c, c.req.param('id'), { notice });
   });
 
@@ -385,6 +396,35 @@ export function connectionRoutes(ui: Hono<UiEnv>): void {
     }
     await requestSync(c.get('ctx'), id, { kind: 'backfill', since: zonedDayStart(day, c.get('ctx').config.timezone).toISOString() });
     return c.redirect(`/connections/${id}?backfill=1`, 303);
+  });
+
+  // A payout pull now (as POST /api/v1/payouts/pull).
+  ui.post('/connections/:id/payouts/pull', async (c) => {
+    assertMayWrite(c, '/api/v1/payouts/pull');
+    const id = c.req.param('id');
+    const conn = await getConnection(c.get('ctx'), id);
+    if (!PAYOUT_TYPES.has(conn.type)) throw new ValidationError([{ path: 'connectionId', message: `connections of type ${conn.type} have no payouts to pull` }]);
+    await c.get('ctx').queue.enqueue('payouts.pull', { connectionId: id }, { jobId: `payouts.pull:${id}` });
+    return c.redirect(`/connections/${id}?payouts=1`, 303);
+  });
+
+  // The finance settings form (as PUT /api/v1/finance/settings/{id}); what it does not show is kept.
+  ui.post('/connections/:id/finance', async (c) => {
+    const ctx = c.get('ctx');
+    const id = c.req.param('id');
+    assertMayWrite(c, `/api/v1/finance/settings/${id}`);
+    const conn = await getConnection(ctx, id);
+    if (!PAYOUT_TYPES.has(conn.type)) return c.redirect(`/connections/${id}`, 303);
+    const form = await c.req.parseBody({ all: true });
+    try {
+      const input = readFinanceForm(await getFinanceSettings(ctx, id), form, accountingConnections(await listConnections(ctx)));
+      await setFinanceSettings(ctx, id, input);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const sent = Object.fromEntries(Object.entries(form).filter(([k]) => k !== '_csrf').map(([k, x]) => [k, Array.isArray(x) ? x.map(String) : String(x)]));
+      return detail(c, id, { financeForm: { errors: financeFieldErrors(err), form: sent } }, 400);
+    }
+    return c.redirect(`/connections/${id}?finance=1`, 303);
   });
 
   ui.post('/connections/:id/archive', async (c) => {

@@ -32,15 +32,23 @@ const FinanceTabs: FC<{ v: View; current: 'payouts' | 'journals' }> = ({ v, curr
   </nav>
 );
 
-const PayoutsPage: FC<{ v: View; items: PayoutItem[]; names: Map<string, string>; reconciliation?: string; nextCursor: string | null }> = ({ v, items, names, reconciliation, nextCursor }) => {
+const PayoutsPage: FC<{ v: View; items: PayoutItem[]; names: Map<string, string>; reconciliation?: string; connectionId?: string; nextCursor: string | null }> = ({ v, items, names, reconciliation, connectionId, nextCursor }) => {
   const { t, money } = v.i18n;
+  // The view's URL: the connection filter stays across the reconciliation tabs and pages.
+  const href = (q: Record<string, string | undefined>) => {
+    const p = new URLSearchParams(Object.entries({ connectionId, ...q }).filter((e): e is [string, string] => !!e[1]));
+    return p.size > 0 ? `/finance?${p}` : '/finance';
+  };
   return (
     <Layout v={v} title={t('finance.payouts')}>
       <h1>{t('finance.payouts')}</h1>
       <FinanceTabs v={v} current="payouts" />
+      {connectionId && (
+        <p id="payouts-connection">{t('finance.forConnection', { name: names.get(connectionId) ?? connectionId.slice(0, 8) })} · <a href={reconciliation ? `/finance?reconciliation=${reconciliation}` : '/finance'}>{t('finance.allConnections')}</a></p>
+      )}
       <nav class="tabs" aria-label={t('field.reconciliation')}>
-        <a href="/finance" aria-current={!reconciliation ? 'page' : undefined}>{t('inbox.tab.all')}</a>
-        {RECONCILIATION.map((r) => <a href={`/finance?reconciliation=${r}`} aria-current={r === reconciliation ? 'page' : undefined}>{v.i18n.tEnum('reconciliation', r)}</a>)}
+        <a href={href({})} aria-current={!reconciliation ? 'page' : undefined}>{t('inbox.tab.all')}</a>
+        {RECONCILIATION.map((r) => <a href={href({ reconciliation: r })} aria-current={r === reconciliation ? 'page' : undefined}>{v.i18n.tEnum('reconciliation', r)}</a>)}
       </nav>
       {items.length === 0 ? <p class="muted">{t('finance.noPayouts')}</p> : (
         <div class="table-wrap">
@@ -69,7 +77,7 @@ const PayoutsPage: FC<{ v: View; items: PayoutItem[]; names: Map<string, string>
         </div>
       )}
       {nextCursor && (
-        <p class="pager"><span></span><a class="btn" rel="next" href={`/finance?${new URLSearchParams({ ...(reconciliation ? { reconciliation } : {}), cursor: nextCursor })}`}>{t('inbox.nextPage')}</a></p>
+        <p class="pager"><span></span><a class="btn" rel="next" href={href({ reconciliation, cursor: nextCursor })}>{t('inbox.nextPage')}</a></p>
       )}
     </Layout>
   );
@@ -249,9 +257,10 @@ export function financeRoutes(ui: Hono<UiEnv>): void {
   ui.get('/finance', async (c) => {
     const ctx = c.get('ctx');
     const reconciliation = z.enum(RECONCILIATION).optional().catch(undefined).parse(c.req.query('reconciliation') || undefined);
+    const connectionId = z.string().uuid().optional().catch(undefined).parse(c.req.query('connectionId') || undefined);
     const cursor = c.req.query('cursor') || undefined;
-    const [page, conns] = await Promise.all([listPayouts(ctx, { reconciliation, cursor, limit: 50 }), listConnections(ctx, { includeArchived: true })]);
-    return c.html(<PayoutsPage v={view(c)} items={page.items} names={new Map(conns.map((x) => [x.id, x.name]))} reconciliation={reconciliation} nextCursor={page.nextCursor} />);
+    const [page, conns] = await Promise.all([listPayouts(ctx, { reconciliation, connectionId, cursor, limit: 50 }), listConnections(ctx, { includeArchived: true })]);
+    return c.html(<PayoutsPage v={view(c)} items={page.items} names={new Map(conns.map((x) => [x.id, x.name]))} reconciliation={reconciliation} connectionId={connectionId} nextCursor={page.nextCursor} />);
   });
 
   ui.get('/finance/payouts/:id', (c) => {
