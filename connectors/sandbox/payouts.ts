@@ -74,7 +74,7 @@ export function sandboxPayouts(config: SandboxConfig, cursor: Record<string, unk
     out.push({
       payout: {
         externalId: `sbx_po_${config.seed}_${block}`, status: 'paid', amountMinor: net, currency: 'USD',
-        arrivalDate: new Date(lastAt + 86_400_000).toISOString().slice(0, 10),
+        arrivalDate: new Date(lastAt).toISOString().slice(0, 10),
         summary: { charges: lines.filter((l) => l.category === 'charge').length },
       },
       lines,

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
+import { ValidationError } from '../errors';
 
 export const ListPayoutsQuery = z.object({
   connectionId: z.string().uuid().optional(),
@@ -24,7 +25,10 @@ export function presentPayout(r: Record<string, unknown>) {
   };
 }
 
-/** Payouts, newest arrival first, keyset-paginated by (arrival date, id). */
+/**
+ * Payouts, newest arrival first and, within a day, the newest stored first; keyset-paginated by
+ * (arrival date, stored at, id).
+ */
 export async function listPayouts(ctx: Ctx, query: unknown) {
   const f = ListPayoutsQuery.parse(query);
   const where: SQL[] = [sql`true`];
@@ -34,16 +38,22 @@ export async function listPayouts(ctx: Ctx, query: unknown) {
   if (f.dateTo) where.push(sql`p.arrival_date <= ${f.dateTo}`);
   if (f.reconciliation) where.push(sql`p.reconciliation = ${f.reconciliation}`);
   if (f.cursor) {
-    const [d, id] = Buffer.from(f.cursor, 'base64url').toString().split('|');
-    where.push(sql`(coalesce(p.arrival_date, ''), p.id) < (${d ?? ''}, ${id ?? ''}::uuid)`);
+    const [d, at, id] = Buffer.from(f.cursor, 'base64url').toString().split('|');
+    if (!at || !id || !/^\d{4}-\d{2}-\d{2} [\d:.]+[+-]\d{2}(:\d{2})?$/.test(at) || !z.string().uuid().safeParse(id).success) {
+      throw new ValidationError([{ path: 'cursor', message: 'not a cursor this list gave out' }]);
+    }
+    where.push(sql`(coalesce(p.arrival_date, ''), p.created_at, p.id) < (${d ?? ''}, ${at}::timestamptz, ${id}::uuid)`);
   }
   const res = await q(ctx).execute(sql`
-    select p.*, (select count(*) from finance_breaks b where b.payout_id = p.id and b.status = 'open') as open_breaks
+    select p.*, p.created_at::text as created_at_text, (select count(*) from finance_breaks b where b.payout_id = p.id and b.status = 'open') as open_breaks
     from payouts p where ${sql.join(where, sql` and `)}
-    order by coalesce(p.arrival_date, '') desc, p.id desc limit ${f.limit + 1}`);
+    order by coalesce(p.arrival_date, '') desc, p.created_at desc, p.id desc limit ${f.limit + 1}`);
   const rows = res.rows as Record<string, unknown>[];
   const items = rows.slice(0, f.limit).map(presentPayout);
-  const last = items[items.length - 1];
-  const nextCursor = rows.length > f.limit && last ? Buffer.from(`${last.arrivalDate ?? ''}|${last.id}`).toString('base64url') : null;
+  const last = rows[Math.min(rows.length, f.limit) - 1];
+  // The stored time to the microsecond, as text from the database (a JS Date would drop the microseconds).
+  const nextCursor = rows.length > f.limit && last
+    ? Buffer.from(`${(last.arrival_date as string | null) ?? ''}|${String(last.created_at_text)}|${String(last.id)}`).toString('base64url')
+    : null;
   return { items, nextCursor };
 }

@@ -66,6 +66,23 @@ describe('sandbox payouts (the demo)', () => {
     }
     expect(outcome).toEqual({ 0: [], 1: ['amount_mismatch'], 2: [], 3: ['chargeback'], 4: [], 5: [], 6: ['order_not_found'], 7: [] });
 
+    // Page by page (keyset), newest first: payouts of one day come newest stored first, none twice.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = (await t.api('GET', `/api/v1/payouts?connectionId=${conn}&limit=3${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      seen.push(...page.items.map((p: any) => p.externalId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    const byDay = [...list.body.items].sort((a: any, b: any) => (a.arrivalDate < b.arrivalDate ? 1 : a.arrivalDate > b.arrivalDate ? -1 : 0));
+    expect(seen).toHaveLength(8);
+    expect(seen.map((x) => byExt.get(x).arrivalDate)).toEqual(byDay.map((p: any) => p.arrivalDate));
+    for (let i = 1; i < seen.length; i++) {
+      const [a, b] = [byExt.get(seen[i - 1]!), byExt.get(seen[i]!)];
+      if (a.arrivalDate === b.arrivalDate) expect(Number(seen[i - 1]!.split('_').pop()), `${seen}`).toBeGreaterThan(Number(seen[i]!.split('_').pop()));
+    }
+    expect((await t.api('GET', `/api/v1/payouts?cursor=bm90LWEtY3Vyc29y`)).status).toBe(400);
+
     // The short capture is explained to the cent: 1.00 less than the order total.
     const short = (await reconcile(t.hub.ctx, { payoutId: byExt.get('sbx_po_demo_1').id })).breaks[0]!;
     expect(short.expectedMinor - short.actualMinor).toBe(100);
