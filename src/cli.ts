@@ -57,11 +57,12 @@ Interrupted? Run the same command again: it resumes from the last stored page.`,
 Re-seals every stored secret (channel tokens, webhook secrets) with the current OMNIHUB_SECRET_KEY.
 Rotation without downtime: give every process the new key as OMNIHUB_SECRET_KEY and the old one as
 OMNIHUB_SECRET_KEY_PREVIOUS, run this, then drop the old key.`,
-  stock: `omnihub stock import <file.csv> [--delimiter ";"]
+  stock: `omnihub stock import <file.csv> [--delimiter ";"] [--opening]
 
 Stocktake import. The header row names the columns sku, warehouse (code or id) and onHand (the
 counted quantity). For every row the difference to the stored on-hand is written as an adjustment
-movement. Importing the same file again applies no row twice. Progress goes to stderr, the summary
+movement. With --opening (the first count of a business starting on the hub) stock found is opening
+stock: valued against owner equity, not as a stocktake gain in the P&L. Importing the same file again applies no row twice. Progress goes to stderr, the summary
 to stdout; rows that fail are listed with their line number and the exit code is 1.`,
   customers: `omnihub customers backfill | rfm | follow-ups [--inactive-days 60]
 
@@ -359,7 +360,7 @@ async function cmdCustomers(config: Config, rest: string[]): Promise<number> {
 }
 
 async function cmdStock(config: Config, rest: string[]): Promise<number> {
-  const { values, positionals } = args(rest, { delimiter: { type: 'string' } });
+  const { values, positionals } = args(rest, { delimiter: { type: 'string' }, opening: { type: 'boolean' } });
   const [sub, file] = positionals;
   if (sub !== 'import' || !file || positionals.length > 2) throw new UsageError(HELP.stock!);
   const fs = await import('node:fs/promises');
@@ -374,7 +375,7 @@ async function cmdStock(config: Config, rest: string[]): Promise<number> {
   const { ValidationError } = await import('./errors');
   return withHub(config, async (hub) => {
     let last = 0;
-    const result = await importStocktake(hub.ctx, { csv, source: path.basename(file), delimiter: values.delimiter }, (p) => {
+    const result = await importStocktake(hub.ctx, { csv, source: path.basename(file), delimiter: values.delimiter, opening: values.opening === true }, (p) => {
       // A line per 100 ms at most: a large file would otherwise spend its time writing to the terminal.
       if (p.done < p.total && Date.now() - last < 100) return;
       last = Date.now();

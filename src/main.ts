@@ -109,8 +109,8 @@ async function seedDemoStock(hub: Hub): Promise<void> {
   for (const [i, p] of SANDBOX_CATALOG.entries()) {
     await createProduct(hub.ctx, { sku: p.sku, title: p.title, unitCostMinor: Math.round(p.price * 0.4), currency: 'USD' }).catch(() => {});
     if (p.sku === 'SOCK-3PK') continue;
-    await adjustStock(hub.ctx, { sku: p.sku, warehouse: 'WH-A', delta: 4 + i * 3, reason: 'demo opening stock' }, `demo-seed-${p.sku}-A`);
-    await adjustStock(hub.ctx, { sku: p.sku, warehouse: 'WH-B', delta: 10, reason: 'demo opening stock' }, `demo-seed-${p.sku}-B`);
+    await adjustStock(hub.ctx, { sku: p.sku, warehouse: 'WH-A', delta: 4 + i * 3, reason: 'demo opening stock', kind: 'opening' }, `demo-seed-${p.sku}-A`);
+    await adjustStock(hub.ctx, { sku: p.sku, warehouse: 'WH-B', delta: 10, reason: 'demo opening stock', kind: 'opening' }, `demo-seed-${p.sku}-B`);
   }
 }
 

@@ -9,11 +9,12 @@ import { postJournal, type JournalLineInput } from './post-journal';
  * Values stock movements in the ledger, after the stock transaction committed (a job, never inside
  * the stock hot path): a fulfilment posts cost of goods sold (Dr COGS, Cr inventory) at the
  * product's unit cost (the moving average purchasing keeps on `products.unit_cost_minor`), a
- * customer return puts it back, an adjustment posts to shrinkage. Each movement is posted once
+ * customer return puts it back, an adjustment posts to shrinkage, opening stock to owner equity (the
+ * business brought it in; it is no gain of the period). Each movement is posted once
  * (the stock_postings primary key); one without a unit cost is recorded as uncosted, not posted.
  */
 export async function postStockMovements(ctx: Ctx, input: { orderId?: string; skus?: string[]; limit?: number }): Promise<{ posted: number; uncosted: number; valueMinor: Record<string, number> }> {
-  const where: SQL[] = [sql`m.kind in ('fulfilment', 'adjustment', 'return')`];
+  const where: SQL[] = [sql`m.kind in ('fulfilment', 'adjustment', 'return', 'opening')`];
   if (input.orderId) where.push(sql`m.order_id = ${input.orderId}`);
   if (input.skus?.length) where.push(sql`m.sku = any(${pgArray(input.skus, 'text')})`);
   const res = await q(ctx).execute(sql`
@@ -43,12 +44,13 @@ export async function postStockMovements(ctx: Ctx, input: { orderId?: string; sk
       const memo = `${qty} × ${String(m.sku)} @ ${cost} (${String(m.warehouse)})`;
       let lines: JournalLineInput[];
       if (kind === 'fulfilment') lines = [{ role: 'cogs', debitMinor: amount, creditMinor: 0, currency: cur, memo }, { role: 'inventory', debitMinor: 0, creditMinor: amount, currency: cur, memo }];
+      else if (kind === 'opening') lines = [{ role: 'inventory', debitMinor: amount, creditMinor: 0, currency: cur, memo }, { role: 'opening_equity', debitMinor: 0, creditMinor: amount, currency: cur, memo }];
       else if (kind === 'return') lines = [{ role: 'inventory', debitMinor: amount, creditMinor: 0, currency: cur, memo }, { role: 'cogs', debitMinor: 0, creditMinor: amount, currency: cur, memo }];
       else if (Number(m.on_hand_delta) < 0) lines = [{ role: 'shrinkage', debitMinor: amount, creditMinor: 0, currency: cur, memo }, { role: 'inventory', debitMinor: 0, creditMinor: amount, currency: cur, memo }];
       else lines = [{ role: 'inventory', debitMinor: amount, creditMinor: 0, currency: cur, memo }, { role: 'shrinkage', debitMinor: 0, creditMinor: amount, currency: cur, memo }];
       const j = await postJournal(inTx(ctx, tx), {
-        kind: kind === 'adjustment' ? 'stock_adjustment' : 'cogs', entryDate: date, dedupeKey: `stock-movement:${Number(m.id)}`,
-        memo: `${kind === 'adjustment' ? 'Stock adjustment' : kind === 'return' ? 'Return to stock' : 'Cost of goods sold'}: ${memo}`,
+        kind: kind === 'adjustment' ? 'stock_adjustment' : kind === 'opening' ? 'opening_stock' : 'cogs', entryDate: date, dedupeKey: `stock-movement:${Number(m.id)}`,
+        memo: `${kind === 'adjustment' ? 'Stock adjustment' : kind === 'opening' ? 'Opening stock' : kind === 'return' ? 'Return to stock' : 'Cost of goods sold'}: ${memo}`,
         channel: (m.channel as string | null) ?? null, lines,
       });
       await tx.execute(sql`update stock_postings set journal_id = ${j.id} where movement_id = ${Number(m.id)}`);

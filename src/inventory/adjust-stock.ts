@@ -14,8 +14,11 @@ export const AdjustmentInput = z.object({
   warehouse: z.string().min(1).max(200),
   delta: z.number().int().refine((n) => n !== 0, 'must not be 0').refine((n) => Math.abs(n) <= 1_000_000_000, 'too large'),
   reason: z.string().trim().min(1).max(500),
-  /** `adjustment` (stocktake, damage), `receipt` (goods in) or `return` (customer return back to stock). */
-  kind: z.enum(['adjustment', 'receipt', 'return']).default('adjustment'),
+  /**
+   * `adjustment` (stocktake, damage), `receipt` (goods in), `return` (customer return back to stock) or
+   * `opening` (the stock a business starts with: valued against owner equity, not as a gain in the P&L).
+   */
+  kind: z.enum(['adjustment', 'receipt', 'return', 'opening']).default('adjustment'),
   orderId: z.string().uuid().optional(),
 });
 export type AdjustmentInput = z.input<typeof AdjustmentInput>;

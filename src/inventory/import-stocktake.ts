@@ -17,6 +17,11 @@ export const StocktakeInput = z.object({
   /** Where the counts came from (the file name), written into each movement's reason. */
   source: z.string().trim().min(1).max(200).default('stocktake'),
   delimiter: z.string().length(1).default(','),
+  /**
+   * The first count of a business starting on the hub: stock found is opening stock (valued against
+   * owner equity) rather than a stocktake gain in the P&L. Counts below the stored figure stay adjustments.
+   */
+  opening: z.boolean().default(false),
 });
 
 export interface StocktakeProgress {
@@ -52,7 +57,7 @@ type RowOutcome = { outcome: 'adjusted'; delta: number; onHand: number } | { out
 export async function importStocktake(ctx: Ctx, input: unknown, onProgress?: (p: StocktakeProgress) => void): Promise<StocktakeSummary> {
   const parsed = StocktakeInput.safeParse(input);
   if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
-  const { csv, source, delimiter } = parsed.data;
+  const { csv, source, delimiter, opening } = parsed.data;
   const records = parseCsv(csv, delimiter);
   const header = records.shift();
   if (!header) throw new ValidationError([{ path: 'csv', message: 'the file is empty' }]);
@@ -101,7 +106,7 @@ export async function importStocktake(ctx: Ctx, input: unknown, onProgress?: (p:
               const delta = counted - (row?.on_hand ?? 0);
               if (delta === 0) return { status: 200, body: { outcome: 'unchanged' as const, onHand: counted } };
               const level = await applyOnHandDelta(c, tx, {
-                sku, warehouse: wh.id, delta, kind: 'adjustment', reason: `stocktake ${source} row ${rec.row}`,
+                sku, warehouse: wh.id, delta, kind: opening && delta > 0 ? 'opening' : 'adjustment', reason: `${opening ? 'opening stock' : 'stocktake'} ${source} row ${rec.row}`,
                 idempotencyKey: `stocktake:${fileHash}:${rec.row}`,
               });
               return { status: 201, body: { outcome: 'adjusted' as const, delta, onHand: level.onHand } };

@@ -72,5 +72,6 @@ describe('omnihub stock import', () => {
     const s = await runCli(['stock', '--help'], { OMNIHUB_DATA_DIR: dir });
     expect(s.code).toBe(0);
     expect(s.stdout).toContain('onHand');
+    expect(s.stdout).toContain('--opening');
   });
 });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postStockMovements } from '../../src/finance/post-stock-movements';
+import { importStocktake } from '../../src/inventory/import-stocktake';
 import { createTestHub, waitFor, type TestHub } from '../helpers/hub';
 
 let t: TestHub;
@@ -50,5 +51,35 @@ describe('cost of goods sold and stock valuation', () => {
     expect(by['WH-A']).toMatchObject({ values: { USD: 1 * 437 }, units: 1, uncostedUnits: 4 });
     expect(by['WH-B']).toMatchObject({ values: { USD: 5 * 437 }, units: 5 });
     expect(v.body.totals).toEqual({ USD: 6 * 437 });
+  });
+
+  it('values opening stock against owner equity, not as a gain in the P&L', async () => {
+    expect((await t.api('POST', '/api/v1/products', { sku: 'VASE', title: 'Vase', unitCostMinor: 1200, currency: 'USD' })).status).toBe(201);
+    const shrinkage = await balance('shrinkage');
+    const equity = await balance('opening_equity');
+    expect((await t.api('POST', '/api/v1/stock/adjustments', { sku: 'VASE', warehouse: 'WH-A', delta: 3, reason: 'stock we started with', kind: 'opening' })).status).toBe(201);
+    await waitFor(async () => (await balance('opening_equity')) === equity - 3 * 1200, 15_000, 'the opening stock posting');
+    expect(await balance('shrinkage')).toBe(shrinkage);
+    const j = await t.hub.ctx.db.execute(sql`select kind, memo from journal_entries where memo like '%VASE%'`);
+    expect(j.rows).toEqual([{ kind: 'opening_stock', memo: 'Opening stock: 3 × VASE @ 1200 (WH-A)' }]);
+    // Opening stock only adds: a negative one is refused, naming the field.
+    const neg = await t.api('POST', '/api/v1/stock/adjustments', { sku: 'VASE', warehouse: 'WH-A', delta: -1, reason: 'x', kind: 'opening' });
+    expect(neg.status).toBe(400);
+    expect(JSON.stringify(neg.body)).toContain('delta');
+  });
+
+  it('imports a first count as opening stock; a count below the stored figure stays an adjustment', async () => {
+    const equity = await balance('opening_equity');
+    const shrinkage = await balance('shrinkage');
+    // VASE has 3 at WH-A: counted 2 there (1 missing) and 4 found at WH-B.
+    const r = await importStocktake(t.hub.ctx, { csv: 'sku,warehouse,onHand\nVASE,WH-A,2\nVASE,WH-B,4\n', source: 'first-count.csv', opening: true });
+    expect(r).toMatchObject({ rows: 2, adjusted: 2, errors: [] });
+    const m = await t.hub.ctx.db.execute(sql`select m.kind, m.on_hand_delta, m.reason from stock_movements m join warehouses w on w.id = m.warehouse_id
+      where m.sku = 'VASE' and m.reason like '%first-count%' order by w.code`);
+    expect(m.rows).toEqual([
+      { kind: 'adjustment', on_hand_delta: -1, reason: 'opening stock first-count.csv row 2' },
+      { kind: 'opening', on_hand_delta: 4, reason: 'opening stock first-count.csv row 3' },
+    ]);
+    await waitFor(async () => (await balance('opening_equity')) === equity - 4 * 1200 && (await balance('shrinkage')) === shrinkage + 1200, 15_000, 'the count\'s postings');
   });
 });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_PAYOUT_ORDERS } from '../../connectors/sandbox/payouts';
 import { runSync } from '../../src/connections/run-sync';
+import { postStockMovements } from '../../src/finance/post-stock-movements';
 import { pullPayouts } from '../../src/finance/pull-payouts';
 import { reconcile } from '../../src/finance/reconcile-payout';
 import { drainRawEvents } from '../../src/inbox/process-raw-events';
@@ -32,6 +33,18 @@ describe('sandbox payouts (the demo)', () => {
     await t.api('PUT', `/api/v1/finance/settings/${conn}`, { ...s.body, payoutPollSeconds: 60 });
     expect(await ensureDemoConnection(t.hub)).toBe(conn);
     expect((await t.api('GET', `/api/v1/finance/settings/${conn}`)).body.payoutPollSeconds).toBe(60);
+  });
+
+  it('stocks the demo with opening stock, valued against owner equity (its P&L shows no stocktake gain)', async () => {
+    const posted = await postStockMovements(t.hub.ctx, {});
+    expect(posted.posted).toBeGreaterThan(0);
+    const byRole = await t.hub.ctx.db.execute(sql`
+      select a.role, sum(l.debit_minor - l.credit_minor)::bigint as b from journal_lines l join ledger_accounts a on a.id = l.account_id
+      group by a.role order by a.role`);
+    const b = Object.fromEntries((byRole.rows as Array<{ role: string; b: string }>).map((r) => [r.role, Number(r.b)]));
+    expect(b.shrinkage).toBeUndefined();
+    expect(b.inventory).toBeGreaterThan(0);
+    expect(b.opening_equity).toBe(-b.inventory!);
   });
 
   it('pays out nothing before the channel sold a full block of orders', async () => {

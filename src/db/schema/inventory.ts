@@ -80,7 +80,7 @@ export const stockLevels = pgTable(
 );
 
 export const movementKinds = [
-  'receipt', 'adjustment', 'transfer_out', 'transfer_in', 'incoming', 'reservation', 'release', 'fulfilment', 'return',
+  'receipt', 'adjustment', 'transfer_out', 'transfer_in', 'incoming', 'reservation', 'release', 'fulfilment', 'return', 'opening',
 ] as const;
 
 /**
@@ -112,7 +112,7 @@ export const stockMovements = pgTable(
     uniqueIndex('stock_movements_idem_uq').on(t.idempotencyKey),
     index('stock_movements_sku_idx').on(t.sku, t.warehouseId, t.id),
     index('stock_movements_order_idx').on(t.orderId),
-    check('stock_movements_kind', sql`${t.kind} in ('receipt','adjustment','transfer_out','transfer_in','incoming','reservation','release','fulfilment','return')`),
+    check('stock_movements_kind', sql`${t.kind} in ('receipt','adjustment','transfer_out','transfer_in','incoming','reservation','release','fulfilment','return','opening')`),
     check('stock_movements_qty_pos', sql`${t.quantity} > 0`),
   ],
 );

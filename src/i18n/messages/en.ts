@@ -304,6 +304,7 @@ export const en = {
   'movementKind.release': 'Reservation released',
   'movementKind.fulfilment': 'Shipped',
   'movementKind.return': 'Customer return',
+  'movementKind.opening': 'Opening stock',
   'order.allocation': 'Allocation',
   'order.allocate': 'Allocate',
   'order.allocatedFrom': 'Allocated from',

@@ -303,6 +303,7 @@ export const zhCN: Record<MessageKey, string> = {
   'movementKind.release': '释放预留',
   'movementKind.fulfilment': '发货',
   'movementKind.return': '客户退货',
+  'movementKind.opening': '期初库存',
   'order.allocation': '库存分配',
   'order.allocate': '分配库存',
   'order.allocatedFrom': '分配仓库',

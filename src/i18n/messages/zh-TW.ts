@@ -303,6 +303,7 @@ export const zhTW: Record<MessageKey, string> = {
   'movementKind.release': '釋放保留',
   'movementKind.fulfilment': '出貨',
   'movementKind.return': '客戶退貨',
+  'movementKind.opening': '期初庫存',
   'order.allocation': '庫存分配',
   'order.allocate': '分配庫存',
   'order.allocatedFrom': '分配倉庫',

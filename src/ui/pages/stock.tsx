@@ -119,7 +119,7 @@ const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, list
             <div class="field">
               <label for="a-kind">{t('stock.kind')}</label>
               <select id="a-kind" name="kind">
-                {(['adjustment', 'receipt', 'return'] as const).map((k) => <option value={k}>{v.i18n.tEnum('movementKind', k)}</option>)}
+                {(['adjustment', 'receipt', 'return', 'opening'] as const).map((k) => <option value={k}>{v.i18n.tEnum('movementKind', k)}</option>)}
               </select>
             </div>
             <div class="field"><label for="a-reason">{t('stock.reason')}</label><input id="a-reason" name="reason" required maxlength={500} /></div>
