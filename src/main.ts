@@ -13,6 +13,8 @@ import { openHub, type Hub } from './hub';
 import { adjustStock } from './inventory/adjust-stock';
 import { createProduct } from './inventory/products';
 import { createWarehouse, listWarehouses } from './inventory/warehouses';
+import { upsertSupplierItem } from './purchasing/supplier-items';
+import { createSupplier } from './purchasing/suppliers';
 import { SANDBOX_CATALOG } from '../connectors/sandbox/generate';
 import { SANDBOX_FEE } from '../connectors/sandbox/payouts';
 
@@ -98,6 +100,28 @@ export async function startWorkers(hub: Hub): Promise<void> {
 }
 
 /**
+ * The demo's suppliers: two mills selling the catalogue at the products' cost (the second a little
+ * dearer, with a shorter lead time and price breaks), so low stock shows replenishment suggestions that
+ * can be drafted into purchase orders. SOCK-3PK, never stocked, has none.
+ */
+async function seedDemoSuppliers(hub: Hub): Promise<void> {
+  const suppliers = [
+    { code: 'MILL-A', name: 'Northwind Textiles', currency: 'USD', leadTimeDays: 14, paymentTerms: 'Net 30' },
+    { code: 'MILL-B', name: 'Harbor Goods Co.', currency: 'USD', leadTimeDays: 5, paymentTerms: 'Net 15' },
+  ];
+  for (const s of suppliers) await createSupplier(hub.ctx, s);
+  for (const p of SANDBOX_CATALOG) {
+    if (p.sku === 'SOCK-3PK') continue;
+    const cost = Math.round(p.price * 0.4);
+    await upsertSupplierItem(hub.ctx, { supplier: 'MILL-A', sku: p.sku, priceBreaks: [{ minQuantity: 1, unitCostMinor: cost }], moq: 12, packSize: 6, leadTimeDays: 14, preferred: true });
+    await upsertSupplierItem(hub.ctx, {
+      supplier: 'MILL-B', sku: p.sku, moq: 1, leadTimeDays: 5,
+      priceBreaks: [{ minQuantity: 1, unitCostMinor: Math.round(cost * 1.15) }, { minQuantity: 24, unitCostMinor: Math.round(cost * 1.05) }],
+    });
+  }
+}
+
+/**
  * The demo's catalogue: the sandbox products in two warehouses, with little enough stock that some
  * orders backorder after a while (and one SKU never stocked), so every allocation state shows.
  */
@@ -112,6 +136,7 @@ async function seedDemoStock(hub: Hub): Promise<void> {
     await adjustStock(hub.ctx, { sku: p.sku, warehouse: 'WH-A', delta: 4 + i * 3, reason: 'demo opening stock', kind: 'opening' }, `demo-seed-${p.sku}-A`);
     await adjustStock(hub.ctx, { sku: p.sku, warehouse: 'WH-B', delta: 10, reason: 'demo opening stock', kind: 'opening' }, `demo-seed-${p.sku}-B`);
   }
+  await seedDemoSuppliers(hub);
 }
 
 /**

@@ -4,15 +4,17 @@ import { SANDBOX_PAYOUT_ORDERS } from '../../connectors/sandbox/payouts';
 import { runSync } from '../../src/connections/run-sync';
 import { postStockMovements } from '../../src/finance/post-stock-movements';
 import { pullPayouts } from '../../src/finance/pull-payouts';
+import { replenishmentSuggestions } from '../../src/purchasing/replenishment';
 import { reconcile } from '../../src/finance/reconcile-payout';
 import { drainRawEvents } from '../../src/inbox/process-raw-events';
 import { ensureDemoConnection } from '../../src/main';
 import { createTestHub, type TestHub } from '../helpers/hub';
 
 /**
- * The demo's payouts: the sandbox channel pays out every ten orders it sold, and `--demo` sets the
- * connection's finance settings (fee schedule, pull interval), so the finance screens show clean
- * payouts and each kind of break the sandbox makes on purpose.
+ * What `--demo` sets up besides the order flow: opening stock, suppliers, and the sandbox channel's
+ * payouts (it pays out every ten orders it sold; the connection's finance settings carry the fee
+ * schedule and pull interval), so the finance and purchasing screens show clean payouts, each kind of
+ * break the sandbox makes on purpose, and replenishment suggestions.
  */
 let t: TestHub;
 let conn: string;
@@ -23,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-describe('sandbox payouts (the demo)', () => {
+describe('the demo', () => {
   it('the demo connection pulls payouts every 20 s under the sandbox fee schedule, once', async () => {
     const s = await t.api('GET', `/api/v1/finance/settings/${conn}`);
     expect(s.status).toBe(200);
@@ -99,5 +101,15 @@ describe('sandbox payouts (the demo)', () => {
     // The short capture is explained to the cent: 1.00 less than the order total.
     const short = (await reconcile(t.hub.ctx, { payoutId: byExt.get('sbx_po_demo_1').id })).breaks[0]!;
     expect(short.expectedMinor - short.actualMinor).toBe(100);
+  });
+
+  it('has suppliers for the stocked SKUs, so low stock turns into suggestions to order', async () => {
+    const sug = await replenishmentSuggestions(t.hub.ctx, {});
+    const lines = sug.suggestions.flatMap((g) => g.lines.map((l) => ({ supplier: g.supplierCode, ...l })));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(new Set(lines.map((l) => l.supplier))).toEqual(new Set(['MILL-A']));
+    // The preferred mill sells in packs of six, at least twelve.
+    for (const l of lines) expect(l.quantity % 6 === 0 && l.quantity >= 12, `${l.sku} ${l.quantity}`).toBe(true);
+    expect(lines.map((l) => l.sku)).not.toContain('SOCK-3PK');
   });
 });
