@@ -14,9 +14,13 @@ import { ValidationError } from '../errors';
 import { ingestPayout } from './ingest-payout';
 import type { PayoutLineInput } from './payout-input';
 
+/** Connection types whose payouts are pulled (and reconciled): the branches of pullPayouts. */
+export const PAYOUT_TYPES: ReadonlySet<string> = new Set(['stripe', 'shopify', 'amazon', 'sandbox']);
+
 /**
- * Pulls a payments connection's payouts (Stripe, Shopify Payments, Amazon settlements; the sandbox's for the demo) with their balance transactions and stores them; each new
- * or changed payout queues its reconciliation. Re-pulling the same payouts changes nothing.
+ * Pulls a payments connection's payouts (Stripe, Shopify Payments, Amazon settlements; the sandbox's
+ * for the demo) with their balance transactions and stores them; each new or changed payout queues
+ * its reconciliation. Re-pulling the same payouts changes nothing.
  */
 export async function pullPayouts(ctx: Ctx, input: { connectionId: string; since?: string }): Promise<{ payouts: number; changed: number }> {
   const row = await getConnectionRow(ctx, input.connectionId);

@@ -103,6 +103,10 @@ describe('payouts on the connection page', () => {
     expect(jobs.rows).toEqual([{ payload: { connectionId: stripe }, job_key: `payouts.pull:${stripe}` }]);
     const notPayments = await t.page('POST', `/connections/${xero}/payouts/pull`, { cookie, form: { _csrf: csrf } });
     expect(notPayments.status).toBe(400);
+    // The API says so too, naming the field, instead of queuing a job bound to fail.
+    const api = await t.api('POST', '/api/v1/payouts/pull', { connectionId: xero });
+    expect(api.status).toBe(400);
+    expect(JSON.stringify(api.body)).toContain('connectionId');
   });
 
   it('lets accountants save finance settings, and viewers only read them', async () => {

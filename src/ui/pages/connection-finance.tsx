@@ -6,8 +6,6 @@ import type { FinanceSettings } from '../../finance/settings';
 import { Csrf } from '../components/layout';
 import type { View } from '../env';
 
-/** Connection types whose payouts the hub pulls and reconciles. */
-export const PAYOUT_TYPES: ReadonlySet<string> = new Set(['stripe', 'shopify', 'amazon', 'sandbox']);
 const ACCOUNTING_TYPES: ReadonlySet<string> = new Set(['xero', 'quickbooks']);
 
 export interface FinancePanelData {

@@ -14,7 +14,8 @@ import { readSchemaForm, SchemaFields, type JsonSchemaObject } from '../componen
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
 import { DeadLetterTable } from './events';
-import { accountingConnections, FinancePanel, financeFieldErrors, PAYOUT_TYPES, readFinanceForm, type FinancePanelData } from './connection-finance';
+import { accountingConnections, FinancePanel, financeFieldErrors, readFinanceForm, type FinancePanelData } from './connection-finance';
+import { PAYOUT_TYPES } from '../../finance/pull-payouts';
 import { getFinanceSettings, setFinanceSettings } from '../../finance/settings';
 
 /** Connector types people can add, with their config schema as JSON Schema (what GET /api/v1/connectors serves). */
