@@ -15,6 +15,17 @@ const queueName = (name: JobName) => name.replace(/\./g, '-');
  */
 const SELF_DRAINING = new Map<JobName, number>([['inbox.drain', 1]]);
 
+/**
+ * The job id as BullMQ takes it: it refuses ids with a colon (its key separator) and ids that are
+ * integers, which the embedded queue takes. Both are escaped one to one (`%` first), so distinct ids
+ * stay distinct and the same id deduplicates in both queues.
+ */
+export function bullJobId(id: string | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  const escaped = id.replace(/%/g, '%25').replace(/:/g, '%3A');
+  return /^\d+$/.test(escaped) ? `%${escaped}` : escaped;
+}
+
 /** The queue port on Redis: one BullMQ queue per job name, shared by every hub and worker process. */
 export class BullQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
@@ -62,7 +73,7 @@ export class BullQueue implements JobQueue {
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts: EnqueueOptions = {}): Promise<void> {
     const def = jobPolicy(name, this.opts.policies);
     await this.queue(name).add(name, payload, {
-      jobId: opts.jobId,
+      jobId: bullJobId(opts.jobId),
       delay: opts.delayMs,
       priority: opts.priority || undefined,
       attempts: def.attempts,

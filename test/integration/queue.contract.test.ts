@@ -157,6 +157,19 @@ function contract(label: string, adapter: () => Adapter) {
       await waitFor(async () => r.of('dedupe').length === 2, 10_000, 'the job to run again');
     });
 
+    it('takes any job id the hub makes, colons and all, and deduplicates on it', async () => {
+      const q = await make();
+      const r = recorder();
+      // The hub's keys name what they guard: `payouts.pull:<connection>`, `accounting.sync:<outbox row>`.
+      await q.enqueue('inbox.drain', { reason: 'colon' }, { jobId: 'payouts.pull:0b7d', delayMs: 300 });
+      await q.enqueue('inbox.drain', { reason: 'colon' }, { jobId: 'payouts.pull:0b7d' });
+      await q.enqueue('inbox.drain', { reason: 'other' }, { jobId: 'payouts.pull_0b7d' });
+      const c = (await q.counts())['inbox.drain']!;
+      expect(c.waiting + c.delayed).toBe(2);
+      await q.work(r.dispatch, { only: ['inbox.drain'] });
+      await waitFor(async () => r.of('colon').length === 1 && r.of('other').length === 1, 10_000, 'both jobs');
+    });
+
     it('never runs more jobs at once than the concurrency limit', async () => {
       const q = await make();
       const r = recorder(() => sleep(120));
