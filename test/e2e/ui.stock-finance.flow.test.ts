@@ -154,6 +154,32 @@ describe('stock and finance in Chromium', () => {
     await screenshot(page, '25-journals');
   });
 
+  it("sets the connection's fee schedule, pulls its payouts and lists them", async () => {
+    await page.goto(`${hub.url}/connections/${connectionId}`);
+    await settle(page);
+    const panel = page.locator('#payouts-panel');
+    await panel.getByLabel('Processing fee (percent of each charge)').fill('2.9');
+    await panel.getByLabel('Fixed fee per charge (minor units)').fill('30');
+    await panel.getByRole('button', { name: 'Save finance settings' }).click();
+    await page.waitForURL(/finance=1/);
+    await settle(page);
+    expect(await page.locator('.notice.ok').textContent()).toBe('Finance settings saved.');
+    expect(await page.locator('#fin-feePercent').inputValue()).toBe('2.9');
+    const saved = await api('GET', `/api/v1/finance/settings/${connectionId}`);
+    expect(saved.body.rules.feeSchedule).toMatchObject({ percentBps: 290, fixedMinor: 30 });
+    await screenshot(page, '25b-connection-payouts-settings');
+
+    await panel.getByRole('button', { name: 'Pull payouts now' }).click();
+    await page.waitForURL(/payouts=1/);
+    await settle(page);
+    expect(await page.locator('.notice.ok').textContent()).toContain('Payout pull queued.');
+    await page.locator('#payouts-panel').getByRole('link', { name: "This connection's payouts" }).click();
+    await page.waitForURL(`${hub.url}/finance?connectionId=${connectionId}`);
+    await settle(page);
+    expect(await page.locator('#payouts-connection').textContent()).toContain('E2E stock shop');
+    expect(await page.locator('#payouts').textContent()).toContain('55443322');
+  });
+
   it('reads in Traditional Chinese and fits a phone', async () => {
     await page.goto(`${hub.url}/finance`);
     await settle(page);
