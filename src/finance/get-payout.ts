@@ -19,7 +19,9 @@ export async function getPayout(ctx: Ctx, id: string) {
     select l.*, o.external_id as order_external_id, o.number as order_number, o.total_minor as order_total_minor, o.currency as order_currency
     from payout_lines l left join orders o on o.id = l.matched_order_id
     where l.payout_id = ${id} order by l.processed_at nulls last, l.external_id`);
-  const br = await db.execute(sql`select * from finance_breaks where payout_id = ${id} order by class, key`);
+  const br = await db.execute(sql`
+    select b.*, o.number as order_number from finance_breaks b left join orders o on o.id = b.order_id
+    where b.payout_id = ${id} order by b.class, b.key`);
   const jr = await db.execute(sql`select id, kind, status, entry_date, memo from journal_entries where payout_id = ${id} order by created_at, id`);
   return {
     ...presentPayout(p),
@@ -34,7 +36,7 @@ export async function getPayout(ctx: Ctx, id: string) {
         ? { id: String(l.matched_order_id), externalId: String(l.order_external_id), number: String(l.order_number), totalMinor: Number(l.order_total_minor), currency: String(l.order_currency) }
         : null,
     })),
-    breaks: (br.rows as Record<string, unknown>[]).map(presentBreak),
+    breaks: (br.rows as Record<string, unknown>[]).map((b) => ({ ...presentBreak(b), orderNumber: (b.order_number as string | null) ?? null })),
     journals: (jr.rows as Record<string, unknown>[]).map((j) => ({ id: String(j.id), kind: String(j.kind), status: String(j.status), entryDate: String(j.entry_date), memo: String(j.memo) })),
   };
 }

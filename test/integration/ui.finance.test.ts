@@ -48,6 +48,10 @@ describe('the finance screens', () => {
     const breaks = breakRows(html);
     expect(breaks.map((b) => b.status)).toEqual(['open', 'open']);
     expect(breaks.map((b) => /^([^<]+)</.exec(b.html.trim().replace(/^<td>/, ''))?.[1])).toEqual(['Refund without a matching refund', 'Unknown transaction type']);
+    // A break names its order by number (linked), or else the line it is about; never an internal key.
+    expect(breaks[0]!.html).toMatch(/<a class="sub break-order" href="\/orders\/[0-9a-f-]{36}">#114-3333333-2222222<\/a>/);
+    expect(breaks[1]!.html).toMatch(/<span class="sub mono">[^<]+<\/span>/);
+    expect(html).not.toMatch(/<span class="sub mono">order:/);
     expect(html).toMatch(/[-−]US\$10\.00/);
     const api = await t.api('GET', `/api/v1/payouts/${payoutId}`);
     expect(api.body.reconciliation).toBe('open');

@@ -134,7 +134,12 @@ const PayoutPage: FC<{ v: View; p: PayoutDetail; notice?: Notice }> = ({ v, p, n
               <tbody>
                 {p.breaks.map((b) => (
                   <tr id={`break-${b.id}`} data-status={b.status}>
-                    <td>{v.i18n.tEnum('breakClass', b.class)}<span class="sub mono">{b.key}</span>{b.orderId && <a class="sub" href={`/orders/${b.orderId}`}>{t('stock.order')}</a>}</td>
+                    <td>
+                      {v.i18n.tEnum('breakClass', b.class)}
+                      {/* What the break is about: its order (by number), else the line's reference; an internal key says nothing. */}
+                      {b.orderId ? <a class="sub break-order" href={`/orders/${b.orderId}`}>{b.orderNumber ?? t('stock.order')}</a>
+                        : b.key.startsWith('line:') ? <span class="sub mono">{b.key.slice(5)}</span> : null}
+                    </td>
                     <td class="num">{money(b.expectedMinor, b.currency)}</td>
                     <td class="num">{money(b.actualMinor, b.currency)}</td>
                     <td class="num">{money(b.deltaMinor, b.currency)}</td>
