@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../api/env';
 import { toProblem } from '../api/problem';
+import { NotFoundError } from '../errors';
 import { assetRoutes } from './assets';
 import type { UiEnv } from './env';
 import { csrfProtection, isHtmx, localeMiddleware, requireSession } from './middleware';
@@ -70,6 +71,11 @@ export function mountUi(app: OpenAPIHono<AppEnv>): void {
   ui.use('*', only(csrfProtection(), PUBLIC));
   logoutRoute(ui);
   for (const m of uiModules()) m.routes?.(ui);
+  // A screen's address that no page answers (a mistyped or stale link) is a page, not the API's JSON.
+  ui.get('*', (c, next) => {
+    if (!isUiPath(c.req.path)) return next();
+    throw new NotFoundError('page', c.req.path);
+  });
   ui.onError((err, c) => renderError(c as Context<UiEnv>, err, toProblem(err), isHtmx(c)));
   app.route('/', ui as unknown as Hono<AppEnv>);
 }

@@ -28,6 +28,22 @@ describe('UI login, session and CSRF', () => {
     expect(await icon.text()).toContain('<svg');
   });
 
+  it('answers an unknown screen with a page in the reader\'s language; unknown API paths stay JSON', async () => {
+    const { cookie } = await t.login();
+    const page = await t.page('GET', '/purchasing/no-such-tab', { cookie });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('<h1>Not found</h1>');
+    expect(html).toContain('/purchasing/no-such-tab');
+    expect(html).toContain('<nav class="main-nav"');
+    const api = await t.page('GET', '/api/v1/no-such-thing', { headers: { authorization: `Bearer ${t.adminKey}` } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+    // Signed out, the screen asks for the login first (it does not say what exists).
+    expect((await t.page('GET', '/purchasing/no-such-tab')).status).toBe(303);
+  });
+
   it('does not touch API, webhook or docs routes', async () => {
     const api = await t.page('GET', '/api/v1/orders');
     expect(api.status).toBe(401);
