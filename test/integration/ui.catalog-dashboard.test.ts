@@ -105,6 +105,14 @@ describe('the dashboard', () => {
     expect(html).toMatch(/<title>SH-1 · Shanghai DC: US\$35\.00<\/title>/);
     expect(html).toContain('aria-labelledby="backlog-chart-title backlog-chart-desc"');
     expect(html).toContain('No open breaks.');
+    // Every axis has room for its longest label (12-unit text, ~7.5 units a character).
+    for (const svg of html.match(/<svg class="chart"[\s\S]*?<\/svg>/g) ?? []) {
+      const left = /<line x1="([\d.]+)"/.exec(svg);
+      if (!left) continue;
+      for (const m of svg.matchAll(/<text x="[\d.]+" y="[\d.]+" text-anchor="end">([^<]+)<\/text>/g)) {
+        expect(Number(left[1]) - 6, m[1]).toBeGreaterThanOrEqual(7.5 * m[1]!.length);
+      }
+    }
   });
 
   it('speaks the language asked for with ?lang= and keeps it in the cookie', async () => {

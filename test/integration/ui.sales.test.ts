@@ -57,8 +57,16 @@ describe('sales screens', () => {
   });
 
   it('the sales page draws the report as SVG, lists top SKUs and forecasts, and exports a localised CSV', async () => {
+    // A big sale: its money labels (US$123,…) are the longest the axis must show in full.
+    expect((await t.api('POST', '/api/v1/orders', { currency: 'USD', lines: [{ sku: 'UI-1', title: 'Big order', quantity: 1, unitPriceMinor: 12_345_678 }] })).status).toBe(201);
     const html = await (await t.page('GET', '/sales?groupBy=channel', { cookie: s.cookie })).text();
     expect(html).toContain('<svg class="chart"');
+    // The y axis has room for its longest money label (12-unit text, ~7.5 units a character).
+    const svg = /<svg class="chart"[\s\S]*?<\/svg>/.exec(html)![0];
+    const plotLeft = Number(/<line x1="([\d.]+)"/.exec(svg)![1]);
+    const yLabels = [...svg.matchAll(/<text x="[\d.]+" y="[\d.]+" text-anchor="end">([^<]+)<\/text>/g)].map((m) => m[1]!);
+    expect(yLabels.length).toBeGreaterThan(0);
+    for (const l of yLabels) expect(plotLeft - 6, l).toBeGreaterThanOrEqual(7.5 * l.length);
     expect(html).toContain('id="sales-report"');
     expect(html).toContain('Top SKUs');
     expect(html).toContain('No forecasts yet');

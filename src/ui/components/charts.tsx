@@ -11,6 +11,15 @@ export function niceStep(max: number): number {
   return Math.max(1, (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag);
 }
 
+/**
+ * The room a y axis needs for its labels, in SVG units: 12-unit text is at most ~7.5 units a character
+ * (digits, currency signs), plus the gap to the plot. Long money labels (US$120,000.00) would otherwise
+ * be cut at the left edge.
+ */
+export function axisWidth(labels: string[], min: number): number {
+  return Math.max(min, Math.ceil(12 + 7.5 * Math.max(0, ...labels.map((l) => l.length))));
+}
+
 export interface ChartSeries {
   label: string;
   values: number[];
@@ -23,15 +32,16 @@ export interface ChartSeries {
  * `id` must be unique on the page (it ties the title and description to the image).
  */
 export const StackedBars: FC<{ id: string; title: string; desc: string; labels: string[]; series: ChartSeries[]; format: (n: number) => string }> = ({ id, title, desc, labels, series, format }) => {
-  const W = 640, H = 240, left = 96, bottom = 26, top = 10, right = 8;
+  const W = 640, H = 240, bottom = 26, top = 10, right = 8;
   const n = Math.max(1, labels.length);
   const totals = labels.map((_, i) => series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
   const max = Math.max(1, ...totals);
   const step = niceStep(max);
   const yMax = Math.ceil(max / step) * step;
-  const bw = (W - left - right) / n;
   const y = (val: number) => top + (H - top - bottom) * (1 - val / yMax);
   const ticks = Array.from({ length: Math.floor(yMax / step) + 1 }, (_, i) => i * step);
+  const left = axisWidth(ticks.map(format), 40);
+  const bw = (W - left - right) / n;
   const every = Math.ceil(n / 7);
   return (
     <figure class="chart-figure">

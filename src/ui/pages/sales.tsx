@@ -4,6 +4,7 @@ import { listConnections } from '../../connections/manage-connections';
 import { computeForecasts, listForecasts, type StoredForecast } from '../../sales/compute-forecasts';
 import { reportGroupings, salesReport, type SalesReport, type SalesReportRow } from '../../sales/sales-report';
 import { salesReportCsv } from '../../sales/sales-report-csv';
+import { axisWidth } from '../components/charts';
 import { Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
@@ -28,9 +29,11 @@ const RevenueChart: FC<{ v: View; report: SalesReport; currency: string; idx: nu
   const rows = report.rows.filter((r) => r.currency === currency)
     .sort((a, b) => (['day', 'week', 'month'].includes(report.groupBy) ? String(a.key).localeCompare(String(b.key)) : b.netRevenueMinor - a.netRevenueMinor))
     .slice(0, 40);
-  const W = 860, H = 240, left = 70, bottom = 46, top = 10;
+  const W = 860, H = 240, bottom = 46, top = 10;
   const max = Math.max(1, ...rows.map((r) => r.netRevenueMinor));
   const min = Math.min(0, ...rows.map((r) => r.netRevenueMinor));
+  const ticks = [max, (max + min) / 2, min];
+  const left = axisWidth(ticks.map((tk) => v.i18n.money(Math.round(tk), currency)), 70);
   const bw = (W - left - 10) / Math.max(1, rows.length);
   const y = (val: number) => top + (H - top - bottom) * ((max - val) / (max - min));
   const group = t(`sales.group.${report.groupBy}`);
@@ -40,7 +43,7 @@ const RevenueChart: FC<{ v: View; report: SalesReport; currency: string; idx: nu
     <figure style="margin:0 0 1rem">
       <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`rev-title-${idx}`}>
         <title id={`rev-title-${idx}`}>{title}</title>
-        {[max, (max + min) / 2, min].map((tk) => (
+        {ticks.map((tk) => (
           <g>
             <line x1={left} x2={W - 10} y1={y(tk)} y2={y(tk)} stroke="#e5e8ee" />
             <text x={left - 6} y={y(tk) + 4} text-anchor="end">{v.i18n.money(Math.round(tk), currency)}</text>
