@@ -1,5 +1,7 @@
 import type { PayoutInput, PayoutLineInput } from '../../src/finance/payout-input';
+import { scheduledFee } from '../../src/domain/reconciliation';
 import { sandboxOrder } from './generate';
+import { normalizeSandboxOrder } from './transform';
 import type { SandboxConfig } from './index';
 
 /** Orders one sandbox payout settles (every complete block of this many orders is paid out). */
@@ -15,7 +17,7 @@ export interface SandboxPayout {
 /** The break a block's payout carries on purpose, by block number modulo 8. */
 const FLAWS: Record<number, 'short_capture' | 'chargeback' | 'unknown_order'> = { 1: 'short_capture', 3: 'chargeback', 6: 'unknown_order' };
 
-const fee = (amountMinor: number) => Math.round((amountMinor * SANDBOX_FEE.percentBps) / 10_000) + SANDBOX_FEE.fixedMinor;
+const fee = (amountMinor: number) => scheduledFee(amountMinor, { ...SANDBOX_FEE, toleranceMinor: 0 });
 
 /**
  * The payouts of a sandbox channel so far: one per complete block of `SANDBOX_PAYOUT_ORDERS` orders the
@@ -42,8 +44,8 @@ export function sandboxPayouts(config: SandboxConfig, cursor: Record<string, unk
     for (let n = first; n < first + SANDBOX_PAYOUT_ORDERS; n++) {
       const o = sandboxOrder(config.seed, n, 0, base, spacing);
       if (!o.paid) continue;
-      const total = o.items.reduce((s, it) => s + Math.round(Number(it.price) * 100) * it.qty, 0)
-        + Math.round(Number(o.shipping) * 100) + Math.round(Number(o.tax) * 100);
+      // The total the inbox holds for this order (the channel charges what it sold).
+      const total = normalizeSandboxOrder(o).totalMinor;
       const at = Date.parse(o.created_at) + 30_000;
       lastAt = Math.max(lastAt, at);
       const charged = flaw === 'short_capture' && lines.length === 0 ? total - 100 : total;
