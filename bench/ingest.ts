@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { sandboxOrder } from '../connectors/sandbox/generate';
 import { signSandboxBody } from '../connectors/sandbox/index';
@@ -41,6 +42,22 @@ async function load(origin: string, path: string, deliveries: Delivery[], client
   return { seconds, latencies: latencies.sort((a, b) => a - b), statuses, firstSend };
 }
 
+/** Deletes the run's keys (its queues) from Redis, as the database is dropped: a benchmark leaves nothing behind. */
+async function dropRedisKeys(url: string, pattern: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /**
  * `npm run bench -- ingest [--deliveries 20000] [--clients 32] [--warmup 5000]`
  * Signed webhook deliveries (10% duplicates) over HTTP to one hub process on real PostgreSQL + Redis;
@@ -66,10 +83,12 @@ export async function run(argv: string[]): Promise<void> {
   const bare = await startChild(['bench/bare-server.ts'], { PORT: String(barePort) }, `http://127.0.0.1:${barePort}/ready`);
 
   const port = await freePort();
+  // Both hubs' queue keys start with this, so the run can remove them from Redis at the end.
+  const prefix = `bench${Date.now()}`;
   const hubEnv = {
     DATABASE_URL: db.url,
     REDIS_URL: process.env.REDIS_URL,
-    OMNIHUB_QUEUE_PREFIX: `bench${Date.now()}`,
+    OMNIHUB_QUEUE_PREFIX: prefix,
     OMNIHUB_ADMIN_KEY: adminKey,
     OMNIHUB_SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
     OMNIHUB_DATA_DIR: `/tmp/omnihub-bench-${Date.now()}`,
@@ -167,7 +186,7 @@ export async function run(argv: string[]): Promise<void> {
     // order is drained after it is acknowledged), so it bounds the ratio whatever the drain costs.
     await stopChild(hub);
     const ackPort = await freePort();
-    const ackHub = await startChild(['src/cli.ts', 'start', '--port', String(ackPort), '--no-workers'], { ...hubEnv, OMNIHUB_QUEUE_PREFIX: `bench${Date.now()}` }, `http://127.0.0.1:${ackPort}/ready`);
+    const ackHub = await startChild(['src/cli.ts', 'start', '--port', String(ackPort), '--no-workers'], { ...hubEnv, OMNIHUB_QUEUE_PREFIX: `${prefix}ack` }, `http://127.0.0.1:${ackPort}/ready`);
     let ackOnly: LoadResult;
     try {
       const ackId = await connection('ack-only', ackPort);
@@ -197,5 +216,6 @@ export async function run(argv: string[]): Promise<void> {
     await stopChild(hub);
     await stopChild(bare);
     await db.drop();
+    await dropRedisKeys(process.env.REDIS_URL, `${prefix}*`);
   }
 }
