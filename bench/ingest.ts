@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { sandboxOrder } from '../connectors/sandbox/generate';
+import { dropRedisPrefix } from '../src/queue/drop-redis-prefix';
 import { signSandboxBody } from '../connectors/sandbox/index';
 import { cpuSnapshot, cpuSplit, freePort, freshDatabase, percentile, startChild, stopChild } from './support';
 
@@ -40,22 +40,6 @@ async function load(origin: string, path: string, deliveries: Delivery[], client
   const seconds = (performance.now() - firstSend) / 1000;
   await pool.close();
   return { seconds, latencies: latencies.sort((a, b) => a - b), statuses, firstSend };
-}
-
-/** Deletes the run's keys (its queues) from Redis, as the database is dropped: a benchmark leaves nothing behind. */
-async function dropRedisKeys(url: string, pattern: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /**
@@ -216,6 +200,7 @@ export async function run(argv: string[]): Promise<void> {
     await stopChild(hub);
     await stopChild(bare);
     await db.drop();
-    await dropRedisKeys(process.env.REDIS_URL, `${prefix}*`);
+    // The run's keys (both hubs' queues) go with its database: a benchmark leaves nothing behind.
+    await dropRedisPrefix(process.env.REDIS_URL!, prefix);
   }
 }

@@ -12,6 +12,7 @@ import { migrate } from '../../src/db/migrate';
 import { openHub, type Hub } from '../../src/hub';
 import { createLogger } from '../../src/logger';
 import { BullQueue } from '../../src/queue/bullmq';
+import { dropRedisPrefix } from '../../src/queue/drop-redis-prefix';
 import { EmbeddedQueue } from '../../src/queue/embedded';
 import type { JobQueue } from '../../src/queue/port';
 import { startWorkers } from '../../src/main';
@@ -123,6 +124,8 @@ export async function createTestHub(opts: TestHubOptions = {}): Promise<TestHub>
       }
       await hub.ctx.rawEvents.drain();
       await drop();
+      // Its queues and rate-limit buckets in Redis go with its database.
+      if (REDIS_URL) await dropRedisPrefix(REDIS_URL, queuePrefix);
     },
   };
   if (opts.workers) await t.startWorkers();

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { dropRedisPrefix } from '../../../src/queue/drop-redis-prefix';
 import { DATABASE_URL, REDIS_URL } from '../../helpers/servers';
 
 export interface HubProcess {
@@ -99,6 +100,8 @@ export async function startHubProcess(env: Record<string, string> = {}): Promise
         await admin.query(`drop database if exists ${dbName} with (force)`);
         await admin.end();
       }
+      // Its queues in Redis go with its database.
+      if (REDIS_URL && extra.OMNIHUB_QUEUE_PREFIX) await dropRedisPrefix(REDIS_URL, extra.OMNIHUB_QUEUE_PREFIX);
     },
   };
 }
