@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dropRedisPrefix } from '../../src/queue/drop-redis-prefix';
 import { TokenCache } from './oauth';
 
 describe('token cache', () => {
@@ -69,6 +70,7 @@ describe.skipIf(!process.env.REDIS_URL)('token cache shared through Redis', () =
     } finally {
       await a.close();
       await b.close();
+      await dropRedisPrefix(process.env.REDIS_URL!, prefix);
     }
   });
 });

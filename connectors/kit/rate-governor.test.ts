@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dropRedisPrefix } from '../../src/queue/drop-redis-prefix';
 import { REDIS_URL } from '../../test/helpers/servers';
 import {
   closeRateGovernors, getRateGovernor, MemoryRateGovernor, RedisRateGovernor, shopifyCallLimitSignal, shopifyThrottleSignal, takeFromBucket,
@@ -76,6 +77,7 @@ describe.skipIf(!REDIS_URL)('shared governor in Redis', () => {
     } finally {
       await a.close();
       await b.close();
+      await dropRedisPrefix(REDIS_URL!, prefix);
     }
   });
 
@@ -96,6 +98,7 @@ describe.skipIf(!REDIS_URL)('shared governor in Redis', () => {
     } finally {
       await a.close();
       await b.close();
+      await dropRedisPrefix(REDIS_URL!, prefix);
     }
   });
 
