@@ -99,6 +99,9 @@ export async function startWorkers(hub: Hub): Promise<void> {
   await hub.queue.work(createDispatch(hub.ctx, processors), { concurrency: hub.ctx.config.workerConcurrency });
 }
 
+/** What a demo product costs the shop: 40 % of its price (the products' unit cost and the mills' prices). */
+const demoUnitCost = (priceMinor: number) => Math.round(priceMinor * 0.4);
+
 /**
  * The demo's suppliers: two mills selling the catalogue at the products' cost (the second a little
  * dearer, with a shorter lead time and price breaks), so low stock shows replenishment suggestions that
@@ -112,7 +115,7 @@ async function seedDemoSuppliers(hub: Hub): Promise<void> {
   for (const s of suppliers) await createSupplier(hub.ctx, s);
   for (const p of SANDBOX_CATALOG) {
     if (p.sku === 'SOCK-3PK') continue;
-    const cost = Math.round(p.price * 0.4);
+    const cost = demoUnitCost(p.price);
     await upsertSupplierItem(hub.ctx, { supplier: 'MILL-A', sku: p.sku, priceBreaks: [{ minQuantity: 1, unitCostMinor: cost }], moq: 12, packSize: 6, leadTimeDays: 14, preferred: true });
     await upsertSupplierItem(hub.ctx, {
       supplier: 'MILL-B', sku: p.sku, moq: 1, leadTimeDays: 5,
@@ -131,7 +134,7 @@ async function seedDemoStock(hub: Hub): Promise<void> {
   await createWarehouse(hub.ctx, { code: 'WH-A', name: 'Berlin warehouse', priority: 1, region: 'EU' });
   await createWarehouse(hub.ctx, { code: 'WH-B', name: 'Austin warehouse', priority: 2, region: 'US' });
   for (const [i, p] of SANDBOX_CATALOG.entries()) {
-    await createProduct(hub.ctx, { sku: p.sku, title: p.title, unitCostMinor: Math.round(p.price * 0.4), currency: 'USD' }).catch(() => {});
+    await createProduct(hub.ctx, { sku: p.sku, title: p.title, unitCostMinor: demoUnitCost(p.price), currency: 'USD' }).catch(() => {});
     if (p.sku === 'SOCK-3PK') continue;
     await adjustStock(hub.ctx, { sku: p.sku, warehouse: 'WH-A', delta: 4 + i * 3, reason: 'demo opening stock', kind: 'opening' }, `demo-seed-${p.sku}-A`);
     await adjustStock(hub.ctx, { sku: p.sku, warehouse: 'WH-B', delta: 10, reason: 'demo opening stock', kind: 'opening' }, `demo-seed-${p.sku}-B`);

@@ -18,6 +18,17 @@ import type { PayoutLineInput } from './payout-input';
 export const PAYOUT_TYPES: ReadonlySet<string> = new Set(['stripe', 'shopify', 'amazon', 'sandbox']);
 
 /**
+ * Queues a pull of a connection's payouts (POST /api/v1/payouts/pull and the connection page's
+ * button). Only payments connections have payouts: any other is refused now, naming the field,
+ * rather than by a job failing later. One pull per connection waits at a time.
+ */
+export async function queuePayoutPull(ctx: Ctx, input: { connectionId: string; since?: string }): Promise<void> {
+  const row = await getConnectionRow(ctx, input.connectionId);
+  if (!PAYOUT_TYPES.has(row.type)) throw new ValidationError([{ path: 'connectionId', message: `connections of type ${row.type} have no payouts to pull` }]);
+  await ctx.queue.enqueue('payouts.pull', input, { jobId: `payouts.pull:${input.connectionId}` });
+}
+
+/**
  * Pulls a payments connection's payouts (Stripe, Shopify Payments, Amazon settlements; the sandbox's
  * for the demo) with their balance transactions and stores them; each new or changed payout queues
  * its reconciliation. Re-pulling the same payouts changes nothing.

@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { getConnectionRow } from '../../connections/manage-connections';
 import { getPayout } from '../../finance/get-payout';
 import { listLedgerAccounts, UpdateLedgerAccountInput, updateLedgerAccount } from '../../finance/ledger-accounts';
 import { orderSettlements } from '../../finance/order-settlements';
@@ -8,8 +7,7 @@ import { importAmazonSettlement } from '../../finance/import-amazon-settlement';
 import { exportJournals, getJournal, listJournals, ListJournalsQuery, requestJournalSync } from '../../finance/journals';
 import { ListBreaksQuery, listBreaks } from '../../finance/list-breaks';
 import { ListPayoutsQuery, listPayouts } from '../../finance/list-payouts';
-import { PAYOUT_TYPES } from '../../finance/pull-payouts';
-import { ValidationError } from '../../errors';
+import { queuePayoutPull } from '../../finance/pull-payouts';
 import { reconcile } from '../../finance/reconcile-payout';
 import { ResolveBreakInput, resolveBreak } from '../../finance/resolve-break';
 import { FinanceSettings, getFinanceSettings, setFinanceSettings } from '../../finance/settings';
@@ -32,10 +30,7 @@ export function financeRoutes(app: OpenAPIHono<AppEnv>): void {
     responses: { 202: json(z.object({ queued: z.boolean() })) },
   }, async (c) => {
     const input = z.object({ connectionId: z.string().uuid(), since: z.string().optional() }).parse(await c.req.json());
-    const row = await getConnectionRow(c.get('ctx'), input.connectionId);
-    // Said now, not by a job failing later: only payments connections have payouts.
-    if (!PAYOUT_TYPES.has(row.type)) throw new ValidationError([{ path: 'connectionId', message: `connections of type ${row.type} have no payouts to pull` }]);
-    await c.get('ctx').queue.enqueue('payouts.pull', input, { jobId: `payouts.pull:${input.connectionId}` });
+    await queuePayoutPull(c.get('ctx'), input);
     return c.json({ queued: true }, 202);
   });
 

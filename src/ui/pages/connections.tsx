@@ -15,7 +15,7 @@ import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
 import { DeadLetterTable } from './events';
 import { accountingConnections, FinancePanel, financeFieldErrors, readFinanceForm, type FinancePanelData } from './connection-finance';
-import { PAYOUT_TYPES } from '../../finance/pull-payouts';
+import { PAYOUT_TYPES, queuePayoutPull } from '../../finance/pull-payouts';
 import { getFinanceSettings, setFinanceSettings } from '../../finance/settings';
 
 /** Connector types people can add, with their config schema as JSON Schema (what GET /api/v1/connectors serves). */
@@ -403,9 +403,7 @@ export function connectionRoutes(ui: Hono<UiEnv>): void {
   ui.post('/connections/:id/payouts/pull', async (c) => {
     assertMayWrite(c, '/api/v1/payouts/pull');
     const id = c.req.param('id');
-    const conn = await getConnection(c.get('ctx'), id);
-    if (!PAYOUT_TYPES.has(conn.type)) throw new ValidationError([{ path: 'connectionId', message: `connections of type ${conn.type} have no payouts to pull` }]);
-    await c.get('ctx').queue.enqueue('payouts.pull', { connectionId: id }, { jobId: `payouts.pull:${id}` });
+    await queuePayoutPull(c.get('ctx'), { connectionId: id });
     return c.redirect(`/connections/${id}?payouts=1`, 303);
   });
 
