@@ -194,6 +194,35 @@ function toRow(x: RawRow): SalesReportRow {
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
 
 /** A bare date as `to` means "up to the end of that day". */
+/**
+ * Every period of a time grouping from `from` (inclusive) to `to` (exclusive), keyed as the report keys
+ * its rows (UTC days, Monday-based weeks, months), so a chart can show the periods that sold nothing.
+ * Empty for the other groupings, and when there would be more than `max` periods.
+ * @example periodKeys('day', '2026-11-01T00:00:00Z', '2026-11-04T00:00:00Z') // ['2026-11-01', '2026-11-02', '2026-11-03']
+ */
+export function periodKeys(groupBy: SalesReport['groupBy'], from: string, to: string, max = 400): string[] {
+  if (groupBy !== 'day' && groupBy !== 'week' && groupBy !== 'month') return [];
+  const start = new Date(from);
+  const end = new Date(to).getTime();
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end)) return [];
+  const keys: string[] = [];
+  if (groupBy === 'month') {
+    for (let y = start.getUTCFullYear(), m = start.getUTCMonth(); Date.UTC(y, m, 1) < end; m === 11 ? (y++, (m = 0)) : m++) {
+      if (keys.length >= max) return [];
+      keys.push(`${y}-${String(m + 1).padStart(2, '0')}`);
+    }
+    return keys;
+  }
+  const DAY = 86_400_000;
+  let t = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate());
+  if (groupBy === 'week') t -= ((new Date(t).getUTCDay() + 6) % 7) * DAY;
+  for (const step = groupBy === 'week' ? 7 * DAY : DAY; t < end; t += step) {
+    if (keys.length >= max) return [];
+    keys.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return keys;
+}
+
 function endOf(s: string): Date {
   return /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(Date.parse(`${s}T00:00:00Z`) + 86_400_000) : new Date(s);
 }

@@ -77,4 +77,18 @@ describe('sales screens', () => {
     const zh = await (await t.page('GET', '/sales', { cookie: s.cookie, headers: { 'accept-language': 'zh-TW' } })).text();
     expect(zh).toContain('銷售報表');
   });
+
+  it('gives every day of the range its place on the chart, the days that sold nothing too', async () => {
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const html = await (await t.page('GET', `/sales?groupBy=day&from=${from}&to=${to}`, { cookie: s.cookie })).text();
+    const svg = /<svg class="chart"[\s\S]*?<\/svg>/.exec(html)![0];
+    // from … to inclusive: five days, one bar each; the days without orders have bars of no height.
+    const bars = [...svg.matchAll(/<rect [^>]*height="([\d.]+)"[^>]*><title>([^<]+)<\/title>/g)].map((m) => ({ height: Number(m[1]), title: m[2]! }));
+    expect(bars.map((b) => b.title.split(':')[0])).toEqual([0, 1, 2, 3, 4].map((i) => new Date(Date.parse(`${from}T00:00:00Z`) + i * 86_400_000).toISOString().slice(5, 10)));
+    // Earlier tests sold yesterday (order()) and today (the big order); the three days before sold nothing.
+    const today = new Date().toISOString().slice(0, 10);
+    expect(bars.filter((b) => b.height > 0).map((b) => b.title.split(':')[0])).toEqual([day.slice(5), today.slice(5)]);
+  });
 });

@@ -41,6 +41,24 @@ describe('the stock screen', () => {
     expect(html).toContain('<a href="/finance">Finance</a>');
     expect(html).toContain('No stock recorded for this view.');
     expect(html).toContain('action="/stock/adjust"');
+    // Without a SKU the listings panel speaks of all SKUs, not of "this SKU".
+    expect(html).toContain('No SKU is listed on a channel yet.');
+    expect(html).not.toContain('This SKU is not listed on any channel.');
+    // The transfer form starts from the first warehouse (by priority) and to another one, never to itself.
+    const select = (id: string) => new RegExp(`<select id="${id}"[^>]*>([\\s\\S]*?)</select>`).exec(html)?.[1] ?? '';
+    // (no option marked: the browser shows the first, MAIN)
+    expect(select('t-from')).not.toContain('selected');
+    expect(select('t-from').indexOf('value="MAIN"')).toBeLessThan(select('t-from').indexOf('value="EAST"'));
+    expect(select('t-to')).toMatch(/<option value="EAST" selected="">/);
+    expect(select('t-to')).not.toMatch(/<option value="MAIN" selected/);
+  });
+
+  it('preselects another warehouse than the filtered one as the transfer destination', async () => {
+    const html = await (await t.page('GET', '/stock?warehouse=EAST', { cookie })).text();
+    const to = /<select id="t-to"[^>]*>([\s\S]*?)<\/select>/.exec(html)?.[1] ?? '';
+    expect(to).toMatch(/<option value="MAIN" selected="">/);
+    const from = /<select id="t-from"[^>]*>([\s\S]*?)<\/select>/.exec(html)?.[1] ?? '';
+    expect(from).toMatch(/<option value="EAST" selected="">/);
   });
 
   it('adjusts stock through the form (CSRF required); the table and the movement history show it', async () => {

@@ -100,6 +100,12 @@ describe('ICU messages', () => {
     expect(en.t('ui.conn.progress', { pages: 1200, orders: 2 })).toBe('1,200 pages · 2 orders');
     expect(createI18n('zh-TW', 'UTC').t('ui.conn.progress', { pages: 1200, orders: 2 })).toBe('1,200 頁 · 2 筆訂單');
   });
+
+  it('makes the verb agree with the count of orders waiting for stock', () => {
+    const en = createI18n('en', 'UTC');
+    expect(en.t('ui.dash.backlogSummary', { count: 1, days: 14 })).toBe('1 order placed in the last 14 days still waits for stock');
+    expect(en.t('ui.dash.backlogSummary', { count: 3, days: 14 })).toBe('3 orders placed in the last 14 days still wait for stock');
+  });
 });
 
 describe('choosing the language', () => {

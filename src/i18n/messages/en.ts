@@ -282,6 +282,7 @@ export const en = {
   'stock.suggested': 'Suggested order',
   'stock.listings': 'Channel listings',
   'stock.noListings': 'This SKU is not listed on any channel.',
+  'stock.noListingsAtAll': 'No SKU is listed on a channel yet.',
   'stock.buffer': 'Buffer',
   'stock.lastPushed': 'Last pushed quantity',
   'stock.lastPushedAt': 'Last push',

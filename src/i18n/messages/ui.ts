@@ -77,7 +77,7 @@ export const uiMessages = {
     'ui.dash.revenueSummary': '{total} in the last {days} days (cancelled orders left out)',
     'ui.dash.noRevenue': 'No orders in this period.',
     'ui.dash.backlog': 'Allocation backlog by day placed',
-    'ui.dash.backlogSummary': '{count, plural, one {# order} other {# orders}} placed in the last {days} days still wait for stock',
+    'ui.dash.backlogSummary': '{count, plural, one {# order placed in the last {days} days still waits for stock} other {# orders placed in the last {days} days still wait for stock}}',
     'ui.dash.stockValue': 'Stock value by warehouse',
     'ui.dash.stockValueSummary': '{total} across {count, plural, one {# warehouse} other {# warehouses}} (on hand × unit cost)',
     'ui.dash.noStockValue': 'No valued stock on hand: give products a unit cost to see it here.',

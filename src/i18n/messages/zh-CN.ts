@@ -281,6 +281,7 @@ export const zhCN: Record<MessageKey, string> = {
   'stock.suggested': '建议采购量',
   'stock.listings': '渠道刊登',
   'stock.noListings': '该 SKU 未在任何渠道刊登。',
+  'stock.noListingsAtAll': '尚无 SKU 在任何渠道刊登。',
   'stock.buffer': '安全库存',
   'stock.lastPushed': '上次推送数量',
   'stock.lastPushedAt': '上次推送',

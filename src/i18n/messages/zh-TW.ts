@@ -281,6 +281,7 @@ export const zhTW: Record<MessageKey, string> = {
   'stock.suggested': '建議採購量',
   'stock.listings': '通路刊登',
   'stock.noListings': '此 SKU 未在任何通路刊登。',
+  'stock.noListingsAtAll': '尚無 SKU 在任何通路刊登。',
   'stock.buffer': '安全庫存',
   'stock.lastPushed': '上次推送數量',
   'stock.lastPushedAt': '上次推送',

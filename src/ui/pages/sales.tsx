@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { listConnections } from '../../connections/manage-connections';
 import { computeForecasts, listForecasts, type StoredForecast } from '../../sales/compute-forecasts';
-import { reportGroupings, salesReport, type SalesReport, type SalesReportRow } from '../../sales/sales-report';
+import { periodKeys, reportGroupings, salesReport, type SalesReport, type SalesReportRow } from '../../sales/sales-report';
 import { salesReportCsv } from '../../sales/sales-report-csv';
 import { axisWidth } from '../components/charts';
 import { Csrf, Layout, Time } from '../components/layout';
@@ -26,10 +26,16 @@ function cell(v: View, r: SalesReportRow, col: (typeof COLUMNS)[number]): string
 /** Net revenue per group as bars, one chart per currency (amounts of different currencies never share an axis). */
 const RevenueChart: FC<{ v: View; report: SalesReport; currency: string; idx: number }> = ({ v, report, currency, idx }) => {
   const { t } = v.i18n;
-  const rows = report.rows.filter((r) => r.currency === currency)
-    .sort((a, b) => (['day', 'week', 'month'].includes(report.groupBy) ? String(a.key).localeCompare(String(b.key)) : b.netRevenueMinor - a.netRevenueMinor))
-    .slice(0, 40);
-  const W = 860, H = 240, bottom = 46, top = 10;
+  const sold = report.rows.filter((r) => r.currency === currency);
+  // Over time, every period of the range gets its place on the axis, the ones that sold nothing too
+  // (else one lone day filled the whole chart); by channel, SKU or customer, the 40 biggest.
+  const periods = periodKeys(report.groupBy, report.from, report.to);
+  const byKey = new Map(sold.map((r) => [r.key, r]));
+  const rows: Array<Pick<SalesReportRow, 'key' | 'netRevenueMinor'>> = periods.length > 0
+    ? periods.map((k) => byKey.get(k) ?? { key: k, netRevenueMinor: 0 })
+    : sold.sort((a, b) => (['day', 'week', 'month'].includes(report.groupBy) ? String(a.key).localeCompare(String(b.key)) : b.netRevenueMinor - a.netRevenueMinor)).slice(0, 40);
+  // As wide as the page's panel draws it, so the labels keep the size of the page's text.
+  const W = 1200, H = 260, bottom = 46, top = 10;
   const max = Math.max(1, ...rows.map((r) => r.netRevenueMinor));
   const min = Math.min(0, ...rows.map((r) => r.netRevenueMinor));
   const ticks = [max, (max + min) / 2, min];
@@ -37,7 +43,12 @@ const RevenueChart: FC<{ v: View; report: SalesReport; currency: string; idx: nu
   const bw = (W - left - 10) / Math.max(1, rows.length);
   const y = (val: number) => top + (H - top - bottom) * ((max - val) / (max - min));
   const group = t(`sales.group.${report.groupBy}`);
-  const label = (r: SalesReportRow) => (r.key === null ? t('sales.none') : r.key.length > 14 ? `${r.key.slice(0, 13)}…` : r.key);
+  // Days and weeks of one year read as MM-DD (the year is in the range above the chart).
+  const oneYear = periods.length > 0 && report.groupBy !== 'month' && periods[0]!.slice(0, 4) === periods[periods.length - 1]!.slice(0, 4);
+  const label = (r: Pick<SalesReportRow, 'key'>) => (r.key === null ? t('sales.none') : oneYear ? r.key.slice(5) : r.key.length > 14 ? `${r.key.slice(0, 13)}…` : r.key);
+  // Every n-th bar is labelled, n chosen so that labels (~7.5 units a character) never overlap.
+  const longest = Math.max(1, ...rows.map((r) => label(r).length));
+  const every = Math.max(1, Math.ceil((longest * 7.5 + 12) / bw));
   const title = t('sales.chartTitle', { group, currency });
   return (
     <figure style="margin:0 0 1rem">
@@ -54,7 +65,7 @@ const RevenueChart: FC<{ v: View; report: SalesReport; currency: string; idx: nu
             <rect x={left + i * bw + bw * 0.15} width={bw * 0.7} y={Math.min(y(r.netRevenueMinor), y(0))} height={Math.abs(y(0) - y(r.netRevenueMinor))} fill={COLORS[idx % COLORS.length]}>
               <title>{`${label(r)}: ${v.i18n.money(r.netRevenueMinor, currency)}`}</title>
             </rect>
-            {(rows.length <= 16 || i % Math.ceil(rows.length / 16) === 0) && (
+            {i % every === 0 && (
               <text x={left + i * bw + bw / 2} y={H - 26} text-anchor="middle">{label(r)}</text>
             )}
           </g>

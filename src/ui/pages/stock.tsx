@@ -131,7 +131,9 @@ const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, list
             <input type="hidden" name="key" value={randomUUID()} />
             <div class="field"><label for="t-sku">{t('field.sku')}</label><input id="t-sku" name="sku" required value={sku ?? ''} /></div>
             <WarehouseSelect v={v} id="t-from" name="from" label={t('stock.from')} warehouses={warehouses} selected={warehouse} />
-            <WarehouseSelect v={v} id="t-to" name="to" label={t('stock.to')} warehouses={warehouses} />
+            {/* The destination starts on another warehouse than the source: a transfer to itself is refused. */}
+            <WarehouseSelect v={v} id="t-to" name="to" label={t('stock.to')} warehouses={warehouses}
+              selected={warehouses.find((w) => w.code !== (warehouse ?? warehouses[0]?.code))?.code} />
             <div class="field"><label for="t-quantity">{t('order.quantity')}</label><input id="t-quantity" name="quantity" type="number" min="1" step="1" required /></div>
             <button type="submit" class="btn primary">{t('stock.transferSubmit')}</button>
           </form>
@@ -166,7 +168,7 @@ const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, list
 
       <section aria-labelledby="listings-h" id="listings">
         <h2 id="listings-h">{t('stock.listings')}</h2>
-        {listings.length === 0 ? <p class="muted">{t('stock.noListings')}</p> : (
+        {listings.length === 0 ? <p class="muted">{t(sku ? 'stock.noListings' : 'stock.noListingsAtAll')}</p> : (
           <div class="table-wrap">
             <table id="stock-listings">
               <thead>
