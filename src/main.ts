@@ -11,6 +11,7 @@ import { connections, financeSettings } from './db/schema/index';
 import { setFinanceSettings } from './finance/settings';
 import { openHub, type Hub } from './hub';
 import { adjustStock } from './inventory/adjust-stock';
+import { createListing } from './inventory/listings';
 import { createProduct } from './inventory/products';
 import { createWarehouse, listWarehouses } from './inventory/warehouses';
 import { upsertSupplierItem } from './purchasing/supplier-items';
@@ -152,16 +153,23 @@ async function ensureDemoPayouts(hub: Hub, connectionId: string): Promise<void> 
   await setFinanceSettings(hub.ctx, connectionId, { rules: { feeSchedule: SANDBOX_FEE }, payoutPollSeconds: 20 });
 }
 
-/** Creates the demo's sandbox channel, stock and payouts once (idempotent across restarts). */
+/** Creates the demo's sandbox channel, stock, listings and payouts once (idempotent across restarts). */
 export async function ensureDemoConnection(hub: Hub): Promise<string> {
   await seedDemoStock(hub);
   const [found] = await hub.ctx.db.select().from(connections).where(eq(connections.name, 'Demo shop (sandbox)'));
-  const id = found?.id ?? (await createConnection(hub.ctx, {
+  if (found) {
+    // Demos started before the sandbox paid out get their payouts too.
+    await ensureDemoPayouts(hub, found.id);
+    return found.id;
+  }
+  const { id } = await createConnection(hub.ctx, {
     type: 'sandbox',
     name: 'Demo shop (sandbox)',
     config: { seed: 'demo', ordersPerPull: 2, pollIntervalSeconds: 5, webhookSecret: 'demo-webhook-secret' },
-  })).id;
-  // Demos started before the sandbox paid out get their payouts too.
+  });
+  // The shop lists the whole catalogue, keeping one unit of each back: as orders take stock, the
+  // available-to-sell pushed to it falls (Stock → Channel listings shows the last quantity pushed).
+  for (const p of SANDBOX_CATALOG) await createListing(hub.ctx, { sku: p.sku, connectionId: id, buffer: 1 });
   await ensureDemoPayouts(hub, id);
   return id;
 }

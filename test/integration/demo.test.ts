@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_CATALOG } from '../../connectors/sandbox/generate';
 import { SANDBOX_PAYOUT_ORDERS } from '../../connectors/sandbox/payouts';
 import { runSync } from '../../src/connections/run-sync';
 import { postStockMovements } from '../../src/finance/post-stock-movements';
 import { pullPayouts } from '../../src/finance/pull-payouts';
+import { pushListingStock } from '../../src/inventory/push-stock';
 import { replenishmentSuggestions } from '../../src/purchasing/replenishment';
 import { reconcile } from '../../src/finance/reconcile-payout';
 import { drainRawEvents } from '../../src/inbox/process-raw-events';
@@ -35,6 +37,21 @@ describe('the demo', () => {
     await t.api('PUT', `/api/v1/finance/settings/${conn}`, { ...s.body, payoutPollSeconds: 60 });
     expect(await ensureDemoConnection(t.hub)).toBe(conn);
     expect((await t.api('GET', `/api/v1/finance/settings/${conn}`)).body.payoutPollSeconds).toBe(60);
+  });
+
+  it('lists the catalogue on the demo shop, one unit of each kept back, and pushes it what is available', async () => {
+    const listings = (await t.api('GET', `/api/v1/listings?connectionId=${conn}`)).body.items as Array<{ id: string; sku: string; buffer: number }>;
+    expect(listings.map((l) => l.sku).sort()).toEqual(SANDBOX_CATALOG.map((p) => p.sku).sort());
+    expect(listings.every((l) => l.buffer === 1)).toBe(true);
+    const tee = listings.find((l) => l.sku === 'TEE-BLK-M')!;
+    const stock = (await t.api('GET', '/api/v1/stock?sku=TEE-BLK-M')).body.items as Array<{ available: number }>;
+    const available = stock.reduce((n, s) => n + s.available, 0);
+    expect(available).toBeGreaterThan(1);
+    expect(await pushListingStock(t.hub.ctx, { listingId: tee.id })).toMatchObject({ pushed: true, quantity: available - 1 });
+    expect((await t.api('GET', `/api/v1/listings/${tee.id}`)).body.lastPushedQuantity).toBe(available - 1);
+    // A restart lists nothing twice.
+    await ensureDemoConnection(t.hub);
+    expect((await t.api('GET', `/api/v1/listings?connectionId=${conn}`)).body.items).toHaveLength(SANDBOX_CATALOG.length);
   });
 
   it('stocks the demo with opening stock, valued against owner equity (its P&L shows no stocktake gain)', async () => {
