@@ -32,6 +32,20 @@ describe('the finance report screens', () => {
     // The 500 EUR invoice is booked in the functional currency at 1.2 (receivables mirror payables): US$600.00.
     expect(html).toContain('<tr data-section="sales"><td>Sales · b2b</td><td class="num">US$600.00</td>');
     expect(html).toContain('Net income');
+    // It reads as a statement: each total under the lines it adds up to.
+    const order = [...html.matchAll(/<tr data-(section|total)="([^"]+)"/g)].map((m) => `${m[1]}:${m[2]}`);
+    const at = (k: string) => { expect(order, k).toContain(k); return order.indexOf(k); };
+    expect(at('section:sales')).toBeLessThan(at('total:revenue'));
+    expect(at('total:revenue')).toBeLessThan(at('total:grossMargin'));
+    expect(at('total:grossMargin')).toBeLessThan(at('section:operating_expenses'));
+    expect(at('section:operating_expenses')).toBeLessThan(at('total:operatingCosts'));
+    expect(order.at(-1)).toBe('total:netIncome');
+    // The chart writes each amount beside its bar; net income's is the statement's.
+    const values = [...html.matchAll(/<text class="value"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]!);
+    expect(values).toHaveLength(5);
+    const netIncome = /<tr data-total="netIncome"[^>]*>(?:<td[^>]*>[^<]*<\/td>)*?<td class="num">(US\$[^<]+)<\/td><td class="num muted">/.exec(html)?.[1];
+    expect(netIncome).toBeTruthy();
+    expect(values.at(-1)).toBe(netIncome);
     expect(html).toContain('href="/finance/reports/profit-and-loss.csv?from=2026-01-01&amp;to=2026-01-31"');
     const csv = await t.page('GET', '/finance/reports/profit-and-loss.csv?from=2026-01-01&to=2026-01-31', { cookie });
     expect(csv.headers.get('content-type')).toContain('text/csv');
@@ -54,6 +68,14 @@ describe('the finance report screens', () => {
     expect(bs).toMatch(/<p class="notice good" id="tie-out">/);
     const cf = await (await t.page('GET', '/finance/reports/cash-flow?from=2026-01-01&to=2026-01-31', { cookie })).text();
     expect(cf).toContain('Closing cash');
+    const cfOrder = [...cf.matchAll(/<tr data-(section|total)="([^"]+)"/g)].map((m) => `${m[1]}:${m[2]}`);
+    expect(cfOrder[0]).toBe('total:opening');
+    expect(cfOrder.at(-1)).toBe('total:closing');
+    expect(cfOrder.indexOf('total:netChange')).toBeGreaterThan(cfOrder.findIndex((k) => k.startsWith('section:')));
+    const bsOrder = [...bs.matchAll(/<tr data-(section|total)="([^"]+)"/g)].map((m) => `${m[1]}:${m[2]}`);
+    expect(bsOrder.indexOf('section:cash')).toBeLessThan(bsOrder.indexOf('total:assets'));
+    expect(bsOrder.indexOf('total:assets')).toBeLessThan(bsOrder.indexOf('total:liabilities'));
+    expect(bsOrder.at(-1)).toBe('total:liabilitiesAndEquity');
     const ar = await (await t.page('GET', '/finance/receivables?at=2026-01-31', { cookie })).text();
     expect(ar).toContain('Acme Trading');
     expect(ar).toContain('1–30 days');

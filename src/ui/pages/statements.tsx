@@ -8,6 +8,7 @@ import { listInvoices } from '../../finance/receivables';
 import { getBalanceSheet, getCashFlow, getProfitAndLoss, statementCsv } from '../../finance/statements';
 import { stockValuation } from '../../finance/post-stock-movements';
 import { daysBetween } from '../../domain/receivables';
+import { costSections } from '../../domain/statements';
 import { renderPdf } from '../../exports/pdf';
 import { Layout } from '../components/layout';
 import type { UiEnv, View } from '../env';
@@ -45,7 +46,8 @@ export const ReportTabs: FC<{ v: View; current: string }> = ({ v, current }) => 
 
 /** Horizontal bars, one pair (this period, the previous) per item, around a zero line; negatives go left. */
 export const CompareChart: FC<{ v: View; title: string; currency: string; items: Array<{ label: string; current: number; previous?: number }> }> = ({ v, title, currency, items }) => {
-  const W = 860, rowH = 34, left = 200, right = 20, top = 8;
+  // As wide as the panel draws it (labels keep the page's text size); room on the right for the amounts.
+  const W = 1200, rowH = 34, left = 200, right = 130, top = 8;
   const H = top + items.length * rowH + 8;
   const max = Math.max(1, ...items.flatMap((i) => [Math.abs(i.current), Math.abs(i.previous ?? 0)]));
   const hasNeg = items.some((i) => i.current < 0 || (i.previous ?? 0) < 0);
@@ -66,6 +68,9 @@ export const CompareChart: FC<{ v: View; title: string; currency: string; items:
             <g>
               <text x={left - 8} y={y + 17} text-anchor="end">{it.label}</text>
               {bar(it.current, y + 2, 14, it.current < 0 ? COLORS.bad : COLORS.current, `${it.label}: ${v.i18n.money(it.current, currency)}`)}
+              {/* The amount beside its bar, so nobody has to hover to read it. */}
+              <text class="value" x={it.current < 0 ? zero - Math.abs(it.current) * scale - 6 : zero + Math.abs(it.current) * scale + 6} y={y + 14}
+                text-anchor={it.current < 0 ? 'end' : 'start'}>{v.i18n.money(it.current, currency)}</text>
               {it.previous !== undefined && bar(it.previous, y + 18, 9, COLORS.previous, `${it.label} (${v.i18n.t('reports.previous')}): ${v.i18n.money(it.previous, currency)}`)}
             </g>
           );
@@ -81,14 +86,65 @@ export const CompareChart: FC<{ v: View; title: string; currency: string; items:
 
 const rowLabel = (v: View, r: Row) => (r.section === 'sales' ? `${v.i18n.tEnum('statementSection', 'sales')} · ${v.i18n.tEnum('channel', r.key)}` : ['operating_expenses', 'other_income', 'other_assets', 'other_liabilities', 'equity', 'retained_earnings'].includes(r.section) ? r.label : v.i18n.tEnum('statementSection', r.section));
 
-/** Lines of a statement: a column per booked currency, the functional figure, the comparison. */
-const StatementTable: FC<{ v: View; id: string; rows: Row[]; totals: Record<string, Amounts>; previous: { rows: Row[]; totals: Record<string, Amounts> }; currency: string }> = ({ v, id, rows, totals, previous, currency }) => {
+/** A statement's shape: each total comes after the lines of its sections ('rest': every line no other total takes). */
+export type StatementLayout = Array<{ total: string; sections: readonly string[] | 'rest' }>;
+
+export const PL_LAYOUT: StatementLayout = [
+  { total: 'revenue', sections: ['sales', 'shipping_income'] },
+  { total: 'netRevenue', sections: ['refunds'] },
+  { total: 'cogs', sections: ['cogs'] },
+  { total: 'grossMargin', sections: [] },
+  { total: 'operatingCosts', sections: costSections },
+  { total: 'fx', sections: ['fx'] },
+  { total: 'otherIncome', sections: 'rest' },
+  { total: 'netIncome', sections: [] },
+];
+export const BS_LAYOUT: StatementLayout = [
+  { total: 'assets', sections: ['cash', 'clearing', 'receivables', 'inventory', 'other_assets'] },
+  { total: 'liabilities', sections: ['payables', 'tax_payable', 'customer_credits', 'other_liabilities'] },
+  { total: 'equity', sections: 'rest' },
+  { total: 'liabilitiesAndEquity', sections: [] },
+];
+export const CF_LAYOUT: StatementLayout = [
+  { total: 'opening', sections: [] },
+  { total: 'netChange', sections: 'rest' },
+  { total: 'fxEffect', sections: [] },
+  { total: 'closing', sections: [] },
+];
+
+type StatementItem = { kind: 'line'; r: Row } | { kind: 'total'; k: string; a: Amounts };
+
+/** The statement's lines and totals in reading order (see StatementLayout). */
+export function statementOrder(rows: Row[], totals: Record<string, Amounts>, layout: StatementLayout): StatementItem[] {
+  const named = new Set(layout.flatMap((g) => (g.sections === 'rest' ? [] : g.sections)));
+  const placed = new Set<Row>();
+  const out: StatementItem[] = [];
+  for (const g of layout) {
+    for (const r of rows) {
+      if (g.sections === 'rest' ? named.has(r.section) : !g.sections.includes(r.section)) continue;
+      out.push({ kind: 'line', r });
+      placed.add(r);
+    }
+    if (totals[g.total]) out.push({ kind: 'total', k: g.total, a: totals[g.total]! });
+  }
+  for (const r of rows) if (!placed.has(r)) out.push({ kind: 'line', r });
+  for (const [k, a] of Object.entries(totals)) if (!layout.some((g) => g.total === k)) out.push({ kind: 'total', k, a });
+  return out;
+}
+
+/**
+ * Lines of a statement: a column per booked currency, the functional figure, the comparison. The lines
+ * stand (indented) above the total they add up to, as a statement reads; totals a layout does not name,
+ * and lines no total takes, come last.
+ */
+const StatementTable: FC<{ v: View; id: string; rows: Row[]; totals: Record<string, Amounts>; previous: { rows: Row[]; totals: Record<string, Amounts> }; currency: string; layout: StatementLayout }> = ({ v, id, rows, totals, previous, currency, layout }) => {
   const currencies = [...new Set([...rows.map((r) => r.amounts), ...Object.values(totals)].flatMap((a) => Object.keys(a.byCurrency)))].sort();
   const prev = new Map(previous.rows.map((r) => [`${r.section}|${r.key}`, r.amounts.functionalMinor]));
   const { money, t } = v.i18n;
+  const ordered = statementOrder(rows, totals, layout);
   return (
     <div class="table-wrap">
-      <table id={id}>
+      <table id={id} class="statement">
         <thead>
           <tr>
             <th scope="col">{t('reports.line')}</th>
@@ -98,22 +154,21 @@ const StatementTable: FC<{ v: View; id: string; rows: Row[]; totals: Record<stri
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
-            <tr data-section={r.section}>
-              <td>{rowLabel(v, r)}</td>
-              {currencies.map((c) => <td class="num">{r.amounts.byCurrency[c] === undefined ? '' : money(r.amounts.byCurrency[c]!, c)}</td>)}
-              <td class="num">{money(r.amounts.functionalMinor, currency)}</td>
-              <td class="num muted">{money(prev.get(`${r.section}|${r.key}`) ?? 0, currency)}</td>
+          {ordered.map((item) => (item.kind === 'line' ? (
+            <tr data-section={item.r.section}>
+              <td>{rowLabel(v, item.r)}</td>
+              {currencies.map((c) => <td class="num">{item.r.amounts.byCurrency[c] === undefined ? '' : money(item.r.amounts.byCurrency[c]!, c)}</td>)}
+              <td class="num">{money(item.r.amounts.functionalMinor, currency)}</td>
+              <td class="num muted">{money(prev.get(`${item.r.section}|${item.r.key}`) ?? 0, currency)}</td>
             </tr>
-          ))}
-          {Object.entries(totals).map(([k, a]) => (
-            <tr data-total={k} style="font-weight:600">
-              <td>{v.i18n.tEnum('statementTotal', k)}</td>
-              {currencies.map((c) => <td class="num">{a.byCurrency[c] === undefined ? '' : money(a.byCurrency[c]!, c)}</td>)}
-              <td class="num">{money(a.functionalMinor, currency)}</td>
-              <td class="num muted">{money(previous.totals[k]?.functionalMinor ?? 0, currency)}</td>
+          ) : (
+            <tr data-total={item.k} style="font-weight:600">
+              <td>{v.i18n.tEnum('statementTotal', item.k)}</td>
+              {currencies.map((c) => <td class="num">{item.a.byCurrency[c] === undefined ? '' : money(item.a.byCurrency[c]!, c)}</td>)}
+              <td class="num">{money(item.a.functionalMinor, currency)}</td>
+              <td class="num muted">{money(previous.totals[item.k]?.functionalMinor ?? 0, currency)}</td>
             </tr>
-          ))}
+          )))}
         </tbody>
       </table>
     </div>
@@ -163,7 +218,7 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
           <CompareChart v={v} title={t('reports.profitAndLoss')} currency={cur}
             items={keys.map((k) => ({ label: v.i18n.tEnum('statementTotal', k), current: r.current.totals[k].functionalMinor, previous: r.previous.totals[k].functionalMinor }))} />
         </section>
-        <StatementTable v={v} id="profit-and-loss" rows={r.current.rows} totals={r.current.totals} previous={r.previous} currency={cur} />
+        <StatementTable v={v} id="profit-and-loss" rows={r.current.rows} totals={r.current.totals} previous={r.previous} currency={cur} layout={PL_LAYOUT} />
       </Layout>,
     );
   });
@@ -188,7 +243,7 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
           <CompareChart v={v} title={t('reports.balanceSheet')} currency={cur}
             items={keys.map((k) => ({ label: v.i18n.tEnum('statementTotal', k), current: r.current.totals[k].functionalMinor, previous: r.previous.totals[k].functionalMinor }))} />
         </section>
-        <StatementTable v={v} id="balance-sheet" rows={r.current.rows} totals={r.current.totals} previous={r.previous} currency={cur} />
+        <StatementTable v={v} id="balance-sheet" rows={r.current.rows} totals={r.current.totals} previous={r.previous} currency={cur} layout={BS_LAYOUT} />
       </Layout>,
     );
   });
@@ -213,7 +268,7 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
             { label: v.i18n.tEnum('statementTotal', 'closing'), current: r.current.totals.closing.functionalMinor, previous: r.previous.totals.closing.functionalMinor },
           ]} />
         </section>
-        <StatementTable v={v} id="cash-flow" rows={r.current.rows} totals={r.current.totals} previous={r.previous} currency={cur} />
+        <StatementTable v={v} id="cash-flow" rows={r.current.rows} totals={r.current.totals} previous={r.previous} currency={cur} layout={CF_LAYOUT} />
       </Layout>,
     );
   });
