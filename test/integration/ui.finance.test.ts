@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amazonSettlement } from './amazon-settlement.sample';
 import { createOrder, insertConnection } from './finance.helpers';
@@ -56,6 +57,17 @@ describe('the finance screens', () => {
     const api = await t.api('GET', `/api/v1/payouts/${payoutId}`);
     expect(api.body.reconciliation).toBe('open');
     expect(api.body.breaks).toHaveLength(2);
+    // The lines' totals close the table, and say whether their net is what the payout paid.
+    const foot = /<tfoot>([\s\S]*?)<\/tfoot>/.exec(html)?.[1] ?? '';
+    const net = (api.body.lines as Array<{ netMinor: number }>).reduce((n, l) => n + l.netMinor, 0);
+    expect(net).toBe(api.body.amountMinor);
+    expect(foot).toMatch(/<tr data-total="USD"[^>]*><td colspan="2">Total<\/td>/);
+    expect(foot).toContain('<td class="num">US$10.23</td><td class="sum-ok">equals the payout amount</td>');
+    // A payout paying more than its lines add up to (a line the source never listed) says by how much.
+    await t.hub.ctx.db.execute(sql`update payouts set amount_minor = amount_minor + 150 where id = ${payoutId}`);
+    const off = await (await t.page('GET', `/finance/payouts/${payoutId}`, { cookie })).text();
+    expect(off).toContain('<td class="sum-off">US$1.50 short of the payout amount</td>');
+    await t.hub.ctx.db.execute(sql`update payouts set amount_minor = amount_minor - 150 where id = ${payoutId}`);
   });
 
   it('resolves one break and accepts the other; a note is required; the payout turns clean', async () => {

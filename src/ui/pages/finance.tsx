@@ -93,6 +93,19 @@ const SyncBadges: FC<{ v: View; sync: SyncRow[] }> = ({ v, sync }) => (
   </>
 );
 
+/** Sums of a payout's lines per currency (a payout's lines share its currency; a foreign one is shown apart, never added). */
+function lineTotals(lines: PayoutDetail['lines']): Array<{ currency: string; amountMinor: number; feeMinor: number; netMinor: number }> {
+  const by = new Map<string, { currency: string; amountMinor: number; feeMinor: number; netMinor: number }>();
+  for (const l of lines) {
+    const s = by.get(l.currency) ?? { currency: l.currency, amountMinor: 0, feeMinor: 0, netMinor: 0 };
+    s.amountMinor += l.amountMinor;
+    s.feeMinor += l.feeMinor;
+    s.netMinor += l.netMinor;
+    by.set(l.currency, s);
+  }
+  return [...by.values()];
+}
+
 const PayoutPage: FC<{ v: View; p: PayoutDetail; notice?: Notice }> = ({ v, p, notice }) => {
   const { t, money } = v.i18n;
   const canWrite = mayWrite(v);
@@ -187,6 +200,21 @@ const PayoutPage: FC<{ v: View; p: PayoutDetail; notice?: Notice }> = ({ v, p, n
                   </tr>
                 ))}
               </tbody>
+              <tfoot>
+                {/* What the lines add up to, per currency, and whether their net is what the payout paid. */}
+                {lineTotals(p.lines).map((s) => (
+                  <tr data-total={s.currency} style="font-weight:600">
+                    <td colspan={2}>{t('finance.linesTotal')}</td>
+                    <td class="num">{money(s.amountMinor, s.currency)}</td>
+                    <td class="num">{money(s.feeMinor, s.currency)}</td>
+                    <td class="num">{money(s.netMinor, s.currency)}</td>
+                    <td class={s.currency !== p.currency ? 'muted' : s.netMinor === p.amountMinor ? 'sum-ok' : 'sum-off'}>
+                      {s.currency !== p.currency ? '' : s.netMinor === p.amountMinor ? t('finance.linesMatchPayout')
+                        : t(s.netMinor < p.amountMinor ? 'finance.linesShortOfPayout' : 'finance.linesOverPayout', { diff: money(Math.abs(s.netMinor - p.amountMinor), s.currency) })}
+                    </td>
+                  </tr>
+                ))}
+              </tfoot>
             </table>
           </div>
         )}
