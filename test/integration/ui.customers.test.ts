@@ -60,6 +60,10 @@ describe('the customer screens', () => {
     expect(newId).toBeDefined();
     const created = await (await t.page('GET', `/customers/${newId}`, { cookie })).text();
     expect(created).toContain('陳小文');
+    // Split off just now, not scored yet: no segment, so nothing (not a dash) beside the name.
+    expect(created).toContain('<h1>陳小文</h1>');
+    // Contact and purchase facts are label–value grids, like every other detail page.
+    expect(created.match(/<dl class="kv">/g)).toHaveLength(2);
     expect((await t.api('GET', `/api/v1/customers/${twId}`)).body.orderCount).toBe(1);
   });
 

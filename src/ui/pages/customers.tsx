@@ -107,13 +107,14 @@ const Profile: FC<{ v: View; p: CustomerProfile; notice?: Notice }> = ({ v, p, n
   return (
     <Layout v={v} title={p.name ?? t('customers.unnamed')}>
       <p class="small"><a href="/customers">{t('customers.back')}</a></p>
-      <h1>{p.name ?? t('customers.unnamed')} <SegmentBadge v={v} segment={p.segment} /></h1>
+      {/* A customer not yet scored has no segment: nothing beside the name (the table's dash is for a column). */}
+      <h1>{p.name ?? t('customers.unnamed')}{p.segment && <> <SegmentBadge v={v} segment={p.segment} /></>}</h1>
       <NoticeBox notice={notice} />
       {p.mergedInto && <p class="notice info">{t('customers.mergedInto')} <a href={`/customers/${p.mergedInto}`}>{p.mergedInto}</a></p>}
       <div class="detail">
         <section class="panel" aria-labelledby="contact-h">
           <h2 id="contact-h">{t('customers.contact')}</h2>
-          <dl>
+          <dl class="kv">
             <dt>{t('customers.email')}</dt><dd>{p.email ?? '—'}</dd>
             <dt>{t('customers.phone')}</dt><dd class="mono">{p.phone ?? '—'}</dd>
             <dt>{t('customers.company')}</dt><dd>{p.company ?? '—'}{p.b2b && <> <span class="badge">{t('customers.b2b')}</span></>}</dd>
@@ -130,7 +131,7 @@ const Profile: FC<{ v: View; p: CustomerProfile; notice?: Notice }> = ({ v, p, n
         </section>
         <section class="panel" aria-labelledby="stats-h">
           <h2 id="stats-h">{t('customers.stats')}</h2>
-          <dl>
+          <dl class="kv">
             <dt>{t('customers.orders')}</dt><dd data-col="orderCount">{number(p.orderCount)}</dd>
             <dt>{t('customers.ltv')}</dt><dd><Ltv v={v} ltv={p.ltvByCurrency} /></dd>
             <dt>{t('customers.aov')}</dt><dd><Ltv v={v} ltv={p.aovByCurrency} /></dd>
