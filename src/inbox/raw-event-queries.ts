@@ -37,6 +37,18 @@ function present(r: Record<string, any>, withBody: boolean) {
   };
 }
 
+/**
+ * How many events wait (pending) and how many are dead letters (failed): the two lists someone has to
+ * look at. Both read the small indexes of those states, never the processed bulk.
+ */
+export async function eventsNeedingAttention(ctx: Ctx): Promise<{ failed: number; pending: number }> {
+  const res = await q(ctx).execute(sql`
+    select (select count(*) from raw_events where status = 'failed')::int as failed,
+           (select count(*) from raw_events where status = 'pending')::int as pending`);
+  const row = res.rows[0] as { failed: number; pending: number } | undefined;
+  return { failed: Number(row?.failed ?? 0), pending: Number(row?.pending ?? 0) };
+}
+
 /** Raw inbound events, newest first; `status=failed` is the dead-letter list. */
 export async function listRawEvents(ctx: Ctx, query: z.infer<typeof ListEventsQuery>) {
   const where = [sql`true`];

@@ -95,6 +95,11 @@ describe('connections in the UI', () => {
     const events = await (await t.page('GET', '/events', { cookie })).text();
     const eventId = /id="event-(\d+)"/.exec(events)![1];
     expect(events).toContain('Broken feed');
+    // The dead-letter tab says how many wait for someone; the pending tab shows no count when none wait.
+    const failed = (await t.api('GET', '/api/v1/events?status=failed&limit=200')).body.items.length as number;
+    expect(failed).toBeGreaterThan(0);
+    expect(events).toContain(`<span class="badge tone-bad" data-count="failed">${failed}</span>`);
+    expect(events).not.toContain('data-count="pending"');
     const conn = await (await t.page('GET', `/connections/${id}`, { cookie })).text();
     expect(conn).toContain(`id="event-${eventId}"`);
     const replay = await t.page('POST', `/events/${eventId}/replay`, { cookie, form: { _csrf: csrf }, headers: { 'hx-request': 'true' } });

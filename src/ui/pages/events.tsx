@@ -3,7 +3,7 @@ import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import { listConnections } from '../../connections/manage-connections';
 import { AppError } from '../../errors';
-import { ListEventsQuery, listRawEvents, replayRawEvent } from '../../inbox/raw-event-queries';
+import { eventsNeedingAttention, ListEventsQuery, listRawEvents, replayRawEvent } from '../../inbox/raw-event-queries';
 import { Badge, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, isHtmx, view } from '../middleware';
@@ -57,17 +57,24 @@ export function eventRoutes(ui: Hono<UiEnv>): void {
     const status = z.enum(STATUSES).catch('failed').parse(c.req.query('status'));
     const cursor = c.req.query('cursor');
     const query = ListEventsQuery.safeParse({ status, cursor: cursor || undefined, limit: 50 });
-    const [page, conns] = await Promise.all([
+    const [page, conns, attention] = await Promise.all([
       listRawEvents(ctx, query.success ? query.data : { status, limit: 50 }),
       listConnections(ctx, { includeArchived: true }),
+      eventsNeedingAttention(ctx),
     ]);
+    const counts: Partial<Record<(typeof STATUSES)[number], number>> = attention;
     const names = new Map(conns.map((x) => [x.id, x.name]));
     const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
     return c.html(
       <Layout v={v} title={t('events.title')}>
         <h1>{t('events.title')}</h1>
         <nav class="tabs" aria-label={t('events.filter')}>
-          {STATUSES.map((s) => <a href={`/events?status=${s}`} aria-current={s === status ? 'page' : undefined}>{v.i18n.tEnum('eventStatus', s)}</a>)}
+          {/* Dead letters and waiting events say how many there are; processed and ignored ones are history. */}
+          {STATUSES.map((s) => (
+            <a href={`/events?status=${s}`} aria-current={s === status ? 'page' : undefined}>
+              {v.i18n.tEnum('eventStatus', s)}{(counts[s] ?? 0) > 0 && <> <span class={`badge ${s === 'failed' ? 'tone-bad' : 'tone-neutral'}`} data-count={s}>{v.i18n.number(counts[s]!)}</span></>}
+            </a>
+          ))}
         </nav>
         <p class="muted small">{t('events.help')}</p>
         <DeadLetterTable v={v} items={page.items} canWrite={canWrite} names={names} />
