@@ -15,6 +15,7 @@ Commands:
   sync       Pull a connection now: sync <connectionId>
   backfill   Pull a connection's history, resumable: backfill <connectionId> --since 2025-01-01
   stock      Stocktake import: stock import <file.csv> (columns sku, warehouse, onHand)
+  import     Distributor order files (EDI X12 850 or CSV) into the inbox: import <connectionId> <file...>
   secrets    Re-seal stored secrets with the current key: secrets rotate
   customers  Link existing orders to customers (customers backfill), recompute RFM now (customers rfm)
 
@@ -57,6 +58,14 @@ Interrupted? Run the same command again: it resumes from the last stored page.`,
 Re-seals every stored secret (channel tokens, webhook secrets) with the current OMNIHUB_SECRET_KEY.
 Rotation without downtime: give every process the new key as OMNIHUB_SECRET_KEY and the old one as
 OMNIHUB_SECRET_KEY_PREVIOUS, run this, then drop the old key.`,
+  import: `omnihub import <connectionId> <file...> [--ack-dir DIR]
+
+Reads distributor order files (EDI X12 850, or CSV with the connection's column mapping) into the inbox,
+the same way as an upload to POST /api/v1/connections/{id}/files: every accepted order is stored once per
+file content, so importing a file again stores nothing new. Progress goes to stderr; per file, the orders
+and every rejected row (line and field) go to stdout. With --ack-dir, the 997 and 855 acknowledgements of
+X12 files are written there as <file>.997.edi and <file>.855.edi, to send back to the partner.
+Exit 1 when a row was rejected, a file could not be read, or an order failed to normalise.`,
   stock: `omnihub stock import <file.csv> [--delimiter ";"] [--opening]
 
 Stocktake import. The header row names the columns sku, warehouse (code or id) and onHand (the
@@ -113,6 +122,8 @@ async function main(argv: string[]): Promise<number> {
       return cmdSync(config, [...rest, '--backfill']);
     case 'stock':
       return cmdStock(config, rest);
+    case 'import':
+      return cmdImport(config, rest);
     case 'secrets':
       return cmdSecrets(config, rest);
     case 'customers':
@@ -394,6 +405,81 @@ async function cmdStock(config: Config, rest: string[]): Promise<number> {
     process.stdout.write(`stock import ${path.basename(file)}: ${s.rows} rows, ${s.adjusted} adjusted, ${s.unchanged} unchanged, ${s.alreadyImported} already imported, ${s.errors.length} errors\n`);
     for (const e of s.errors) process.stdout.write(`  row ${e.row}: ${e.message}\n`);
     return s.errors.length > 0 ? 1 : 0;
+  });
+}
+
+async function cmdImport(config: Config, rest: string[]): Promise<number> {
+  const { values, positionals } = args(rest, { 'ack-dir': { type: 'string' } });
+  const [connectionId, ...files] = positionals;
+  if (!connectionId || files.length === 0) throw new UsageError(HELP.import!);
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  // Every file is read before anything is stored: a typo in the last name must not leave half an import.
+  const contents: Buffer[] = [];
+  for (const file of files) {
+    try {
+      contents.push(await fs.readFile(file));
+    } catch (err) {
+      throw new UsageError(`import: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  const ackDir = values['ack-dir'];
+  if (ackDir !== undefined) {
+    const st = await fs.stat(ackDir).catch(() => null);
+    if (!st?.isDirectory()) throw new UsageError(`--ack-dir: not a directory: ${ackDir}`);
+  }
+  const { importDistributorFile } = await import('../connectors/distributor/import-file');
+  const { drainRawEvents } = await import('./inbox/process-raw-events');
+  const { AppError } = await import('./errors');
+  return withHub(config, async (hub) => {
+    let problems = 0;
+    let stored = 0;
+    for (const [i, file] of files.entries()) {
+      const name = path.basename(file);
+      process.stderr.write(`\r  file ${i + 1}/${files.length}: ${name}   `);
+      try {
+        const r = await importDistributorFile(hub.ctx, { connectionId, filename: name, content: contents[i]! });
+        const fresh = r.stored.filter((s) => !s.duplicate).length;
+        stored += fresh;
+        process.stderr.write('\n');
+        process.stdout.write(`import ${name} (${r.format}): ${r.orders.length} orders, ${fresh} new, ${r.stored.length - fresh} already imported, ${r.units} units, ${r.errors.length} rejected rows\n`);
+        for (const e of r.errors) process.stdout.write(`  row ${e.row} ${e.field}: ${e.message}${e.orderId ? ` (order ${e.orderId})` : ''}\n`);
+        if (r.errors.length > 0) problems++;
+        if (ackDir !== undefined) {
+          for (const code of ['997', '855'] as const) {
+            const ack = r.acknowledgements[code];
+            if (!ack) continue;
+            const out = path.join(ackDir, `${name}.${code}.edi`);
+            await fs.writeFile(out, ack);
+            process.stdout.write(`  ${code} written to ${out}\n`);
+          }
+        }
+      } catch (err) {
+        // A file the hub refuses as a whole (not a distributor connection, unreadable format) is reported; the others go on.
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        process.stderr.write('\n');
+        const fields = (err as { errors?: Array<{ path: string; message: string }> }).errors;
+        process.stdout.write(`import ${name}: not imported: ${err.message}${fields?.length ? ` (${fields.map((f) => `${f.path}: ${f.message}`).join('; ')})` : ''}\n`);
+        problems++;
+        // A wrong connection fails every file alike: say it once.
+        if (err.status === 404 || err.status === 409 || err.status === 410) return 1;
+      }
+    }
+    // Normalise what was stored, batch by batch, showing progress (as sync does).
+    let written = 0;
+    let failed = 0;
+    if (stored > 0) {
+      for (;;) {
+        const s = await drainRawEvents(hub.ctx, { maxBatches: 1 });
+        written += s.orders.length;
+        failed += s.failed;
+        process.stderr.write(`\r  into the inbox: ${written} orders, ${failed} dead letters   `);
+        if (s.events === 0) break;
+      }
+      process.stderr.write('\n');
+    }
+    process.stdout.write(`imported ${files.length} file${files.length === 1 ? '' : 's'}: ${stored} new orders stored, ${written} written to the inbox, ${failed} failed\n`);
+    return problems > 0 || failed > 0 ? 1 : 0;
   });
 }
 
