@@ -197,3 +197,24 @@ describe('connection health', () => {
     expect(frag).toContain(`data-run="${backfill!.id}"`);
   });
 });
+
+// Last: the stock it adds would change the dashboard's figures above.
+describe('the products list', () => {
+  it('lists each product with its stock over all warehouses (a dash when it has none)', async () => {
+    expect((await t.api('POST', '/api/v1/products', { sku: 'CAT-NONE', title: 'Never stocked' })).status).toBe(201);
+    const before = await (await t.page('GET', '/products', { cookie })).text();
+    expect(before).toMatch(/<tr data-sku="CAT-NONE">[\s\S]*?<td class="num" data-col="onHand">—<\/td><td class="num" data-col="available">—<\/td>/);
+    const onHandBefore = ((await t.api('GET', '/api/v1/stock?sku=CAT-MUG')).body.items as Array<{ onHand: number }>).reduce((n, l) => n + l.onHand, 0);
+    for (const [warehouse, delta] of [['SH-1', 5], ['CAT-W2', 3]] as const) {
+      if (warehouse === 'CAT-W2') expect((await t.api('POST', '/api/v1/warehouses', { code: 'CAT-W2', name: 'Second' })).status).toBe(201);
+      expect((await t.api('POST', '/api/v1/stock/adjustments', { sku: 'CAT-MUG', warehouse, delta, kind: 'receipt', reason: 'count' })).status).toBe(201);
+    }
+    const levels = (await t.api('GET', '/api/v1/stock?sku=CAT-MUG')).body.items as Array<{ onHand: number; available: number }>;
+    const html = await (await t.page('GET', '/products', { cookie })).text();
+    const row = /<tr data-sku="CAT-MUG">([\s\S]*?)<\/tr>/.exec(html)![1]!;
+    expect(row).toContain(`data-col="onHand"><a href="/stock?sku=CAT-MUG">${levels.reduce((n, l) => n + l.onHand, 0)}</a>`);
+    // Summed over both warehouses.
+    expect(levels.reduce((n, l) => n + l.onHand, 0)).toBe(onHandBefore + 8);
+    expect(row).toContain(`data-col="available">${levels.reduce((n, l) => n + l.available, 0)}</td>`);
+  });
+});

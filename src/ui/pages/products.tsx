@@ -4,6 +4,7 @@ import { fromMinor, MoneyFormatError, toMinor } from '../../domain/money';
 import { AppError, ValidationError } from '../../errors';
 import { listListings } from '../../inventory/listings';
 import { createProduct, listProducts, type Product } from '../../inventory/products';
+import { stockTotals } from '../../inventory/query-stock';
 import { getProduct, updateProduct } from '../../inventory/update-product';
 import { Badge, Csrf, Layout } from '../components/layout';
 import type { UiEnv, View } from '../env';
@@ -57,7 +58,9 @@ const ProductFields: FC<{ v: View; p?: Partial<Product>; create?: boolean }> = (
   );
 };
 
-const ProductsPage: FC<{ v: View; items: Product[]; q?: string; nextCursor: string | null; notice?: Notice; draft?: Partial<Product> }> = ({ v, items, q, nextCursor, notice, draft }) => {
+type Totals = Awaited<ReturnType<typeof stockTotals>>;
+
+const ProductsPage: FC<{ v: View; items: Product[]; stock: Totals; q?: string; nextCursor: string | null; notice?: Notice; draft?: Partial<Product> }> = ({ v, items, stock, q, nextCursor, notice, draft }) => {
   const { t, money, number } = v.i18n;
   return (
     <Layout v={v} title={t('ui.products.title')}>
@@ -73,7 +76,8 @@ const ProductsPage: FC<{ v: View; items: Product[]; q?: string; nextCursor: stri
             <thead>
               <tr>
                 <th scope="col">{t('field.sku')}</th><th scope="col">{t('ui.products.productTitle')}</th><th scope="col">{t('ui.products.barcode')}</th>
-                <th scope="col" class="num">{t('ui.products.unitCost')}</th><th scope="col" class="num">{t('ui.products.weight')}</th><th scope="col">{t('field.status')}</th>
+                <th scope="col" class="num">{t('ui.products.unitCost')}</th><th scope="col" class="num">{t('ui.products.weight')}</th>
+                <th scope="col" class="num">{t('stock.onHand')}</th><th scope="col" class="num">{t('stock.available')}</th><th scope="col">{t('field.status')}</th>
               </tr>
             </thead>
             <tbody>
@@ -84,6 +88,9 @@ const ProductsPage: FC<{ v: View; items: Product[]; q?: string; nextCursor: stri
                   <td class="mono">{p.barcode ?? ''}</td>
                   <td class="num">{p.unitCostMinor != null && p.currency ? money(p.unitCostMinor, p.currency) : '—'}</td>
                   <td class="num">{p.weightGrams != null ? t('ui.products.grams', { n: number(p.weightGrams) }) : '—'}</td>
+                  {/* Over all warehouses; the stock screen has the per-warehouse split. */}
+                  <td class="num" data-col="onHand">{stock.has(p.sku) ? <a href={`/stock?sku=${encodeURIComponent(p.sku)}`}>{number(stock.get(p.sku)!.onHand)}</a> : '—'}</td>
+                  <td class="num" data-col="available">{stock.has(p.sku) ? number(stock.get(p.sku)!.available) : '—'}</td>
                   <td><Badge v={v} kind="activeState" value={p.active ? 'active' : 'inactive'} /></td>
                 </tr>
               ))}
@@ -134,7 +141,8 @@ async function renderList(c: Context<UiEnv>, notice?: Notice, status: 200 | 400 
   const q = str(c.req.query('q')).slice(0, 200) || undefined;
   const cursor = str(c.req.query('cursor')).slice(0, 200) || undefined;
   const res = await listProducts(c.get('ctx'), { q, cursor, limit: 50 });
-  return c.html(<ProductsPage v={view(c)} items={res.items} q={q} nextCursor={res.nextCursor} notice={notice} draft={draft} />, status);
+  const stock = await stockTotals(c.get('ctx'), res.items.map((p) => p.sku));
+  return c.html(<ProductsPage v={view(c)} items={res.items} stock={stock} q={q} nextCursor={res.nextCursor} notice={notice} draft={draft} />, status);
 }
 
 async function renderOne(c: Context<UiEnv>, sku: string, notice?: Notice, status: 200 | 400 = 200, draft?: Partial<Product>) {
