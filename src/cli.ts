@@ -315,7 +315,6 @@ async function cmdSync(config: Config, rest: string[]): Promise<number> {
   }
   if (values.backfill && !since) throw new UsageError('backfill needs --since DATE');
   const { runSync, findResumableBackfill } = await import('./connections/run-sync');
-  const { drainRawEvents } = await import('./inbox/process-raw-events');
   return withHub(config, async (hub) => {
     const started = Date.now();
     const resume = values.backfill && since ? await findResumableBackfill(hub.ctx, connectionId, since) : null;
@@ -330,17 +329,7 @@ async function cmdSync(config: Config, rest: string[]): Promise<number> {
       },
     );
     process.stderr.write('\n');
-    let written = 0;
-    let failed = 0;
-    // Normalise what was pulled, batch by batch (constant memory), showing progress.
-    for (;;) {
-      const s = await drainRawEvents(hub.ctx, { maxBatches: 1 });
-      written += s.orders.length;
-      failed += s.failed;
-      process.stderr.write(`\r  into the inbox: ${written} orders, ${failed} dead letters   `);
-      if (s.events === 0) break;
-    }
-    process.stderr.write('\n');
+    const { written, failed } = await drainWithProgress(hub);
     process.stdout.write(`sync ${result.syncRunId}: ${result.pages} pages, ${result.ordersSeen} records, ${written} orders written, ${failed} failed\n`);
     return failed > 0 ? 1 : 0;
   });
@@ -408,6 +397,22 @@ async function cmdStock(config: Config, rest: string[]): Promise<number> {
   });
 }
 
+/** Normalises what a command stored into the inbox, batch by batch (constant memory), with a progress line. */
+async function drainWithProgress(hub: import('./hub').Hub): Promise<{ written: number; failed: number }> {
+  const { drainRawEvents } = await import('./inbox/process-raw-events');
+  let written = 0;
+  let failed = 0;
+  for (;;) {
+    const s = await drainRawEvents(hub.ctx, { maxBatches: 1 });
+    written += s.orders.length;
+    failed += s.failed;
+    process.stderr.write(`\r  into the inbox: ${written} orders, ${failed} dead letters   `);
+    if (s.events === 0) break;
+  }
+  process.stderr.write('\n');
+  return { written, failed };
+}
+
 async function cmdImport(config: Config, rest: string[]): Promise<number> {
   const { values, positionals } = args(rest, { 'ack-dir': { type: 'string' } });
   const [connectionId, ...files] = positionals;
@@ -429,7 +434,6 @@ async function cmdImport(config: Config, rest: string[]): Promise<number> {
     if (!st?.isDirectory()) throw new UsageError(`--ack-dir: not a directory: ${ackDir}`);
   }
   const { importDistributorFile } = await import('../connectors/distributor/import-file');
-  const { drainRawEvents } = await import('./inbox/process-raw-events');
   const { AppError } = await import('./errors');
   return withHub(config, async (hub) => {
     let problems = 0;
@@ -465,19 +469,7 @@ async function cmdImport(config: Config, rest: string[]): Promise<number> {
         if (err.status === 404 || err.status === 409 || err.status === 410) return 1;
       }
     }
-    // Normalise what was stored, batch by batch, showing progress (as sync does).
-    let written = 0;
-    let failed = 0;
-    if (stored > 0) {
-      for (;;) {
-        const s = await drainRawEvents(hub.ctx, { maxBatches: 1 });
-        written += s.orders.length;
-        failed += s.failed;
-        process.stderr.write(`\r  into the inbox: ${written} orders, ${failed} dead letters   `);
-        if (s.events === 0) break;
-      }
-      process.stderr.write('\n');
-    }
+    const { written, failed } = stored > 0 ? await drainWithProgress(hub) : { written: 0, failed: 0 };
     process.stdout.write(`imported ${files.length} file${files.length === 1 ? '' : 's'}: ${stored} new orders stored, ${written} written to the inbox, ${failed} failed\n`);
     return problems > 0 || failed > 0 ? 1 : 0;
   });

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { openHub } from '../../src/hub';
+import { createLogger } from '../../src/logger';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -19,4 +22,14 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** The embedded database is one process's at a time: open a hub on it, work, close before the CLI runs. */
+export async function withEmbeddedHub<T>(env: Record<string, string>, fn: (ctx: import('../../src/context').Ctx) => Promise<T>): Promise<T> {
+  const hub = await openHub(loadConfig({ ...env, LOG_LEVEL: 'silent' }), { log: createLogger('silent') });
+  try {
+    return await fn(hub.ctx);
+  } finally {
+    await hub.close();
+  }
 }

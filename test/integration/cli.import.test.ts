@@ -3,25 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInterchange } from '../../connectors/distributor/x12/parse';
-import { loadConfig } from '../../src/config';
 import { createConnection } from '../../src/connections/manage-connections';
-import { openHub } from '../../src/hub';
 import { listOrders } from '../../src/inbox/list-orders';
-import { createLogger } from '../../src/logger';
-import { runCli } from '../helpers/cli';
+import { runCli, withEmbeddedHub } from '../helpers/cli';
 import { TEST_SECRET_KEY } from '../helpers/hub';
 
 const EDI = new URL('../../../shared/fixtures/edi/x12_850_purchase_order.edi', import.meta.url);
-
-/** The embedded database is one process's at a time: open, work, close before the CLI runs. */
-async function withEmbeddedHub<T>(env: Record<string, string>, fn: (ctx: import('../../src/context').Ctx) => Promise<T>): Promise<T> {
-  const hub = await openHub(loadConfig({ ...env, LOG_LEVEL: 'silent' }), { log: createLogger('silent') });
-  try {
-    return await fn(hub.ctx);
-  } finally {
-    await hub.close();
-  }
-}
 
 describe('omnihub import', () => {
   it('imports distributor files with progress, reports rejected rows, writes the acknowledgements, and stores nothing twice', async () => {

@@ -2,26 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
-import { openHub } from '../../src/hub';
 import { createProduct } from '../../src/inventory/products';
 import { listStock } from '../../src/inventory/query-stock';
 import { createWarehouse } from '../../src/inventory/warehouses';
-import { createLogger } from '../../src/logger';
-import { runCli } from '../helpers/cli';
+import { runCli, withEmbeddedHub } from '../helpers/cli';
 import { TEST_SECRET_KEY } from '../helpers/hub';
-
-
-
-/** The embedded database is one process's at a time: open, work, close before the CLI runs. */
-async function withEmbeddedHub<T>(env: Record<string, string>, fn: (ctx: import('../../src/context').Ctx) => Promise<T>): Promise<T> {
-  const hub = await openHub(loadConfig({ ...env, LOG_LEVEL: 'silent' }), { log: createLogger('silent') });
-  try {
-    return await fn(hub.ctx);
-  } finally {
-    await hub.close();
-  }
-}
 
 describe('omnihub stock import', () => {
   it('imports a stocktake with progress on stderr and a summary; a failed row makes exit 1; a re-run applies nothing twice', async () => {
