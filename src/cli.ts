@@ -397,6 +397,9 @@ async function cmdStock(config: Config, rest: string[]): Promise<number> {
   });
 }
 
+/** `1 order`, `2 orders`. */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** Normalises what a command stored into the inbox, batch by batch (constant memory), with a progress line. */
 async function drainWithProgress(hub: import('./hub').Hub): Promise<{ written: number; failed: number }> {
   const { drainRawEvents } = await import('./inbox/process-raw-events');
@@ -446,7 +449,7 @@ async function cmdImport(config: Config, rest: string[]): Promise<number> {
         const fresh = r.stored.filter((s) => !s.duplicate).length;
         stored += fresh;
         process.stderr.write('\n');
-        process.stdout.write(`import ${name} (${r.format}): ${r.orders.length} orders, ${fresh} new, ${r.stored.length - fresh} already imported, ${r.units} units, ${r.errors.length} rejected rows\n`);
+        process.stdout.write(`import ${name} (${r.format}): ${count(r.orders.length, 'order')}, ${fresh} new, ${r.stored.length - fresh} already imported, ${count(r.units, 'unit')}, ${count(r.errors.length, 'rejected row')}\n`);
         for (const e of r.errors) process.stdout.write(`  row ${e.row} ${e.field}: ${e.message}${e.orderId ? ` (order ${e.orderId})` : ''}\n`);
         if (r.errors.length > 0) problems++;
         if (ackDir !== undefined) {
@@ -470,7 +473,7 @@ async function cmdImport(config: Config, rest: string[]): Promise<number> {
       }
     }
     const { written, failed } = stored > 0 ? await drainWithProgress(hub) : { written: 0, failed: 0 };
-    process.stdout.write(`imported ${files.length} file${files.length === 1 ? '' : 's'}: ${stored} new orders stored, ${written} written to the inbox, ${failed} failed\n`);
+    process.stdout.write(`imported ${count(files.length, 'file')}: ${count(stored, 'new order')} stored, ${written} written to the inbox, ${failed} failed\n`);
     return problems > 0 || failed > 0 ? 1 : 0;
   });
 }

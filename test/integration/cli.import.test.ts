@@ -31,8 +31,8 @@ describe('omnihub import', () => {
     const r = await runCli(['import', wholesale, edi, csv, '--ack-dir', acks], env);
     expect(r.stderr).toContain('file 2/2: orders.csv');
     expect(r.stderr).toMatch(/into the inbox: 3 orders, 0 dead letters/);
-    expect(r.stdout).toContain('import po-10.edi (x12-850): 1 orders, 1 new, 0 already imported');
-    expect(r.stdout).toContain('import orders.csv (csv): 2 orders, 2 new, 0 already imported, 3 units, 1 rejected rows');
+    expect(r.stdout).toContain('import po-10.edi (x12-850): 1 order, 1 new, 0 already imported, 1 unit, 0 rejected rows');
+    expect(r.stdout).toContain('import orders.csv (csv): 2 orders, 2 new, 0 already imported, 3 units, 1 rejected row');
     expect(r.stdout).toMatch(/ {2}row 3 quantity: .*\(order W-2\)/);
     expect(r.stdout).toContain('imported 2 files: 3 new orders stored, 3 written to the inbox, 0 failed');
     // A rejected row is a problem someone must look at: exit 1.
@@ -44,7 +44,7 @@ describe('omnihub import', () => {
 
     // The same file again stores nothing new, and a clean file exits 0.
     const again = await runCli(['import', wholesale, edi], env);
-    expect(again.stdout).toContain('1 orders, 0 new, 1 already imported');
+    expect(again.stdout).toContain('1 order, 0 new, 1 already imported');
     expect(again.stdout).toContain('imported 1 file: 0 new orders stored');
     expect(again.code).toBe(0);
     const orders = await withEmbeddedHub(env, (ctx) => listOrders(ctx, { connectionId: wholesale, limit: 50 }));
