@@ -88,6 +88,9 @@ export function plSection(role: string, kind: string): string | null {
 }
 
 export const costSections = ['fees', 'chargebacks', 'processor_adjustments', 'shipping_costs', 'shrinkage', 'operating_expenses'] as const;
+const REVENUE_SECTIONS = ['sales', 'shipping_income'];
+const ASSET_SECTIONS = ['cash', 'clearing', 'receivables', 'inventory', 'other_assets'];
+const LIABILITY_SECTIONS = ['payables', 'tax_payable', 'customer_credits', 'other_liabilities'];
 
 export interface ProfitAndLoss {
   rows: StatementRow[];
@@ -112,8 +115,8 @@ export function profitAndLoss(aggs: LedgerAgg[], rates: RateBook, functional: st
   }
   const list = [...rows.values()].sort((x, y) => SECTION_ORDER.indexOf(x.section) - SECTION_ORDER.indexOf(y.section) || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   const of = (...sections: string[]) => sum(list.filter((r) => sections.includes(r.section)).map((r) => r.amounts));
-  const revenue = of('sales', 'shipping_income');
-  const netRevenue = of('sales', 'shipping_income', 'refunds');
+  const revenue = of(...REVENUE_SECTIONS);
+  const netRevenue = of(...REVENUE_SECTIONS, 'refunds');
   const cogs = of('cogs');
   const grossMargin = sum([netRevenue, cogs], [1, -1]);
   const operatingCosts = of(...costSections);
@@ -171,11 +174,9 @@ export function balanceSheet(aggs: LedgerAgg[], rates: RateBook, functional: str
     rows.set(id, row);
   }
   const list = [...rows.values()].filter((r) => Object.keys(r.amounts.byCurrency).length > 0 || r.amounts.functionalMinor !== 0);
-  const ASSETS = ['cash', 'clearing', 'receivables', 'inventory', 'other_assets'];
-  const LIABS = ['payables', 'tax_payable', 'customer_credits', 'other_liabilities'];
-  const assets = sum(list.filter((r) => ASSETS.includes(r.section)).map((r) => r.amounts));
-  const liabilities = sum(list.filter((r) => LIABS.includes(r.section)).map((r) => r.amounts));
-  let equity = sum(list.filter((r) => !ASSETS.includes(r.section) && !LIABS.includes(r.section)).map((r) => r.amounts));
+  const assets = sum(list.filter((r) => ASSET_SECTIONS.includes(r.section)).map((r) => r.amounts));
+  const liabilities = sum(list.filter((r) => LIABILITY_SECTIONS.includes(r.section)).map((r) => r.amounts));
+  let equity = sum(list.filter((r) => !ASSET_SECTIONS.includes(r.section) && !LIABILITY_SECTIONS.includes(r.section)).map((r) => r.amounts));
   const translation = assets.functionalMinor - liabilities.functionalMinor - equity.functionalMinor;
   if (translation !== 0 && acc.missing.size === 0) {
     list.push({ section: 'translation_adjustment', key: 'translation_adjustment', label: 'translation_adjustment', amounts: { byCurrency: {}, functionalMinor: translation } });
@@ -234,4 +235,53 @@ export function cashFlow(input: { from: string; to: string; opening: LedgerAgg[]
   for (const [c, v] of Object.entries(closingByCurrency)) acc.add(closing, c, v, input.to);
   const fxEffect: Amounts = { byCurrency: {}, functionalMinor: closing.functionalMinor - opening.functionalMinor - netChange.functionalMinor };
   return { rows: list, totals: { opening, netChange, closing, fxEffect }, missingRates: [...acc.missing.values()] };
+}
+
+/**
+ * A statement's reading order: each total comes after the lines of its sections ('rest': every line no
+ * other total takes). The section lists are the ones the totals above are summed from.
+ */
+export type StatementLayout = Array<{ total: string; sections: readonly string[] | 'rest' }>;
+
+export const PL_LAYOUT: StatementLayout = [
+  { total: 'revenue', sections: REVENUE_SECTIONS },
+  { total: 'netRevenue', sections: ['refunds'] },
+  { total: 'cogs', sections: ['cogs'] },
+  { total: 'grossMargin', sections: [] },
+  { total: 'operatingCosts', sections: costSections },
+  { total: 'fx', sections: ['fx'] },
+  { total: 'otherIncome', sections: 'rest' },
+  { total: 'netIncome', sections: [] },
+];
+export const BS_LAYOUT: StatementLayout = [
+  { total: 'assets', sections: ASSET_SECTIONS },
+  { total: 'liabilities', sections: LIABILITY_SECTIONS },
+  { total: 'equity', sections: 'rest' },
+  { total: 'liabilitiesAndEquity', sections: [] },
+];
+export const CF_LAYOUT: StatementLayout = [
+  { total: 'opening', sections: [] },
+  { total: 'netChange', sections: 'rest' },
+  { total: 'fxEffect', sections: [] },
+  { total: 'closing', sections: [] },
+];
+
+export type StatementItem = { kind: 'line'; r: StatementRow } | { kind: 'total'; k: string; a: Amounts };
+
+/** A statement's lines and totals in reading order; lines no total takes, and totals the layout does not name, come last. */
+export function statementOrder(rows: StatementRow[], totals: Record<string, Amounts>, layout: StatementLayout): StatementItem[] {
+  const named = new Set(layout.flatMap((g) => (g.sections === 'rest' ? [] : g.sections)));
+  const placed = new Set<StatementRow>();
+  const out: StatementItem[] = [];
+  for (const g of layout) {
+    for (const r of rows) {
+      if (g.sections === 'rest' ? named.has(r.section) : !g.sections.includes(r.section)) continue;
+      out.push({ kind: 'line', r });
+      placed.add(r);
+    }
+    if (totals[g.total]) out.push({ kind: 'total', k: g.total, a: totals[g.total]! });
+  }
+  for (const r of rows) if (!placed.has(r)) out.push({ kind: 'line', r });
+  for (const [k, a] of Object.entries(totals)) if (!layout.some((g) => g.total === k)) out.push({ kind: 'total', k, a });
+  return out;
 }

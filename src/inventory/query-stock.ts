@@ -88,15 +88,15 @@ export async function getOrderAllocation(ctx: Ctx, orderId: string) {
   return { orderId, allocationStatus: order.allocation_status, lines: out };
 }
 
-/** Stock of each SKU over all warehouses (on hand, available = on hand − reserved, incoming); SKUs without stock are absent. */
-export async function stockTotals(ctx: Ctx, skus: string[]): Promise<Map<string, { onHand: number; available: number; incoming: number }>> {
-  const out = new Map<string, { onHand: number; available: number; incoming: number }>();
+/** Stock of each SKU over all warehouses (on hand, available = on hand − reserved); SKUs without stock are absent. */
+export async function stockTotals(ctx: Ctx, skus: string[]): Promise<Map<string, { onHand: number; available: number }>> {
+  const out = new Map<string, { onHand: number; available: number }>();
   if (skus.length === 0) return out;
   const res = await q(ctx).execute(sql`
-    select sku, sum(on_hand)::bigint as on_hand, sum(on_hand - reserved)::bigint as available, sum(incoming)::bigint as incoming
+    select sku, sum(on_hand)::bigint as on_hand, sum(on_hand - reserved)::bigint as available
     from stock_levels where sku = any(${pgArray(skus, 'text')}) group by sku`);
   for (const r of res.rows as Array<Record<string, unknown>>) {
-    out.set(String(r.sku), { onHand: Number(r.on_hand), available: Number(r.available), incoming: Number(r.incoming) });
+    out.set(String(r.sku), { onHand: Number(r.on_hand), available: Number(r.available) });
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { listInvoices } from '../../finance/receivables';
 import { getBalanceSheet, getCashFlow, getProfitAndLoss, statementCsv } from '../../finance/statements';
 import { stockValuation } from '../../finance/post-stock-movements';
 import { daysBetween } from '../../domain/receivables';
-import { costSections } from '../../domain/statements';
+import { BS_LAYOUT, CF_LAYOUT, PL_LAYOUT, statementOrder, type StatementLayout } from '../../domain/statements';
 import { renderPdf } from '../../exports/pdf';
 import { Layout } from '../components/layout';
 import type { UiEnv, View } from '../env';
@@ -53,9 +53,11 @@ export const CompareChart: FC<{ v: View; title: string; currency: string; items:
   const hasNeg = items.some((i) => i.current < 0 || (i.previous ?? 0) < 0);
   const zero = hasNeg ? left + (W - left - right) / 2 : left;
   const scale = (W - (hasNeg ? (W - left - right) / 2 + left : left) - right) / max;
+  // Where a bar of this value ends (left of the zero line when negative).
+  const end = (val: number) => (val < 0 ? zero - Math.abs(val) * scale : zero + Math.abs(val) * scale);
   const bar = (val: number, y: number, h: number, fill: string, label: string) => {
     const w = Math.abs(val) * scale;
-    return <rect x={val < 0 ? zero - w : zero} y={y} width={Math.max(w, 0.5)} height={h} fill={fill}><title>{label}</title></rect>;
+    return <rect x={Math.min(end(val), zero)} y={y} width={Math.max(w, 0.5)} height={h} fill={fill}><title>{label}</title></rect>;
   };
   return (
     <figure style="margin:0">
@@ -69,7 +71,7 @@ export const CompareChart: FC<{ v: View; title: string; currency: string; items:
               <text x={left - 8} y={y + 17} text-anchor="end">{it.label}</text>
               {bar(it.current, y + 2, 14, it.current < 0 ? COLORS.bad : COLORS.current, `${it.label}: ${v.i18n.money(it.current, currency)}`)}
               {/* The amount beside its bar, so nobody has to hover to read it. */}
-              <text class="value" x={it.current < 0 ? zero - Math.abs(it.current) * scale - 6 : zero + Math.abs(it.current) * scale + 6} y={y + 14}
+              <text class="value" x={end(it.current) + (it.current < 0 ? -6 : 6)} y={y + 14}
                 text-anchor={it.current < 0 ? 'end' : 'start'}>{v.i18n.money(it.current, currency)}</text>
               {it.previous !== undefined && bar(it.previous, y + 18, 9, COLORS.previous, `${it.label} (${v.i18n.t('reports.previous')}): ${v.i18n.money(it.previous, currency)}`)}
             </g>
@@ -85,52 +87,6 @@ export const CompareChart: FC<{ v: View; title: string; currency: string; items:
 };
 
 const rowLabel = (v: View, r: Row) => (r.section === 'sales' ? `${v.i18n.tEnum('statementSection', 'sales')} · ${v.i18n.tEnum('channel', r.key)}` : ['operating_expenses', 'other_income', 'other_assets', 'other_liabilities', 'equity', 'retained_earnings'].includes(r.section) ? r.label : v.i18n.tEnum('statementSection', r.section));
-
-/** A statement's shape: each total comes after the lines of its sections ('rest': every line no other total takes). */
-export type StatementLayout = Array<{ total: string; sections: readonly string[] | 'rest' }>;
-
-export const PL_LAYOUT: StatementLayout = [
-  { total: 'revenue', sections: ['sales', 'shipping_income'] },
-  { total: 'netRevenue', sections: ['refunds'] },
-  { total: 'cogs', sections: ['cogs'] },
-  { total: 'grossMargin', sections: [] },
-  { total: 'operatingCosts', sections: costSections },
-  { total: 'fx', sections: ['fx'] },
-  { total: 'otherIncome', sections: 'rest' },
-  { total: 'netIncome', sections: [] },
-];
-export const BS_LAYOUT: StatementLayout = [
-  { total: 'assets', sections: ['cash', 'clearing', 'receivables', 'inventory', 'other_assets'] },
-  { total: 'liabilities', sections: ['payables', 'tax_payable', 'customer_credits', 'other_liabilities'] },
-  { total: 'equity', sections: 'rest' },
-  { total: 'liabilitiesAndEquity', sections: [] },
-];
-export const CF_LAYOUT: StatementLayout = [
-  { total: 'opening', sections: [] },
-  { total: 'netChange', sections: 'rest' },
-  { total: 'fxEffect', sections: [] },
-  { total: 'closing', sections: [] },
-];
-
-type StatementItem = { kind: 'line'; r: Row } | { kind: 'total'; k: string; a: Amounts };
-
-/** The statement's lines and totals in reading order (see StatementLayout). */
-export function statementOrder(rows: Row[], totals: Record<string, Amounts>, layout: StatementLayout): StatementItem[] {
-  const named = new Set(layout.flatMap((g) => (g.sections === 'rest' ? [] : g.sections)));
-  const placed = new Set<Row>();
-  const out: StatementItem[] = [];
-  for (const g of layout) {
-    for (const r of rows) {
-      if (g.sections === 'rest' ? named.has(r.section) : !g.sections.includes(r.section)) continue;
-      out.push({ kind: 'line', r });
-      placed.add(r);
-    }
-    if (totals[g.total]) out.push({ kind: 'total', k: g.total, a: totals[g.total]! });
-  }
-  for (const r of rows) if (!placed.has(r)) out.push({ kind: 'line', r });
-  for (const [k, a] of Object.entries(totals)) if (!layout.some((g) => g.total === k)) out.push({ kind: 'total', k, a });
-  return out;
-}
 
 /**
  * Lines of a statement: a column per booked currency, the functional figure, the comparison. The lines
