@@ -1,3 +1,4 @@
+import { fromMinor } from '../domain/money';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { inTx, type Ctx } from '../context';
@@ -230,7 +231,7 @@ export async function createPurchaseOrder(ctx: Ctx, input: unknown, opts: { sour
       select ${poId}, line_no, sku, supplier_sku, quantity, unit_cost_minor, expected_date, warehouse_id, reason
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(line_no int, sku text, supplier_sku text, quantity int,
         unit_cost_minor bigint, expected_date date, warehouse_id uuid, reason text)`);
-    await addPoEvent(ctx, tx, poId, 'created', `${number} drafted for ${sup.code}: ${rows.length} line(s), total ${total} ${sup.currency} (minor units).`, { source: opts.source ?? 'manual', totalMinor: total });
+    await addPoEvent(ctx, tx, poId, 'created', `${number} drafted for ${sup.code}: ${rows.length} ${rows.length === 1 ? 'line' : 'lines'}, total ${fromMinor(total, sup.currency)} ${sup.currency}.`, { source: opts.source ?? 'manual', totalMinor: total });
     return poId;
   });
   return getPurchaseOrder(ctx, id);

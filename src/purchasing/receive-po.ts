@@ -1,3 +1,4 @@
+import { fromMinor } from '../domain/money';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
@@ -130,7 +131,7 @@ export async function receivePurchaseOrder(ctx: Ctx, idOrNumber: string, input: 
       const next = movingAverageCost(onHandBefore.get(sku) ?? 0, old, qty, total);
       await tx.execute(sql`update products set unit_cost_minor = ${next}, currency = ${head.currency}, updated_at = now() where sku = ${sku}`);
       costAfter.set(sku, next);
-      costNotes.push(`${sku}: unit cost ${old ?? '—'} → ${next}`);
+      costNotes.push(`${sku}: unit cost ${old === null ? '—' : fromMinor(old, head.currency)} → ${fromMinor(next, head.currency)} ${head.currency}`);
     }
 
     const sentAt = new Date(head.sent_at);
@@ -154,7 +155,7 @@ export async function receivePurchaseOrder(ctx: Ctx, idOrNumber: string, input: 
     const acc = rows.reduce((s, r) => s + r.accepted, 0);
     const rej = rows.reduce((s, r) => s + r.rejected, 0);
     await addPoEvent(c, tx, id, 'received',
-      `Received ${acc} accepted, ${rej} rejected${landedTotal ? `; landed cost ${landedTotal} spread by ${p.landedCostBasis}` : ''}${costNotes.length ? `; ${costNotes.join('; ')}` : ''}${outstanding ? `; ${outstanding} outstanding` : '; complete'}.${p.note ? ` ${p.note}` : ''}`,
+      `Received ${acc} accepted, ${rej} rejected${landedTotal ? `; landed cost ${fromMinor(landedTotal, head.currency)} ${head.currency} spread by ${p.landedCostBasis}` : ''}${costNotes.length ? `; ${costNotes.join('; ')}` : ''}${outstanding ? `; ${outstanding} outstanding` : '; complete'}.${p.note ? ` ${p.note}` : ''}`,
       { receiptId, lines: rows.map((r) => ({ lineNo: r.line.lineNo, sku: r.line.sku, accepted: r.accepted, rejected: r.rejected, landedMinor: landed.get(r.line.id) ?? 0 })), landedCosts: p.landedCosts, outstanding });
     return { status: 200, body: { receiptId, freed: rows.filter((r) => r.accepted > 0).map((r) => r.line.sku) } };
   }));

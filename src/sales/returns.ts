@@ -1,3 +1,4 @@
+import { fromMinor } from '../domain/money';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { inTx, type Ctx } from '../context';
@@ -219,7 +220,7 @@ async function transition(ctx: Ctx, id: string, verb: 'close' | 'cancel', set: R
     if (!row) return stateOf(tx, id, [to], verb);
     await insertOrderEvents(tx, [{
       order_id: row.order_id, kind: verb === 'close' ? 'return_closed' : 'return_cancelled',
-      message: verb === 'close' ? `Return closed (refund ${row.refund_minor} ${row.currency} minor units)` : 'Return cancelled',
+      message: verb === 'close' ? `Return closed (refund ${fromMinor(Number(row.refund_minor), row.currency)} ${row.currency})` : 'Return cancelled',
       data: { returnId: id, refundMinor: Number(row.refund_minor) }, raw_event_id: null, actor: ctx.actor ?? 'system',
     }]);
     return undefined;

@@ -1,3 +1,4 @@
+import { fromMinor } from '../../src/domain/money';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runAllocationJob } from '../../src/inventory/allocation-jobs';
@@ -71,8 +72,11 @@ describe('returns (RMA)', () => {
     const closed = await t.api('POST', `/api/v1/returns/${rid}/close`, { refundReference: 're_123' });
     expect(closed.body).toMatchObject({ status: 'closed', refundReference: 're_123' });
     expect((await t.api('POST', `/api/v1/returns/${rid}/cancel`)).status).toBe(409);
-    const kinds = (await t.api('GET', `/api/v1/orders/${id}`)).body.timeline.map((e: { kind: string }) => e.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['return_requested', 'return_received', 'return_closed']));
+    const timeline = (await t.api('GET', `/api/v1/orders/${id}`)).body.timeline as Array<{ kind: string; message: string }>;
+    expect(timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['return_requested', 'return_received', 'return_closed']));
+    // The refund reads as an amount of the order's currency, not in minor units.
+    expect(timeline.find((e) => e.kind === 'return_closed')?.message).toBe(`Return closed (refund ${fromMinor(closed.body.refundMinor, closed.body.currency)} ${closed.body.currency})`);
+    expect(closed.body.refundMinor).toBeGreaterThan(0);
     const listed = await t.api('GET', `/api/v1/returns?orderId=${id}`);
     expect(listed.body.items.map((x: { id: string }) => x.id)).toEqual([rid]);
   });

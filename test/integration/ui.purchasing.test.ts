@@ -53,10 +53,25 @@ describe('purchasing screens', () => {
 
     const nothing = await t.page('POST', `/purchasing/orders/${poId}/receive`, { cookie, form: { _csrf: csrf, accepted_1: '0', rejected_1: '0' } });
     expect(nothing.status).toBe(400);
-    const rec = await t.page('POST', `/purchasing/orders/${poId}/receive`, { cookie, form: { _csrf: csrf, accepted_1: '6', rejected_1: '1', freight: '700', duty: '0', basis: 'value' } });
+    // Freight is typed as an amount of the PO's currency: a third decimal of EUR is refused, naming the field, and nothing is received.
+    const badFreight = await t.page('POST', `/purchasing/orders/${poId}/receive`, { cookie, form: { _csrf: csrf, accepted_1: '6', rejected_1: '0', freight: '7.123', duty: '', basis: 'value' } });
+    expect(badFreight.status).toBe(400);
+    const badHtml = await badFreight.text();
+    expect(badHtml).toContain('Freight (EUR): Enter an amount with at most 2 decimals, such as 12.50.');
+    expect(cell(badHtml, 'data-line="1"', 'outstanding')).toBe('10');
+    const rec = await t.page('POST', `/purchasing/orders/${poId}/receive`, { cookie, form: { _csrf: csrf, accepted_1: '6', rejected_1: '1', freight: '7', duty: '', basis: 'value' } });
     expect(rec.status).toBe(303);
     const after = await (await t.page('GET', `/purchasing/orders/${poId}`, { cookie })).text();
     expect(cell(after, 'data-line="1"', 'outstanding')).toBe('3');
+    // The timeline speaks in amounts, not minor units: 7 EUR freight over 6 bags at 25.00 → 26.17 each.
+    expect(after).toContain('PO-000001 drafted for LEATHER: 1 line, total 250.00 EUR.');
+    expect(after).toContain('Received 6 accepted, 1 rejected; landed cost 7.00 EUR spread by value; BAG: unit cost — → 26.17 EUR; 3 outstanding.');
+    expect(after).toContain('<label for="r-freight">Freight (EUR)</label>');
+    // The PO's facts are a label–value grid; its buttons share one row (inside a <p> the action forms
+    // would close the paragraph, so a browser put each on its own line); a drafted line's reason gets room.
+    expect(after).toContain('<dl class="panel kv">');
+    expect(after).toMatch(/<div class="row" style="margin:1rem 0"><a class="btn" href="\/purchasing\/orders\/[^"]+\/pdf\?lang=en">(?:(?!<\/div>)[\s\S])*\/close"/);
+    expect(after).toContain('<td class="muted reason">');
     expect(after).toContain('data-status="partially_received"');
     expect(after).toContain('data-kind="received"');
     const stock = await ok(t.api('GET', '/api/v1/stock?sku=BAG'));

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { FC } from 'hono/jsx';
+import { currencyExponent, fromMinor, MoneyFormatError, toMinor } from '../../domain/money';
 import { AppError, ConflictError, ValidationError } from '../../errors';
 import { listWarehouses, type Warehouse } from '../../inventory/warehouses';
 import type { MessageKey } from '../../i18n/index';
@@ -349,7 +350,7 @@ const OrderPage: FC<{ v: View; po: PurchaseOrder & { timeline: PurchaseOrderEven
       <h1>{t('purchasing.order.title', { number: po.number })} <StatusBadge v={v} status={po.status} />{po.overdue && <span class="badge tone-bad" data-overdue="true">{t('purchasing.overdue')}</span>}</h1>
       <Tabs v={v} active="orders" />
       <NoticeLine notice={notice} />
-      <dl class="panel">
+      <dl class="panel kv">
         <dt>{t('purchasing.field.supplier')}</dt><dd><a href={`/purchasing/suppliers/${encodeURIComponent(po.supplierCode)}`}>{po.supplierName}</a></dd>
         <dt>{t('purchasing.field.contact')}</dt><dd>{contact || '—'}</dd>
         <dt>{t('purchasing.field.currency')}</dt><dd>{po.currency}</dd>
@@ -357,14 +358,15 @@ const OrderPage: FC<{ v: View; po: PurchaseOrder & { timeline: PurchaseOrderEven
         <dt>{t('purchasing.field.created')}</dt><dd><Time v={v} at={po.createdAt} /></dd>
         <dt>{t('purchasing.col.total')}</dt><dd data-col="total">{money(po.totalMinor, po.currency)}</dd>
       </dl>
-      <p>
+      {/* A div, not a p: the action forms inside a p would close it, breaking the row. */}
+      <div class="row" style="margin:1rem 0">
         <a class="btn" href={`/purchasing/orders/${po.id}/pdf?lang=${lang}`}>{t('purchasing.action.pdf')}</a>{' '}
         <a class="btn" href={`/purchasing/orders/${po.id}/csv?lang=${lang}`}>{t('purchasing.action.csv')}</a>{' '}
         {canWrite(v) && po.status === 'draft' && <ActionButton v={v} id={po.id} action="approve" label={t('purchasing.action.approve')} />}{' '}
         {canWrite(v) && (po.status === 'draft' || po.status === 'approved') && <ActionButton v={v} id={po.id} action="send" label={t('purchasing.action.send')} primary />}{' '}
         {canWrite(v) && ['draft', 'approved', 'sent'].includes(po.status) && <ActionButton v={v} id={po.id} action="cancel" label={t('purchasing.action.cancel')} />}{' '}
         {canWrite(v) && ['sent', 'partially_received', 'received'].includes(po.status) && <ActionButton v={v} id={po.id} action="close" label={t('purchasing.action.close')} />}
-      </p>
+      </div>
       <form method="post" action={`/purchasing/orders/${po.id}/receive`} aria-labelledby="lines-h">
         <h2 id="lines-h">{receivable && canWrite(v) ? t('purchasing.receive.title') : t('purchasing.col.line')}</h2>
         <Csrf v={v} />
@@ -379,9 +381,9 @@ const OrderPage: FC<{ v: View; po: PurchaseOrder & { timeline: PurchaseOrderEven
           <tbody>{po.lines.map((l) => (
             <tr data-line={l.lineNo}>
               <td>{l.lineNo}</td><td class="mono">{l.sku}{l.supplierSku ? <span class="muted"> / {l.supplierSku}</span> : null}</td>
-              <td class="muted">{l.reason ?? ''}</td>
+              <td class="muted reason">{l.reason ?? ''}</td>
               <td class="num">{number(l.quantity)}</td><td class="num">{money(l.unitCostMinor, po.currency)}</td><td class="num">{money(l.amountMinor, po.currency)}</td>
-              <td>{l.expectedDate}{l.overdue && <> <span class="badge tone-bad">{t('purchasing.overdue')}</span></>}</td><td>{l.warehouse}</td>
+              <td class="nowrap">{l.expectedDate}{l.overdue && <> <span class="badge tone-bad">{t('purchasing.overdue')}</span></>}</td><td>{l.warehouse}</td>
               <td class="num" data-col="accepted">{receivable && canWrite(v) && l.outstandingQuantity > 0
                 ? <input aria-label={`${t('purchasing.col.accepted')} ${l.sku}`} name={`accepted_${l.lineNo}`} type="number" min="0" max={l.outstandingQuantity} step="1" value="0" style="width:6rem" />
                 : number(l.acceptedQuantity)}</td>
@@ -396,8 +398,8 @@ const OrderPage: FC<{ v: View; po: PurchaseOrder & { timeline: PurchaseOrderEven
         </table></div>
         {receivable && canWrite(v) && (
           <div class="panel filters" style="margin-top:.75rem">
-            <div class="field"><label for="r-freight">{t('purchasing.receive.freight')}</label><input id="r-freight" name="freight" type="number" min="0" step="1" value="0" /></div>
-            <div class="field"><label for="r-duty">{t('purchasing.receive.duty')}</label><input id="r-duty" name="duty" type="number" min="0" step="1" value="0" /></div>
+            <div class="field"><label for="r-freight">{t('purchasing.receive.freight', { currency: po.currency })}</label><input id="r-freight" name="freight" inputmode="decimal" autocomplete="off" placeholder={fromMinor(0, po.currency)} /></div>
+            <div class="field"><label for="r-duty">{t('purchasing.receive.duty', { currency: po.currency })}</label><input id="r-duty" name="duty" inputmode="decimal" autocomplete="off" placeholder={fromMinor(0, po.currency)} /></div>
             <div class="field">
               <label for="r-basis">{t('purchasing.receive.basis')}</label>
               <select id="r-basis" name="basis"><option value="value">{t('purchasing.receive.basisValue')}</option><option value="quantity">{t('purchasing.receive.basisQuantity')}</option></select>
@@ -647,7 +649,26 @@ export function purchasingRoutes(ui: Hono<UiEnv>): void {
       .map((lineNo) => ({ lineNo, accepted: intOf(f[`accepted_${lineNo}`]), rejected: intOf(f[`rejected_${lineNo}`]) }))
       .filter((l) => l.accepted !== 0 || l.rejected !== 0);
     if (lines.length === 0) return renderOrder(c, id, { tone: 'bad', text: view(c).i18n.t('purchasing.receive.nothing') }, 400);
-    const landedCosts = [{ kind: 'freight', amountMinor: intOf(f.freight) }, { kind: 'duty', amountMinor: intOf(f.duty) }].filter((x) => x.amountMinor !== 0);
+    // Freight and duty are typed as amounts of the PO's currency ("12.50"), not in minor units.
+    const po = await getPurchaseOrder(c.get('ctx'), id);
+    const landedCosts: Array<{ kind: string; amountMinor: number }> = [];
+    for (const kind of ['freight', 'duty'] as const) {
+      const text = str(f[kind]).trim();
+      if (text === '') continue;
+      let amountMinor: number;
+      try {
+        amountMinor = toMinor(text, po.currency);
+      } catch (err) {
+        if (!(err instanceof MoneyFormatError)) throw err;
+        amountMinor = Number.NaN;
+      }
+      if (!Number.isSafeInteger(amountMinor) || amountMinor < 0) {
+        const { t } = view(c).i18n;
+        const hint = t('purchasingForms.error.money', { decimals: currencyExponent(po.currency), example: fromMinor(1250, po.currency) });
+        return renderOrder(c, id, { tone: 'bad', text: `${t(`purchasing.receive.${kind}`, { currency: po.currency })}: ${hint}` }, 400);
+      }
+      if (amountMinor !== 0) landedCosts.push({ kind, amountMinor });
+    }
     try {
       await receivePurchaseOrder(c.get('ctx'), id, { lines, landedCosts, landedCostBasis: str(f.basis) || 'value' });
     } catch (err) {
