@@ -121,15 +121,21 @@ describe('admin screens', () => {
     const all = await (await t.page('GET', '/admin/audit', { cookie })).text();
     expect(all).toContain('/api/v1/warehouses');
     expect(all).toContain('/api/v1/users');
+    // Who is named: the key's name, with its id beneath; the sign-in itself is the key's, not "anonymous".
+    const api = await t.api('GET', '/api/v1/audit?method=POST&path=login');
+    const login = api.body.items[0] as { actor: string };
+    expect(login.actor).toMatch(/^key:[0-9a-f-]{36}$/);
+    const [key] = (await t.hub.ctx.db.execute(sql`select name from api_keys where id = ${login.actor.slice(4)}`)).rows as Array<{ name: string }>;
+    expect(all).toContain(`<td data-col="actor"><a href="/admin/audit?actor=${encodeURIComponent(login.actor)}">${key!.name}</a><span class="sub mono">${login.actor}</span></td>`);
     const only4xx = await (await t.page('GET', '/admin/audit?path=warehouses&status=4xx', { cookie })).text();
     const rows = [...only4xx.matchAll(/<td class="mono">(\d{3})<\/td>/g)].map((m) => Number(m[1]));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((s) => s >= 400 && s < 500)).toBe(true);
     expect(only4xx).not.toContain('/api/v1/users');
     // The same filters on the API.
-    const api = await t.api('GET', '/api/v1/audit?method=POST&path=WAREHOUSES&status=2xx');
-    expect(api.body.items.length).toBeGreaterThan(0);
-    expect(api.body.items.every((e: { path: string; status: number }) => e.path === '/api/v1/warehouses' && e.status < 300)).toBe(true);
+    const filtered = await t.api('GET', '/api/v1/audit?method=POST&path=WAREHOUSES&status=2xx');
+    expect(filtered.body.items.length).toBeGreaterThan(0);
+    expect(filtered.body.items.every((e: { path: string; status: number }) => e.path === '/api/v1/warehouses' && e.status < 300)).toBe(true);
   });
 
   it('show the embedded queue per job name and state, failed jobs with their error, and retry them', async () => {

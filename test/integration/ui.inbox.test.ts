@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUiHub, seedSandboxOrders, type UiHub } from './ui.support';
 
@@ -142,6 +143,9 @@ describe('the inbox page', () => {
     const page = await (await t.page('GET', hold.headers.get('location')!, { cookie })).text();
     expect(page).toContain('Hold: done.');
     expect(page).toContain('data-kind="hold"');
+    // The timeline names who held it by the key's name, not its id.
+    const [key] = (await t.hub.ctx.db.execute(sql`select id, name from api_keys order by created_at limit 1`)).rows as Array<{ id: string; name: string }>;
+    expect(page).toContain(`· <span class="actor" title="key:${key!.id}">${key!.name}</span>`);
     const again = await t.page('POST', `/orders/${row!.id}/hold`, { cookie, form: { _csrf: csrf } });
     expect(again.status).toBe(409);
     await t.page('POST', `/orders/${row!.id}/release`, { cookie, form: { _csrf: csrf } });

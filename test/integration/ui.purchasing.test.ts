@@ -72,6 +72,9 @@ describe('purchasing screens', () => {
     expect(after).toContain('<dl class="panel kv">');
     expect(after).toMatch(/<div class="row" style="margin:1rem 0"><a class="btn" href="\/purchasing\/orders\/[^"]+\/pdf\?lang=en">(?:(?!<\/div>)[\s\S])*\/close"/);
     expect(after).toContain('<td class="muted reason">');
+    // Who acted is named (the key's name), with the raw id only as the tooltip.
+    expect(after).toMatch(/<span class="muted"><span class="actor" title="key:[0-9a-f-]{36}">[^<]+<\/span><\/span>/);
+    expect(after).not.toMatch(/<span class="muted">key:/);
     expect(after).toContain('data-status="partially_received"');
     expect(after).toContain('data-kind="received"');
     const stock = await ok(t.api('GET', '/api/v1/stock?sku=BAG'));

@@ -74,6 +74,8 @@ describe('the stock screen', () => {
     expect(html).toContain('Stock adjusted.');
     expect(levelOf(html, 'MAIN')).toEqual({ onHand: 5, reserved: 0, available: 5, incoming: 0 });
     expect(html).toMatch(/<tr data-kind="receipt">[\s\S]*?Goods received[\s\S]*?\+5[\s\S]*?Delivery 42/);
+    // The movement names who made it by the key's name (its id is the tooltip).
+    expect(html).toMatch(/<tr data-kind="receipt">[\s\S]*?Delivery 42[\s\S]*?<span class="sub"><span class="actor" title="key:[0-9a-f-]{36}">[^<]+<\/span><\/span>/);
     const api = await t.api('GET', `/api/v1/stock?sku=${SKU}`);
     expect(api.body.items).toEqual([expect.objectContaining({ warehouse: 'MAIN', onHand: 5 })]);
   });

@@ -97,6 +97,12 @@ function tone(kind: string, value: string): string {
 }
 
 /** A time shown relative ("3 minutes ago") with the exact local time on hover and for machines. */
+/** Who acted, by name when `actorNames` knows them (the raw `key:…`/`user:…` id stays as the tooltip). */
+export const Actor: FC<{ actor: string; names: ReadonlyMap<string, string> }> = ({ actor, names }) => {
+  const name = names.get(actor);
+  return name ? <span class="actor" title={actor}>{name}</span> : <>{actor}</>;
+};
+
 export const Time: FC<{ v: View; at: string; relative?: boolean }> = ({ v, at, relative }) => (
   <time datetime={at} title={v.i18n.dateTime(at)}>{relative ? v.i18n.relative(at) : v.i18n.dateTime(at)}</time>
 );

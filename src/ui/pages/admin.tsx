@@ -3,6 +3,7 @@ import type { FC } from 'hono/jsx';
 import { setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { ListAuditQuery, listAudit } from '../../audit/record-audit';
+import { actorNames } from '../../auth/actor-names';
 import { listUsers, setUserLocale } from '../../auth/users';
 import { ForbiddenError } from '../../errors';
 import { isLocale, localeNames, locales } from '../../i18n/index';
@@ -53,6 +54,7 @@ export function adminRoutes(ui: Hono<UiEnv>): void {
     };
     const parsed = ListAuditQuery.safeParse({ ...filters, limit: 50 });
     const page = await listAudit(c.get('ctx'), parsed.success ? parsed.data : ListAuditQuery.parse({ limit: 50 }));
+    const names = await actorNames(c.get('ctx'), page.items.map((e) => e.actor));
     const more = new URLSearchParams(Object.entries({ ...raw, cursor: page.nextCursor ?? '' }).filter(([, x]) => x) as Array<[string, string]>);
     return c.html(
       <Layout v={v} title={t('admin.audit')}>
@@ -88,7 +90,7 @@ export function adminRoutes(ui: Hono<UiEnv>): void {
                 {page.items.map((e) => (
                   <tr>
                     <td><Time v={v} at={e.at} /></td>
-                    <td class="mono"><a href={`/admin/audit?actor=${encodeURIComponent(e.actor)}`}>{e.actor}</a></td>
+                    <td data-col="actor"><a href={`/admin/audit?actor=${encodeURIComponent(e.actor)}`}>{names.get(e.actor) ?? e.actor}</a>{names.has(e.actor) && <span class="sub mono">{e.actor}</span>}</td>
                     <td class="mono">{e.method}</td>
                     <td class="mono" style="word-break:break-all">{e.path}
                       {e.details ? <details><summary class="small">{t('audit.details')}</summary><pre class="small">{JSON.stringify(e.details, null, 2)}</pre></details> : null}

@@ -107,6 +107,8 @@ export function loginRoutes(ui: Hono<UiEnv>): void {
       created = await createSession(ctx, body.key);
     }
     if (!created) return retry();
+    // The audit log names who signed in (a failed attempt stays `anonymous`).
+    c.set('principal', created.session.principal);
     deleteCookie(c, LOGIN_CSRF_COOKIE, { path: '/login' });
     setCookie(c, SESSION_COOKIE, created.token, {
       httpOnly: true, sameSite: 'Lax', secure: cookieSecure(c), path: '/', maxAge: Math.floor(SESSION_TTL_MS / 1000),

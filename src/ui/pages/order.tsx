@@ -11,7 +11,8 @@ import { allocateOrders } from '../../inventory/allocate-orders';
 import { getOrderAllocation } from '../../inventory/query-stock';
 import { orderBreaks } from '../../finance/order-breaks';
 import { orderSettlements } from '../../finance/order-settlements';
-import { Badge, Csrf, Layout, Time } from '../components/layout';
+import { actorNames } from '../../auth/actor-names';
+import { Actor, Badge, Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
 import { loadOrderSales, OrderSalesPanel, salesTimelineText, type OrderSalesData } from './order-sales';
@@ -154,8 +155,8 @@ const SettlementPanel: FC<{ v: View; settlements: Settlement[]; breaks: OrderBre
   );
 };
 
-interface OrderPageProps { v: View; o: OrderDetail; a: Allocation; settlements: Settlement[]; breaks: OrderBreak[]; notice?: { tone: 'ok' | 'bad'; text: string }; sales?: OrderSalesData }
-const OrderPage: FC<OrderPageProps> = ({ v, o, a, settlements, breaks, notice, sales }) => {
+interface OrderPageProps { v: View; o: OrderDetail; a: Allocation; settlements: Settlement[]; breaks: OrderBreak[]; notice?: { tone: 'ok' | 'bad'; text: string }; sales?: OrderSalesData; actors: ReadonlyMap<string, string> }
+const OrderPage: FC<OrderPageProps> = ({ v, o, a, settlements, breaks, notice, sales, actors }) => {
   const { t, money } = v.i18n;
   const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
   const customer = (o.customer ?? {}) as { name?: string | null; email?: string | null; phone?: string | null };
@@ -228,7 +229,7 @@ const OrderPage: FC<OrderPageProps> = ({ v, o, a, settlements, breaks, notice, s
               {o.timeline.map((e) => (
                 <li data-kind={e.kind}>
                   <div>{timelineText(v, o, e)}</div>
-                  <div class="when"><Time v={v} at={e.at} /> {e.actor && e.actor !== 'system' ? `· ${e.actor}` : ''}</div>
+                  <div class="when"><Time v={v} at={e.at} /> {e.actor && e.actor !== 'system' ? <>· <Actor actor={e.actor} names={actors} /></> : ''}</div>
                 </li>
               ))}
             </ol>
@@ -286,7 +287,8 @@ export function orderRoutes(ui: Hono<UiEnv>): void {
     const v = view(c);
     const notice = done && ['hold', 'release', 'cancel'].includes(done) ? { tone: 'ok' as const, text: v.i18n.t('order.actionDone', { action: v.i18n.t(`action.${done as OrderAction}`) }) }
       : done === 'allocate' ? { tone: 'ok' as const, text: v.i18n.t('order.allocateDone', { status: v.i18n.tEnum('allocationStatus', a.allocationStatus) }) } : undefined;
-    return c.html(<OrderPage v={v} o={o} a={a} settlements={settlements.items} breaks={breaks.items} notice={notice} sales={await loadOrderSales(c.get('ctx'), o.id)} />);
+    const actors = await actorNames(ctx, o.timeline.map((e) => e.actor));
+    return c.html(<OrderPage v={v} o={o} a={a} settlements={settlements.items} breaks={breaks.items} notice={notice} sales={await loadOrderSales(c.get('ctx'), o.id)} actors={actors} />);
   });
 
   // Re-runs allocation for this order now (as POST /api/v1/orders/{id}/allocate does), then queues the follow-ups.
@@ -310,7 +312,8 @@ export function orderRoutes(ui: Hono<UiEnv>): void {
       const v = view(c);
       const o = await getOrder(c.get('ctx'), id);
       const [a, settlements, breaks] = await Promise.all([getOrderAllocation(c.get('ctx'), id), orderSettlements(c.get('ctx'), id), orderBreaks(c.get('ctx'), id)]);
-      return c.html(<OrderPage v={v} o={o} a={a} settlements={settlements.items} breaks={breaks.items} notice={{ tone: 'bad', text: v.i18n.t('bulk.wrongState', { status: v.i18n.tEnum('status', o.status) }) }} />, 409);
+      const actors = await actorNames(c.get('ctx'), o.timeline.map((e) => e.actor));
+      return c.html(<OrderPage v={v} o={o} a={a} settlements={settlements.items} breaks={breaks.items} actors={actors} notice={{ tone: 'bad', text: v.i18n.t('bulk.wrongState', { status: v.i18n.tEnum('status', o.status) }) }} />, 409);
     }
     invalidateOrderCounts(c.get('ctx'));
     return c.redirect(`/orders/${id}?done=${action}`, 303);

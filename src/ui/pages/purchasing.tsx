@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { FC } from 'hono/jsx';
+import { actorNames } from '../../auth/actor-names';
 import { currencyExponent, fromMinor, MoneyFormatError, toMinor } from '../../domain/money';
 import { AppError, ConflictError, ValidationError } from '../../errors';
 import { listWarehouses, type Warehouse } from '../../inventory/warehouses';
@@ -13,7 +14,7 @@ import { draftReplenishmentOrders, replenishmentSuggestions, type Suggestion } f
 import { scorecards, type Scorecard } from '../../purchasing/scorecards';
 import { listSupplierItems, upsertSupplierItem, type SupplierItem } from '../../purchasing/supplier-items';
 import { createSupplier, listSuppliers, resolveSupplier, updateSupplier, type Supplier } from '../../purchasing/suppliers';
-import { Csrf, Layout, Time } from '../components/layout';
+import { Actor, Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
 import {
@@ -341,7 +342,7 @@ const ActionButton: FC<{ v: View; id: string; action: string; label: string; pri
   </form>
 );
 
-const OrderPage: FC<{ v: View; po: PurchaseOrder & { timeline: PurchaseOrderEvent[] }; contact: string; notice?: Notice }> = ({ v, po, contact, notice }) => {
+const OrderPage: FC<{ v: View; po: PurchaseOrder & { timeline: PurchaseOrderEvent[] }; contact: string; actors: ReadonlyMap<string, string>; notice?: Notice }> = ({ v, po, contact, actors, notice }) => {
   const { t, number, money } = v.i18n;
   const receivable = po.status === 'sent' || po.status === 'partially_received';
   const lang = v.i18n.locale;
@@ -411,7 +412,7 @@ const OrderPage: FC<{ v: View; po: PurchaseOrder & { timeline: PurchaseOrderEven
       <section aria-labelledby="timeline-h">
         <h2 id="timeline-h">{t('purchasing.timeline')}</h2>
         <ol class="timeline" id="po-timeline">
-          {po.timeline.map((e) => <li data-kind={e.kind}><Time v={v} at={e.at} /> — {e.message} <span class="muted">{e.actor ?? ''}</span></li>)}
+          {po.timeline.map((e) => <li data-kind={e.kind}><Time v={v} at={e.at} /> — {e.message} <span class="muted">{e.actor ? <Actor actor={e.actor} names={actors} /> : ''}</span></li>)}
         </ol>
       </section>
     </Layout>
@@ -454,7 +455,8 @@ async function renderOrder(c: Context<UiEnv>, id: string, notice?: Notice, statu
   const po = await getPurchaseOrder(c.get('ctx'), id);
   const sup = await resolveSupplier(c.get('ctx'), po.supplierId);
   const contact = sup.contacts[0] ? [sup.contacts[0].name, sup.contacts[0].email, sup.contacts[0].phone].filter(Boolean).join(' · ') : '';
-  return c.html(<OrderPage v={view(c)} po={po} contact={contact} notice={notice} />, status);
+  const actors = await actorNames(c.get('ctx'), po.timeline.map((e) => e.actor));
+  return c.html(<OrderPage v={view(c)} po={po} contact={contact} actors={actors} notice={notice} />, status);
 }
 
 type ErrorStatus = 400 | 404 | 409 | 422;

@@ -10,7 +10,8 @@ import { stockAlerts } from '../../inventory/stock-alerts';
 import { createTransfer, receiveTransfer } from '../../inventory/transfer-stock';
 import { listWarehouses, type Warehouse } from '../../inventory/warehouses';
 import type { StockLevel } from '../../inventory/adjust-stock';
-import { Csrf, Layout, Time } from '../components/layout';
+import { actorNames } from '../../auth/actor-names';
+import { Actor, Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
 import { NoticeLine, type Notice } from '../components/notice';
@@ -44,6 +45,8 @@ interface StockPageProps {
   v: View;
   sku?: string;
   warehouse?: string;
+  /** Names of the keys and users behind the movements' actors. */
+  actors: ReadonlyMap<string, string>;
   levels: StockLevel[];
   alerts: Alert[];
   listings: Listing[];
@@ -56,7 +59,7 @@ interface StockPageProps {
   notice?: Notice;
 }
 
-const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, listings, names, movements, nextCursor, warehouses, connections, notice }) => {
+const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, listings, names, actors, movements, nextCursor, warehouses, connections, notice }) => {
   const { t, number } = v.i18n;
   const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
   const here = new URLSearchParams({ ...(sku ? { sku } : {}), ...(warehouse ? { warehouse } : {}) });
@@ -250,7 +253,7 @@ const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, list
                     <td class="small">
                       {m.reason ?? ''}
                       {m.orderId && <a href={`/orders/${m.orderId}`}>{t('stock.order')}</a>}
-                      {m.actor && <span class="sub">{m.actor}</span>}
+                      {m.actor && <span class="sub"><Actor actor={m.actor} names={actors} /></span>}
                     </td>
                     <td>
                       {canWrite && m.kind === 'incoming' && m.transferId && (
@@ -291,8 +294,9 @@ async function renderStock(c: Context<UiEnv>, notice?: Notice, status: 200 | 400
     listConnections(ctx, { includeArchived: true }),
   ]);
   const names = new Map(conns.map((x) => [x.id, x.name]));
+  const actors = await actorNames(ctx, movements.items.map((m) => m.actor));
   return c.html(
-    <StockPage v={view(c)} sku={sku} warehouse={warehouse} levels={levels.items} alerts={alerts.items} listings={listings.items}
+    <StockPage v={view(c)} actors={actors} sku={sku} warehouse={warehouse} levels={levels.items} alerts={alerts.items} listings={listings.items}
       names={names} movements={movements.items} nextCursor={movements.nextCursor} warehouses={warehouses.items}
       connections={conns.filter((x) => x.status !== 'archived' && x.type !== 'manual')} notice={notice} />,
     status,
