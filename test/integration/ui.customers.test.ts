@@ -82,6 +82,33 @@ describe('the customer screens', () => {
     expect(text).not.toContain('陳小文');
   });
 
+  it('rescores RFM now from the segments screen and the API, without waiting for the daily job', async () => {
+    const shop = await connection(t, 'Late shop');
+    await seedOrders(t, [{ connectionId: shop, channel: 'shopify', customer: { name: 'Nina Late', email: 'nina@late.example' }, totalMinor: 5_000, currency: 'USD' }]);
+    // Not linked, not scored yet: the daily job has not run since this order came in.
+    expect((await t.api('GET', '/api/v1/customers?q=nina@late.example')).body.items).toEqual([]);
+    const page = await (await t.page('GET', '/customers/segments', { cookie })).text();
+    expect(page).toContain('action="/customers/segments/rfm"');
+    const forged = await t.page('POST', '/customers/segments/rfm', { cookie, form: {} });
+    expect(forged.status).toBe(403);
+    const res = await t.page('POST', '/customers/segments/rfm', { cookie, form: { _csrf: csrf } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/RFM recomputed: \d+ customers scored, \d+ moved to another segment\./);
+    const nina = (await t.api('GET', '/api/v1/customers?q=nina@late.example')).body.items[0];
+    expect(nina.segment).not.toBeNull();
+    expect(nina.rfm).toEqual({ r: expect.any(Number), f: expect.any(Number), m: expect.any(Number) });
+    const scored = Number(/RFM recomputed: (\d+) customers scored/.exec(html)![1]);
+    const counts = [...html.matchAll(/data-col="customers">(\d+)</g)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(counts).toBe(scored);
+
+    const api = await t.api('POST', '/api/v1/customer-segments/rfm/compute');
+    expect(api.status).toBe(200);
+    expect(api.body).toEqual({ scored, changed: 0 });
+    const viewer = (await createApiKey(t.hub.ctx, { name: 'rfm viewer', role: 'viewer' })).key;
+    expect((await t.api('POST', '/api/v1/customer-segments/rfm/compute', undefined, { authorization: `Bearer ${viewer}` })).status).toBe(403);
+  });
+
   it('lets viewers read but not write', async () => {
     const viewer = (await createApiKey(t.hub.ctx, { name: 'viewer', role: 'viewer' })).key;
     const s = await t.login(viewer);

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { streamCsv } from '../../exports/stream-csv';
 import { z } from 'zod';
+import { runNightlyRfm } from '../../customers/compute-rfm';
 import { exportCustomersCsv } from '../../customers/export-customers';
 import { getCustomer } from '../../customers/get-customer';
 import { ListCustomersQuery, listCustomers } from '../../customers/list-customers';
@@ -101,6 +102,15 @@ export function customerRoutes(app: OpenAPIHono<AppEnv>): void {
     description: 'Rules are data (`{ match: "all"|"any", rules: [{ field: "channel"|"ltv"|"orderCount"|"lastOrderAt"|"tag"|"segment"|"b2b", op, value }] }`), never SQL.',
     request: body(SegmentInput), responses: { 201: json(Obj, 'Created'), 409: json(z.unknown(), 'Name taken') },
   }, async (c) => c.json(await createSegment(c.get('ctx'), await c.req.json()), 201));
+  route(app, {
+    method: 'post', path: '/api/v1/customer-segments/rfm/compute', tags: ['customers'],
+    summary: 'Rescore the RFM segments now (the daily job does the same)',
+    description: 'Links orders not yet linked to a customer, rescores every active customer and publishes `customer.segment_entered` for each customer whose segment changed.',
+    responses: { 200: json(z.object({ scored: z.number().int(), changed: z.number().int() })) },
+  }, async (c) => {
+    const r = await runNightlyRfm(c.get('ctx'));
+    return c.json({ scored: r.scored, changed: r.changed.length });
+  });
   route(app, {
     method: 'get', path: '/api/v1/customer-segments/{id}', tags: ['customers'], summary: 'One saved segment',
     request: { params: IdParam }, responses: { 200: json(Obj) },

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { streamCsv } from '../../exports/stream-csv';
-import { rfmSegments, segmentCounts } from '../../customers/compute-rfm';
+import { rfmSegments, runNightlyRfm, segmentCounts } from '../../customers/compute-rfm';
 import { exportCustomersCsv } from '../../customers/export-customers';
 import { getCustomer, type CustomerProfile } from '../../customers/get-customer';
 import { listCustomers, type CustomerSummary } from '../../customers/list-customers';
@@ -253,7 +253,16 @@ const SegmentsPage: FC<{ v: View; counts: Array<{ segment: string; customers: nu
       <h1>{t('customers.segments')}</h1>
       <Tabs v={v} here="segments" />
       <NoticeBox notice={notice} />
-      <h2>{t('customers.rfmSegments')}</h2>
+      <div class="row">
+        <h2>{t('customers.rfmSegments')}</h2>
+        <span class="spacer"></span>
+        {canWrite(v) && (
+          <form method="post" action="/customers/segments/rfm">
+            <Csrf v={v} />
+            <button type="submit" class="btn">{t('customers.rfmRun')}</button>
+          </form>
+        )}
+      </div>
       <p class="muted small">{t('customers.rfmHelp')}</p>
       <div class="table-wrap">
         <table>
@@ -347,6 +356,12 @@ export function customerRoutes(ui: Hono<UiEnv>): void {
       return segmentsPage(c, { tone: 'bad', text: failureText(view(c), err) }, err.status as 400, draft);
     }
     return c.redirect('/customers/segments', 303);
+  });
+  // Rescores RFM now, as the daily job does (a new deployment, or one that just imported its history, need not wait a day).
+  ui.post('/customers/segments/rfm', async (c) => {
+    assertMayWrite(c, '/api/v1/customer-segments/rfm/compute');
+    const r = await runNightlyRfm(c.get('ctx'));
+    return segmentsPage(c, { tone: 'ok', text: view(c).i18n.t('customers.rfmDone', { scored: r.scored, changed: r.changed.length }) });
   });
   ui.post('/customers/segments/:id/delete', async (c) => {
     assertMayWrite(c, '/api/v1/customer-segments/x');
