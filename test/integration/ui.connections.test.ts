@@ -35,6 +35,64 @@ describe('connections in the UI', () => {
     expect(form).toContain('<label for="cfg-pollIntervalSeconds">Poll interval (seconds)</label>');
   });
 
+  it('names and explains each field of a real channel\'s form, in the user\'s language', async () => {
+    const form = await (await t.page('GET', '/connections/new?type=shopify', { cookie })).text();
+    expect(form).toContain('<label for="cfg-apiVersion">API version</label>');
+    expect(form).toContain('<label for="cfg-clientId">Client ID</label>');
+    expect(form).toContain('<p class="hint" id="cfg-shopDomain-hint">The shop&#39;s permanent domain, e.g. my-shop.myshopify.com.</p>');
+    // A secret field says what it is and that it is never shown again.
+    expect(form).toMatch(/<p class="hint" id="cfg-accessToken-hint">Admin API access token of a custom app \(shpat_…\)\. Or leave it blank and give the client ID and secret\. Stored encrypted; it is never shown again\.<\/p>/);
+    expect(form).toContain('<p class="hint" id="cfg-pollIntervalSeconds-hint">Seconds between pulls; 0 = only on request. Default: 300</p>');
+    const zh = await (await t.page('GET', '/connections/new?type=shopify', { cookie, headers: { 'accept-language': 'zh-CN' } })).text();
+    expect(zh).toContain('<label for="cfg-shopDomain">店铺域名 *</label>');
+    expect(zh).toContain('店铺的永久域名，例如 my-shop.myshopify.com。');
+  });
+
+  it('takes a list field as comma-separated text (Amazon marketplaces) and shows it back the same way', async () => {
+    const form = await (await t.page('GET', '/connections/new?type=amazon', { cookie })).text();
+    expect(form).toMatch(/<input id="cfg-marketplaceIds" name="cfg.marketplaceIds"[^>]*type="text"/);
+    expect(form).toContain('Several values: separate them with commas.');
+    const res = await t.page('POST', '/connections', {
+      cookie,
+      form: {
+        _csrf: csrf, type: 'amazon', name: 'Amazon US+DE', 'cfg.sellerId': 'A1SELLER', 'cfg.marketplaceIds': 'ATVPDKIKX0DER, A1PA6795UKMFR9',
+        'cfg.region': 'na', 'cfg.lwaClientId': 'amzn1.application-oa2-client.test', 'cfg.lwaClientSecret': 'lwa-secret', 'cfg.refreshToken': 'Atzr|test', 'cfg.pollIntervalSeconds': '0',
+      },
+    });
+    expect(res.status).toBe(303);
+    const id = /\/connections\/([0-9a-f-]{36})/.exec(res.headers.get('location')!)![1]!;
+    expect((await t.api('GET', `/api/v1/connections/${id}`)).body.config.marketplaceIds).toEqual(['ATVPDKIKX0DER', 'A1PA6795UKMFR9']);
+    const page = await (await t.page('GET', `/connections/${id}`, { cookie })).text();
+    expect(page).toMatch(/name="cfg.marketplaceIds"[^>]*value="ATVPDKIKX0DER, A1PA6795UKMFR9"/);
+    // One per line works too; an empty list is refused next to the field, and nothing changes.
+    const edit = await t.page('POST', `/connections/${id}`, { cookie, form: { _csrf: csrf, name: 'Amazon US', 'cfg.sellerId': 'A1SELLER', 'cfg.marketplaceIds': 'ATVPDKIKX0DER\n', 'cfg.region': 'na', 'cfg.lwaClientId': 'amzn1.application-oa2-client.test', 'cfg.pollIntervalSeconds': '0' } });
+    expect(edit.status).toBe(303);
+    expect((await t.api('GET', `/api/v1/connections/${id}`)).body.config.marketplaceIds).toEqual(['ATVPDKIKX0DER']);
+    const empty = await t.page('POST', `/connections/${id}`, { cookie, form: { _csrf: csrf, name: 'Amazon US', 'cfg.sellerId': 'A1SELLER', 'cfg.marketplaceIds': ' , ', 'cfg.region': 'na', 'cfg.lwaClientId': 'amzn1.application-oa2-client.test', 'cfg.pollIntervalSeconds': '0' } });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toMatch(/id="cfg-marketplaceIds-hint">[^<]*<\/p><p class="error" role="alert">/);
+    expect((await t.api('GET', `/api/v1/connections/${id}`)).body.config.marketplaceIds).toEqual(['ATVPDKIKX0DER']);
+  });
+
+  it('edits a nested setting (a distributor\'s CSV column mapping) as JSON, refusing JSON that is not a mapping', async () => {
+    const form = await (await t.page('GET', '/connections/new?type=distributor', { cookie })).text();
+    expect(form).toMatch(/<textarea id="cfg-csvMapping" name="cfg.csvMapping"[^>]*><\/textarea>/);
+    expect(form).toContain('Which column of the file holds each field, e.g. { "orderId": "PO Number"'.replace(/"/g, '&quot;'));
+    const mapping = { orderId: 'PO Number', sku: 'Item', quantity: 'Qty', unitPrice: 'Price' };
+    const base = { _csrf: csrf, type: 'distributor', name: 'Wholesale CSV', 'cfg.format': 'csv', 'cfg.pollIntervalSeconds': '0' };
+    const bad = await t.page('POST', '/connections', { cookie, form: { ...base, 'cfg.csvMapping': '{"orderId": "PO Number",' } });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/id="cfg-csvMapping-hint">[^<]*<\/p><p class="error" role="alert">/);
+    const res = await t.page('POST', '/connections', { cookie, form: { ...base, 'cfg.csvMapping': JSON.stringify(mapping) } });
+    expect(res.status).toBe(303);
+    const id = /\/connections\/([0-9a-f-]{36})/.exec(res.headers.get('location')!)![1]!;
+    expect((await t.api('GET', `/api/v1/connections/${id}`)).body.config.csvMapping).toEqual(mapping);
+    const page = await (await t.page('GET', `/connections/${id}`, { cookie })).text();
+    const shown = /<textarea id="cfg-csvMapping"[^>]*>([^<]*)<\/textarea>/.exec(page)![1]!.replace(/&quot;/g, '"');
+    expect(JSON.parse(shown)).toEqual(mapping);
+    expect(page).toContain('Seconds between reads of the inbox folder; 0 = only on request. Default: 0');
+  });
+
   it('shows validation errors next to the field, without echoing the secret', async () => {
     const res = await t.page('POST', '/connections', {
       cookie, form: { _csrf: csrf, type: 'sandbox', name: 'Bad', 'cfg.ordersPerPull': '0', 'cfg.webhookSecret': SECRET },

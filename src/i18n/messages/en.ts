@@ -2,6 +2,7 @@ import { salesMessages } from './sales';
 import { purchasingMessages } from './purchasing';
 import { uiMessages } from './ui';
 import { financeReportsMessages } from './finance-reports';
+import { connectorFieldMessages } from './connector-fields';
 import { payablesMessages } from './payables';
 import { fxRevaluationMessages } from './fx-revaluation';
 import { customersMessages } from './customers';
@@ -462,6 +463,7 @@ export const en = {
   ...uiMessages.en,
   ...financeReportsMessages.en,
   ...payablesMessages.en,
+  ...connectorFieldMessages.en,
   ...fxRevaluationMessages.en,
   ...customersMessages.en,
   ...opsMessages.en,

@@ -1,4 +1,5 @@
 import { financeReportsMessages } from './finance-reports';
+import { connectorFieldMessages } from './connector-fields';
 import { payablesMessages } from './payables';
 import { fxRevaluationMessages } from './fx-revaluation';
 import { customersMessages } from './customers';
@@ -461,6 +462,7 @@ export const zhTW: Record<MessageKey, string> = {
   ...uiMessages.zhTW,
   ...financeReportsMessages.zhTW,
   ...payablesMessages.zhTW,
+  ...connectorFieldMessages.zhTW,
   ...fxRevaluationMessages.zhTW,
   ...customersMessages.zhTW,
   ...opsMessages.zhTW,

@@ -167,7 +167,7 @@ const ConnectionForm: FC<{ v: View; type: ConnectorType; action: string; name?: 
         <input id="name" name="name" required maxlength={200} value={name ?? conn?.name ?? ''} aria-invalid={errors.name ? 'true' : undefined} />
         {errors.name && <p class="error" role="alert">{errors.name}</p>}
       </div>
-      <SchemaFields v={v} schema={type.schema} secretFields={type.secretFields} values={values ?? conn?.config} secretsSet={conn?.secretsSet} errors={errors} />
+      <SchemaFields v={v} connectorType={type.type} schema={type.schema} secretFields={type.secretFields} values={values ?? conn?.config} secretsSet={conn?.secretsSet} errors={errors} />
       <button type="submit" class="btn primary">{conn ? t('connections.save') : t('connections.create')}</button>
     </form>
   );
