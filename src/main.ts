@@ -153,9 +153,11 @@ async function ensureDemoPayouts(hub: Hub, connectionId: string): Promise<void> 
   await setFinanceSettings(hub.ctx, connectionId, { rules: { feeSchedule: SANDBOX_FEE }, payoutPollSeconds: 20 });
 }
 
-/** Creates the demo's sandbox channel, stock, listings and payouts once (idempotent across restarts). */
+/** Creates the demo's sandbox channel, stock, listings and payouts once, and schedules the mills' deliveries (idempotent across restarts). */
 export async function ensureDemoConnection(hub: Hub): Promise<string> {
   await seedDemoStock(hub);
+  // The mills deliver in minutes: low stock is ordered from them and arrives two minutes after it is sent.
+  await hub.queue.schedule('demo-supplier', 'demo.supplier', {}, 60_000);
   const [found] = await hub.ctx.db.select().from(connections).where(eq(connections.name, 'Demo shop (sandbox)'));
   if (found) {
     // Demos started before the sandbox paid out get their payouts too.

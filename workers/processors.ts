@@ -1,3 +1,4 @@
+import { runDemoSupplier } from '../src/purchasing/demo-supplier';
 import { foldOrderCounts } from '../src/inbox/count-orders';
 import { applyChannelRefunds } from '../src/sales/channel-refunds';
 import { fetchChannelRefunds } from '../src/sales/fetch-channel-refunds';
@@ -64,6 +65,10 @@ export const processors: ProcessorMap = {
   },
   'sandbox.tick': async (ctx, p) => {
     await runSync(ctx, { connectionId: p.connectionId, kind: 'incremental' });
+  },
+  'demo.supplier': async (ctx) => {
+    const r = await runDemoSupplier(ctx);
+    if (r.sent.length + r.delivered.length > 0) ctx.log.info(r, 'demo mills: POs sent and delivered');
   },
   'payout.reconcile': async (ctx, p) => {
     const r = await reconcile(ctx, { payoutId: p.payoutId });

@@ -46,6 +46,13 @@ export const jobCatalogue = {
     backoffMs: 1000,
     concurrency: 1,
   },
+  /** Demo: the mills deliver — low stock is ordered from them and POs sent a while ago are received (src/purchasing/demo-supplier.ts). */
+  'demo.supplier': {
+    payload: z.object({}),
+    attempts: 1,
+    backoffMs: 1000,
+    concurrency: 1,
+  },
   /** Reconciles one payout (idempotent: a re-run changes nothing), when it arrives/changes or late orders arrive. */
   'payout.reconcile': {
     payload: z.object({ payoutId: z.string().uuid(), reason: z.string().optional() }),

@@ -6,6 +6,7 @@ import { runSync } from '../../src/connections/run-sync';
 import { postStockMovements } from '../../src/finance/post-stock-movements';
 import { pullPayouts } from '../../src/finance/pull-payouts';
 import { pushListingStock } from '../../src/inventory/push-stock';
+import { runDemoSupplier } from '../../src/purchasing/demo-supplier';
 import { replenishmentSuggestions } from '../../src/purchasing/replenishment';
 import { reconcile } from '../../src/finance/reconcile-payout';
 import { drainRawEvents } from '../../src/inbox/process-raw-events';
@@ -128,5 +129,32 @@ describe('the demo', () => {
     // The preferred mill sells in packs of six, at least twelve.
     for (const l of lines) expect(l.quantity % 6 === 0 && l.quantity >= 12, `${l.sku} ${l.quantity}`).toBe(true);
     expect(lines.map((l) => l.sku)).not.toContain('SOCK-3PK');
+  });
+
+  it('the mills deliver: low stock is ordered from them, and a PO sent a while ago arrives, once', async () => {
+    const onHand = async () => ((await t.api('GET', '/api/v1/stock')).body.items as Array<{ onHand: number }>).reduce((n, s) => n + s.onHand, 0);
+    expect((await replenishmentSuggestions(t.hub.ctx, {})).suggestions.length).toBeGreaterThan(0);
+    const first = await runDemoSupplier(t.hub.ctx, { deliverAfterMs: 60_000 });
+    expect(first.sent.length).toBeGreaterThan(0);
+    expect(first.delivered).toEqual([]);
+    const sent = (await t.api('GET', '/api/v1/purchase-orders?status=sent')).body.items as Array<{ number: string; supplierCode: string; timeline?: unknown }>;
+    expect(sent.map((p) => p.number).sort()).toEqual([...first.sent].sort());
+    expect(new Set(sent.map((p) => p.supplierCode))).toEqual(new Set(['MILL-A']));
+    // What is on its way counts: nothing more to order, and nothing arrives before its time.
+    expect((await replenishmentSuggestions(t.hub.ctx, {})).suggestions).toEqual([]);
+    expect(await runDemoSupplier(t.hub.ctx, { deliverAfterMs: 60_000 })).toEqual({ sent: [], delivered: [] });
+
+    const before = await onHand();
+    const second = await runDemoSupplier(t.hub.ctx, { deliverAfterMs: 0 });
+    expect(second).toEqual({ sent: [], delivered: first.sent });
+    const received = (await t.api('GET', '/api/v1/purchase-orders?status=received')).body.items as Array<{ number: string; lines: Array<{ acceptedQuantity: number }> }>;
+    expect(received.map((p) => p.number).sort()).toEqual([...first.sent].sort());
+    const accepted = received.flatMap((p) => p.lines).reduce((n, l) => n + l.acceptedQuantity, 0);
+    expect(await onHand()).toBe(before + accepted);
+    const mill = (await t.api('GET', '/api/v1/suppliers/MILL-A')).body;
+    expect(mill.scorecard.fillRate).toBe(1);
+    expect(mill.scorecard.onTimeRate).toBe(1);
+    // Delivered once: a later run finds nothing due.
+    expect((await runDemoSupplier(t.hub.ctx, { deliverAfterMs: 0 })).delivered).toEqual([]);
   });
 });
