@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
+import { pgArray } from '../db/sql-array';
 import { AppError } from '../errors';
 import { approvePurchaseOrder, sendPurchaseOrder } from './po-transitions';
 import { getPurchaseOrder } from './purchase-orders';
@@ -26,7 +27,7 @@ export interface DemoSupplierRun {
  */
 export async function runDemoSupplier(ctx: Ctx, opts: { deliverAfterMs?: number } = {}): Promise<DemoSupplierRun> {
   const c: Ctx = { ...ctx, actor: 'demo supplier' };
-  const mills = await c.db.execute(sql`select id, code from suppliers where code in (${sql.join(DEMO_SUPPLIERS.map((m) => sql`${m}`), sql`, `)})`);
+  const mills = await c.db.execute(sql`select id from suppliers where code in (${sql.join(DEMO_SUPPLIERS.map((m) => sql`${m}`), sql`, `)})`);
   if (mills.rows.length === 0) return { sent: [], delivered: [] };
   const millIds = new Set((mills.rows as Array<{ id: string }>).map((r) => r.id));
 
@@ -49,7 +50,7 @@ export async function runDemoSupplier(ctx: Ctx, opts: { deliverAfterMs?: number 
   const cutoff = new Date(c.now().getTime() - (opts.deliverAfterMs ?? 120_000)).toISOString();
   const due = await c.db.execute(sql`select id, number from purchase_orders
     where status in ('sent', 'partially_received') and sent_at <= ${cutoff}::timestamptz
-      and supplier_id in (select id from suppliers where code in (${sql.join(DEMO_SUPPLIERS.map((m) => sql`${m}`), sql`, `)}))
+      and supplier_id = any(${pgArray([...millIds], 'uuid')})
     order by sent_at, number`);
   const delivered: string[] = [];
   for (const row of due.rows as Array<{ id: string; number: string }>) {
