@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -10,6 +10,9 @@ import path from 'node:path';
  */
 export default function setup(): () => void {
   const root = mkdtempSync(path.join(tmpdir(), 'omnihub-run-'));
+  // Traversable by other users, as /tmp is: the fault tests run a private PostgreSQL as `postgres`
+  // in a directory of their own under it (each such directory sets its own mode).
+  chmodSync(root, 0o755);
   const before = process.env.TMPDIR;
   process.env.TMPDIR = root;
   return () => {
