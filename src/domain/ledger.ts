@@ -14,6 +14,9 @@ export const accountRoles = [
   'shipping_expense', 'operating_expenses', 'marketing',
   // Payables: billed price minus PO price (expensed; the inventory stays at the PO cost receipts used).
   'purchase_price_variance',
+  // Goods received without a purchase order (a manual receipt): an accrued liability until the supplier's
+  // invoice is booked against it with a manual journal (Dr this, Cr payables).
+  'received_not_billed',
 ] as const;
 export type AccountRole = (typeof accountRoles)[number];
 

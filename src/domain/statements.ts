@@ -191,7 +191,7 @@ export function cashSection(role: string, kind: string): string {
   switch (role) {
     case 'clearing': case 'reserves': return 'payouts_deposited';
     case 'receivables': case 'customer_credits': return 'customer_receipts';
-    case 'payables': return 'supplier_payments';
+    case 'payables': case 'received_not_billed': return 'supplier_payments';
     case 'inventory': return 'inventory_purchases';
     case 'tax_payable': return 'tax';
     case 'opening_equity': case 'retained_earnings': return 'financing';

@@ -21,7 +21,7 @@ export interface JournalLineInput {
 }
 
 export interface JournalInput {
-  kind: 'invoice' | 'payment' | 'payment_application' | 'credit_note' | 'cogs' | 'stock_adjustment' | 'opening_stock' | 'manual' | 'fx_revaluation' | 'bill' | 'bill_void' | 'supplier_payment';
+  kind: 'invoice' | 'payment' | 'payment_application' | 'credit_note' | 'cogs' | 'stock_adjustment' | 'opening_stock' | 'stock_receipt' | 'manual' | 'fx_revaluation' | 'bill' | 'bill_void' | 'supplier_payment';
   entryDate: string;
   memo: string;
   /** Deterministic: posting the same document twice finds the first entry. */

@@ -5,16 +5,29 @@ import { pgArray } from '../db/sql-array';
 import { q, withTransaction } from '../db/transaction';
 import { postJournal, type JournalLineInput } from './post-journal';
 
+type JournalKind = Parameters<typeof postJournal>[1]['kind'];
+
 /**
  * Values stock movements in the ledger, after the stock transaction committed (a job, never inside
  * the stock hot path): a fulfilment posts cost of goods sold (Dr COGS, Cr inventory) at the
  * product's unit cost (the moving average purchasing keeps on `products.unit_cost_minor`), a
  * customer return puts it back, an adjustment posts to shrinkage, opening stock to owner equity (the
- * business brought it in; it is no gain of the period). Each movement is posted once
+ * business brought it in; it is no gain of the period), and goods received without a purchase order to
+ * "goods received, not billed" (a liability until the supplier's invoice is booked against it; a PO's
+ * receipt is valued by its bill instead, see bills.ts). Each movement is posted once
  * (the stock_postings primary key); one without a unit cost is recorded as uncosted, not posted.
  */
+/** The idempotency-key prefix of a purchase order's receipt movements (receive-po.ts). */
+export const PO_RECEIPT_KEY = 'po-receipt:';
+const JOURNAL_KIND: Record<string, JournalKind> = { adjustment: 'stock_adjustment', opening: 'opening_stock', receipt: 'stock_receipt' };
+const JOURNAL_MEMO: Record<string, string> = {
+  adjustment: 'Stock adjustment', opening: 'Opening stock', receipt: 'Goods received without a PO', return: 'Return to stock',
+};
+
 export async function postStockMovements(ctx: Ctx, input: { orderId?: string; skus?: string[]; limit?: number }): Promise<{ posted: number; uncosted: number; valueMinor: Record<string, number> }> {
-  const where: SQL[] = [sql`m.kind in ('fulfilment', 'adjustment', 'return', 'opening')`];
+  // A PO's receipt carries its `po-receipt:` key (receive-po.ts): the bill values it, not this job.
+  const where: SQL[] = [sql`(m.kind in ('fulfilment', 'adjustment', 'return', 'opening')
+    or (m.kind = 'receipt' and coalesce(m.idempotency_key, '') not like ${`${PO_RECEIPT_KEY}%`}))`];
   if (input.orderId) where.push(sql`m.order_id = ${input.orderId}`);
   if (input.skus?.length) where.push(sql`m.sku = any(${pgArray(input.skus, 'text')})`);
   const res = await q(ctx).execute(sql`
@@ -45,12 +58,13 @@ export async function postStockMovements(ctx: Ctx, input: { orderId?: string; sk
       let lines: JournalLineInput[];
       if (kind === 'fulfilment') lines = [{ role: 'cogs', debitMinor: amount, creditMinor: 0, currency: cur, memo }, { role: 'inventory', debitMinor: 0, creditMinor: amount, currency: cur, memo }];
       else if (kind === 'opening') lines = [{ role: 'inventory', debitMinor: amount, creditMinor: 0, currency: cur, memo }, { role: 'opening_equity', debitMinor: 0, creditMinor: amount, currency: cur, memo }];
+      else if (kind === 'receipt') lines = [{ role: 'inventory', debitMinor: amount, creditMinor: 0, currency: cur, memo }, { role: 'received_not_billed', debitMinor: 0, creditMinor: amount, currency: cur, memo }];
       else if (kind === 'return') lines = [{ role: 'inventory', debitMinor: amount, creditMinor: 0, currency: cur, memo }, { role: 'cogs', debitMinor: 0, creditMinor: amount, currency: cur, memo }];
       else if (Number(m.on_hand_delta) < 0) lines = [{ role: 'shrinkage', debitMinor: amount, creditMinor: 0, currency: cur, memo }, { role: 'inventory', debitMinor: 0, creditMinor: amount, currency: cur, memo }];
       else lines = [{ role: 'inventory', debitMinor: amount, creditMinor: 0, currency: cur, memo }, { role: 'shrinkage', debitMinor: 0, creditMinor: amount, currency: cur, memo }];
       const j = await postJournal(inTx(ctx, tx), {
-        kind: kind === 'adjustment' ? 'stock_adjustment' : kind === 'opening' ? 'opening_stock' : 'cogs', entryDate: date, dedupeKey: `stock-movement:${Number(m.id)}`,
-        memo: `${kind === 'adjustment' ? 'Stock adjustment' : kind === 'opening' ? 'Opening stock' : kind === 'return' ? 'Return to stock' : 'Cost of goods sold'}: ${memo}`,
+        kind: JOURNAL_KIND[kind] ?? 'cogs', entryDate: date, dedupeKey: `stock-movement:${Number(m.id)}`,
+        memo: `${JOURNAL_MEMO[kind] ?? 'Cost of goods sold'}: ${memo}`,
         channel: (m.channel as string | null) ?? null, lines,
       });
       await tx.execute(sql`update stock_postings set journal_id = ${j.id} where movement_id = ${Number(m.id)}`);

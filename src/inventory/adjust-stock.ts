@@ -85,7 +85,8 @@ export async function adjustStock(ctx: Ctx, input: unknown, idempotencyKey?: str
     })),
   );
   if (!result.replayed) {
-    const value = parsed.data.kind === 'receipt' ? undefined : { skus: [parsed.data.sku] };
+    // Every kind is valued (a receipt against goods received, not billed): see post-stock-movements.ts.
+    const value = { skus: [parsed.data.sku] };
     await afterStockChange(ctx, parsed.data.delta > 0 ? { freedSkus: [parsed.data.sku], value } : { changedSkus: [parsed.data.sku], value });
   }
   return result;

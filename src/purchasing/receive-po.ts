@@ -7,6 +7,7 @@ import { withTransaction, type Tx } from '../db/transaction';
 import { meanStd, movingAverageCost, spreadAmount } from '../domain/purchasing';
 import { ConflictError, ValidationError } from '../errors';
 import { runOnce } from '../idempotency/run-once';
+import { PO_RECEIPT_KEY } from '../finance/post-stock-movements';
 import { afterStockChange } from '../inventory/after-stock-change';
 import { insertMovements, lockStockRows, stockLockTimeout } from '../inventory/stock-writes';
 import { emitEvents } from '../outbound/emit-event';
@@ -104,7 +105,7 @@ export async function receivePurchaseOrder(ctx: Ctx, idOrNumber: string, input: 
       await insertMovements(tx, [
         ...(r.accepted > 0 ? [{
           sku: r.line.sku, warehouse_id: r.line.warehouseId, kind: 'receipt', quantity: r.accepted, on_hand_delta: r.accepted, reserved_delta: 0,
-          incoming_delta: -accIncoming, reason: `${head.number} line ${r.line.lineNo} received`, actor, idempotency_key: `po-receipt:${receiptId}:${r.line.id}`,
+          incoming_delta: -accIncoming, reason: `${head.number} line ${r.line.lineNo} received`, actor, idempotency_key: `${PO_RECEIPT_KEY}${receiptId}:${r.line.id}`,
         }] : []),
         ...(incomingDrop - accIncoming > 0 ? [{
           sku: r.line.sku, warehouse_id: r.line.warehouseId, kind: 'incoming', quantity: incomingDrop - accIncoming, on_hand_delta: 0, reserved_delta: 0,

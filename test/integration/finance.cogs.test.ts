@@ -32,7 +32,9 @@ describe('cost of goods sold and stock valuation', () => {
     await waitFor(async () => (await balance('cogs')) === 3 * 437, 15_000, 'COGS for the first shipment');
     expect((await t.api('POST', `/api/v1/orders/${id}/fulfillments`)).status).toBe(201);
     await waitFor(async () => (await balance('cogs')) === 7 * 437, 15_000, 'COGS for the rest');
-    expect(await balance('inventory')).toBe(-7 * 437); // the receipt itself is purchasing's posting
+    // The receipt (goods in without a PO) went in at cost against goods received, not billed.
+    expect(await balance('inventory')).toBe(10 * 437 - 7 * 437);
+    expect(await balance('received_not_billed')).toBe(-10 * 437);
     const j = await t.hub.ctx.db.execute(sql`select count(*)::int as n, min(channel) as channel from journal_entries where kind = 'cogs'`);
     expect(j.rows[0]).toMatchObject({ n: 2, channel: 'manual' });
     // A re-run finds nothing left to post.
@@ -81,5 +83,34 @@ describe('cost of goods sold and stock valuation', () => {
       { kind: 'opening', on_hand_delta: 4, reason: 'opening stock first-count.csv row 3' },
     ]);
     await waitFor(async () => (await balance('opening_equity')) === equity - 4 * 1200 && (await balance('shrinkage')) === shrinkage + 1200, 15_000, 'the count\'s postings');
+  });
+
+  it('values goods received without a PO against goods received, not billed; a PO\'s receipt is left to its bill', async () => {
+    expect((await t.api('POST', '/api/v1/products', { sku: 'JUG', title: 'Jug', unitCostMinor: 800, currency: 'USD' })).status).toBe(201);
+    const inventory = await balance('inventory');
+    const accrued = await balance('received_not_billed');
+    expect((await t.api('POST', '/api/v1/stock/adjustments', { sku: 'JUG', warehouse: 'WH-A', delta: 5, reason: 'delivered by a local potter', kind: 'receipt' })).status).toBe(201);
+    await waitFor(async () => (await balance('received_not_billed')) === accrued - 5 * 800, 15_000, 'the receipt\'s posting');
+    expect(await balance('inventory')).toBe(inventory + 5 * 800);
+    const j = await t.hub.ctx.db.execute(sql`select kind, memo from journal_entries where memo like '%JUG%'`);
+    expect(j.rows).toEqual([{ kind: 'stock_receipt', memo: 'Goods received without a PO: 5 × JUG @ 800 (WH-A)' }]);
+    const account = await t.hub.ctx.db.execute(sql`select code, name, kind from ledger_accounts where role = 'received_not_billed'`);
+    expect(account.rows).toEqual([{ code: '2100', name: 'Goods received, not billed', kind: 'liability' }]);
+    // A receipt of stock never takes it away.
+    const neg = await t.api('POST', '/api/v1/stock/adjustments', { sku: 'JUG', warehouse: 'WH-A', delta: -1, reason: 'x', kind: 'receipt' });
+    expect(neg.status).toBe(400);
+    expect(JSON.stringify(neg.body)).toContain('delta');
+
+    // A PO's receipt is valued by the supplier's bill (Dr inventory, Cr payables): this job leaves it alone.
+    expect((await t.api('POST', '/api/v1/suppliers', { code: 'POTTER', name: 'Potter & Co', currency: 'USD' })).status).toBe(201);
+    const po = await t.api('POST', '/api/v1/purchase-orders', { supplier: 'POTTER', lines: [{ sku: 'JUG', quantity: 4, unitCostMinor: 800, warehouse: 'WH-A' }] });
+    expect(po.status).toBe(201);
+    for (const step of ['approve', 'send']) expect((await t.api('POST', `/api/v1/purchase-orders/${po.body.id}/${step}`)).status).toBe(200);
+    expect((await t.api('POST', `/api/v1/purchase-orders/${po.body.id}/receive`, { lines: [{ lineNo: 1, accepted: 4 }] })).status).toBe(200);
+    const received = await t.hub.ctx.db.execute(sql`select count(*)::int as n from stock_movements where sku = 'JUG' and kind = 'receipt'`);
+    expect(received.rows[0]).toEqual({ n: 2 });
+    expect(await postStockMovements(t.hub.ctx, { skus: ['JUG'] })).toMatchObject({ posted: 0 });
+    expect(await balance('inventory')).toBe(inventory + 5 * 800);
+    expect(await balance('received_not_billed')).toBe(accrued - 5 * 800);
   });
 });

@@ -41,6 +41,9 @@ describe('the stock screen', () => {
     expect(html).toContain('<a href="/finance">Finance</a>');
     expect(html).toContain('No stock recorded for this view.');
     expect(html).toContain('action="/stock/adjust"');
+    // Each kind of adjustment says what it posts in the ledger.
+    expect(html).toContain('aria-describedby="a-kind-hint"');
+    expect(html).toContain('a receipt (goods in without a purchase order) to goods received, not billed');
     // Without a SKU the listings panel speaks of all SKUs, not of "this SKU".
     expect(html).toContain('No SKU is listed on a channel yet.');
     expect(html).not.toContain('This SKU is not listed on any channel.');
@@ -144,6 +147,7 @@ describe('the stock screen', () => {
     expect(html).toContain('<h1>库存</h1>');
     expect(html).toContain('库存流水');
     expect(html).toContain('入库');
+    expect(html).toContain('收货（无采购单的入库）计入已收货未开票');
   });
 
   it('hides the forms from a viewer and refuses their posts', async () => {

@@ -121,9 +121,10 @@ const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, list
             </div>
             <div class="field">
               <label for="a-kind">{t('stock.kind')}</label>
-              <select id="a-kind" name="kind">
+              <select id="a-kind" name="kind" aria-describedby="a-kind-hint">
                 {(['adjustment', 'receipt', 'return', 'opening'] as const).map((k) => <option value={k}>{v.i18n.tEnum('movementKind', k)}</option>)}
               </select>
+              <p class="hint" id="a-kind-hint">{t('stock.kindHint')}</p>
             </div>
             <div class="field"><label for="a-reason">{t('stock.reason')}</label><input id="a-reason" name="reason" required maxlength={500} /></div>
             <button type="submit" class="btn primary">{t('stock.adjustSubmit')}</button>
