@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseJsonSafe } from '../kit/json-bigint';
 import { shopifyPayoutToInput, shopifyTransactionToLine } from './payouts-transform';
+import { FIXTURES } from '../../test/helpers/fixtures';
 
-const raw = (f: string) => readFileSync(`/work/shared/fixtures/shopify/${f}`, 'utf8');
+const raw = (f: string) => readFileSync(`${FIXTURES}/shopify/${f}`, 'utf8');
 
 describe('Shopify Payments payout transform (real fixtures)', () => {
   it('turns the payout and its summary into minor units', () => {

@@ -4,8 +4,9 @@ import { parseJsonSafe } from '../kit/json-bigint';
 import { shopifyConnector } from './index';
 import { fakeGqlOrder } from './testing/fake-store';
 import { normalizeShopifyGqlOrder, normalizeShopifyOrder, normalizeShopifyRestOrder, summarizeShopifyRefund } from './transform';
+import { FIXTURES } from '../../test/helpers/fixtures';
 
-const FIX = '/work/shared/fixtures/shopify';
+const FIX = `${FIXTURES}/shopify`;
 const orderText = readFileSync(`${FIX}/order.json`, 'utf8');
 const refundText = readFileSync(`${FIX}/refund.json`, 'utf8');
 

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { woocommerceConnector } from './index';
 import { toChannelRefunds, wooRefundsToFetch } from './refunds';
+import { FIXTURES } from '../../test/helpers/fixtures';
 
-const FIX = '/work/shared/fixtures/woocommerce';
+const FIX = `${FIXTURES}/woocommerce`;
 const orders = JSON.parse(readFileSync(`${FIX}/orders_list.json`, 'utf8')) as Array<Record<string, unknown>>;
 const refunds = JSON.parse(readFileSync(`${FIX}/order_refunds_list.json`, 'utf8')) as unknown[];
 const o723 = orders.find((o) => o.id === 723)!;

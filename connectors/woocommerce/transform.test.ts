@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { woocommerceConnector } from './index';
 import { decodeEntities, normalizeWooOrder, refundedMinor, WooOrder } from './transform';
+import { FIXTURES } from '../../test/helpers/fixtures';
 
-const FIX = '/work/shared/fixtures/woocommerce';
+const FIX = `${FIXTURES}/woocommerce`;
 const order = JSON.parse(readFileSync(`${FIX}/order.json`, 'utf8'));
 const list = JSON.parse(readFileSync(`${FIX}/orders_list.json`, 'utf8')) as Array<Record<string, unknown>>;
 

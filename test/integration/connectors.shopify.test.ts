@@ -11,6 +11,7 @@ import { drainRawEvents } from '../../src/inbox/process-raw-events';
 import { PermanentJobError } from '../../src/queue/port';
 import { createTestHub, type TestHub } from '../helpers/hub';
 import { useMswServer } from '../helpers/msw';
+import { FIXTURES } from '../helpers/fixtures';
 
 const SECRET = 'shpss_test_webhook_secret';
 // Unique per file run so buckets in a shared Redis never meet another run's.
@@ -266,8 +267,8 @@ describe('Shopify query cost and long orders', () => {
 });
 
 describe('Shopify webhooks through POST /webhooks/:id', () => {
-  const orderFixture = readFileSync('/work/shared/fixtures/shopify/order.json', 'utf8');
-  const refundFixture = readFileSync('/work/shared/fixtures/shopify/refund.json', 'utf8');
+  const orderFixture = readFileSync(`${FIXTURES}/shopify/order.json`, 'utf8');
+  const refundFixture = readFileSync(`${FIXTURES}/shopify/refund.json`, 'utf8');
   let id: string;
 
   /** The fixture as a webhook body (Shopify sends the order itself), with a big id and a given updated_at/status. */

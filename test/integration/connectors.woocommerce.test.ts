@@ -10,6 +10,7 @@ import { drainRawEvents } from '../../src/inbox/process-raw-events';
 import { PermanentJobError } from '../../src/queue/port';
 import { createTestHub, type TestHub } from '../helpers/hub';
 import { useMswServer } from '../helpers/msw';
+import { FIXTURES } from '../helpers/fixtures';
 
 const SECRET = 'wc-webhook-secret';
 const SITE = `https://shop-${randomBytes(3).toString('hex')}.woo-fake.test`;
@@ -165,7 +166,7 @@ describe('WooCommerce pull (REST v3, msw standing in for the store)', () => {
 });
 
 describe('WooCommerce webhooks through POST /webhooks/:id', () => {
-  const fixture = JSON.parse(readFileSync('/work/shared/fixtures/woocommerce/order.json', 'utf8'));
+  const fixture = JSON.parse(readFileSync(`${FIXTURES}/woocommerce/order.json`, 'utf8'));
   let id: string;
 
   async function deliver(raw: string, opts: { deliveryId: string; topic?: string; secret?: string }) {

@@ -4,8 +4,9 @@ import { signSandboxBody } from '../../connectors/sandbox/index';
 import { fromMinor } from '../../src/domain/money';
 import { drainRawEvents } from '../../src/inbox/process-raw-events';
 import type { TestHub } from '../helpers/hub';
+import { FIXTURES } from '../helpers/fixtures';
 
-export const FIXTURES = '/work/shared/fixtures';
+export { FIXTURES };
 export const fixture = <T = any>(rel: string): T => JSON.parse(readFileSync(`${FIXTURES}/${rel}`, 'utf8')) as T;
 
 /**

@@ -6,10 +6,11 @@ import { AppError } from '../../src/errors';
 import { drainRawEvents } from '../../src/inbox/process-raw-events';
 import { applyChannelRefunds } from '../../src/sales/channel-refunds';
 import { createTestHub, waitFor, type TestHub } from '../helpers/hub';
+import { FIXTURES } from '../helpers/fixtures';
 
 // Shopify's public samples: an order of three iPods, and a refund of two of its lines (BLACK and GREEN).
-const orderFixture = JSON.parse(readFileSync('/work/shared/fixtures/shopify/order.json', 'utf8')).order;
-const refundFixture = JSON.parse(readFileSync('/work/shared/fixtures/shopify/refund.json', 'utf8')).refund;
+const orderFixture = JSON.parse(readFileSync(`${FIXTURES}/shopify/order.json`, 'utf8')).order;
+const refundFixture = JSON.parse(readFileSync(`${FIXTURES}/shopify/refund.json`, 'utf8')).refund;
 const SECRET = 'shpss_refund_secret';
 const SHOP = 'refunds-test.myshopify.com';
 

@@ -5,13 +5,14 @@ import { squareExchangeOrder, squareReturnOrder } from '../../connectors/square/
 import { drainRawEvents } from '../../src/inbox/process-raw-events';
 import { applyChannelRefunds } from '../../src/sales/channel-refunds';
 import { createTestHub, type TestHub } from '../helpers/hub';
+import { FIXTURES } from '../helpers/fixtures';
 
 /**
  * Square makes every refund a return order of its own. Pulled, it must become a return of the sale it
  * names (not an empty order in the inbox); pulled years later by a backfill, it stays history.
  * The sale is Square's RetrieveOrder sample with its first line sold from catalog variation VAR-ITEM-1.
  */
-const saleFixture = JSON.parse(readFileSync('/work/shared/fixtures/square/retrieve_order_response.json', 'utf8')).order;
+const saleFixture = JSON.parse(readFileSync(`${FIXTURES}/square/retrieve_order_response.json`, 'utf8')).order;
 const SKUS = { 'VAR-ITEM-1': 'SQ-ITEM-1' };
 
 let t: TestHub;

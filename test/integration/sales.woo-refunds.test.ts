@@ -11,13 +11,14 @@ import { fetchChannelRefunds } from '../../src/sales/fetch-channel-refunds';
 import { processors } from '../../workers/processors';
 import { createTestHub, type TestHub } from '../helpers/hub';
 import { useMswServer } from '../helpers/msw';
+import { FIXTURES } from '../helpers/fixtures';
 
 /**
  * WooCommerce lists refunds on the order by id and amount only. The public samples: order 723 lists
  * refunds 726 (money only) and 724, which refunds one unit of order line 311 (its `_refunded_item_id`;
  * the refund line itself has no SKU). The store here gives line 311 the SKU WOO-ALBUM.
  */
-const FIX = '/work/shared/fixtures/woocommerce';
+const FIX = `${FIXTURES}/woocommerce`;
 const order723 = (JSON.parse(readFileSync(`${FIX}/orders_list.json`, 'utf8')) as Array<Record<string, any>>).find((o) => o.id === 723)!;
 const refundList = JSON.parse(readFileSync(`${FIX}/order_refunds_list.json`, 'utf8')) as unknown[];
 const SECRET = 'wc-refund-secret';
