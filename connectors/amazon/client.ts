@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { assertEgressAllowed } from '../../src/connections/egress-guard';
+import { assertEgressAllowed, viaEgress } from '../../src/connections/egress-guard';
 import { z } from 'zod';
 import { RemoteError } from '../../src/errors';
 import type { ConnectorRuntime } from '../kit/connector';
@@ -144,7 +144,7 @@ export class AmazonClient {
     const doc = res.json<{ url?: string; compressionAlgorithm?: string }>();
     if (!doc.url) throw new RemoteError('amazon: the report document has no url', { retryable: true });
     await assertEgressAllowed(doc.url, 'reportDocument.url', this.rt.allowedPrivateHosts ?? []);
-    const got = await fetch(doc.url);
+    const got = await fetch(doc.url, viaEgress(this.rt.allowedPrivateHosts ?? []));
     if (!got.ok) throw new RemoteError(`amazon: downloading the report document answered ${got.status}`, { remoteStatus: got.status, retryable: got.status >= 500 || got.status === 429 });
     const bytes = Buffer.from(await got.arrayBuffer());
     return (doc.compressionAlgorithm === 'GZIP' ? gunzipSync(bytes) : bytes).toString('utf8');

@@ -1,5 +1,5 @@
 import pRetry, { AbortError } from 'p-retry';
-import { assertEgressAllowed } from '../../src/connections/egress-guard';
+import { assertEgressAllowed, egressRefusal, viaEgress } from '../../src/connections/egress-guard';
 import { AppError, RemoteError } from '../../src/errors';
 import { getRateGovernor, type BucketDefaults, type RateGovernor, type RatePriority, type RateSignal } from './rate-governor';
 
@@ -172,10 +172,13 @@ export class HttpClient {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(url, { method: req.method ?? 'GET', headers, body, signal, redirect: 'manual' });
+      // The egress dispatcher checks the address actually dialled (a DNS answer may change after checkEgress).
+      res = await fetch(url, { method: req.method ?? 'GET', headers, body, signal, redirect: 'manual', ...viaEgress(o.allowedPrivateHosts ?? []) });
       text = await res.text();
     } catch (err) {
       if (req.signal?.aborted) throw new AbortError(err instanceof Error ? err : String(err));
+      const refused = egressRefusal(err);
+      if (refused) throw new RemoteError(`${o.label}: ${o.baseUrlField} refused: ${refused}`, { retryable: false, cause: err });
       // Timeouts, resets, DNS hiccups: transient. The message never includes headers (tokens).
       const what = timeout.aborted ? `timed out after ${o.timeoutMs ?? 30_000} ms` : `connection failed (${(err as Error)?.cause ? String((err as { cause: { code?: string } }).cause.code ?? 'network') : 'network'})`;
       throw new RemoteError(`${o.label}: ${req.method ?? 'GET'} ${url.pathname} ${what}`, { retryable: true, cause: err });

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context';
-import { assertEgressAllowed } from '../connections/egress-guard';
+import { assertEgressAllowed, egressRefusal, viaEgress } from '../connections/egress-guard';
 import { AppError } from '../errors';
 
 /** Consecutive deliveries that gave up before a subscriber is disabled. */
@@ -44,6 +44,7 @@ export async function deliverWebhook(ctx: Ctx, deliveryId: string, attempt: { nu
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(10_000),
+      ...viaEgress(ctx.config.allowedPrivateHosts),
       headers: {
         'content-type': 'application/json',
         'user-agent': 'omnihub-webhooks/1',
@@ -55,7 +56,7 @@ export async function deliverWebhook(ctx: Ctx, deliveryId: string, attempt: { nu
     status = r.status;
     text = (await r.text().catch(() => '')).slice(0, 1000);
   } catch (err) {
-    error = (err as Error).message.slice(0, 500);
+    error = (egressRefusal(err) ?? (err as Error).message).slice(0, 500);
   }
   const ok = status !== null && status >= 200 && status < 300;
   await ctx.db.execute(sql`
