@@ -3,24 +3,55 @@ import { z } from 'zod';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
 import { fromMinor } from '../domain/money';
-import { NotFoundError } from '../errors';
+import { NotFoundError, ValidationError, zodFieldErrors } from '../errors';
 import { enqueueJournalSync } from './outbox';
 import { getFinanceSettings } from './settings';
 import { csvCell } from '../exports/csv';
+
+/** Every kind of journal entry the hub posts (payout journals, receivables, payables, stock, manual). */
+export const JOURNAL_KINDS = [
+  'settlement', 'deposit', 'reversal', 'invoice', 'payment', 'payment_application', 'credit_note', 'cogs', 'stock_adjustment',
+  'opening_stock', 'stock_receipt', 'manual', 'fx_revaluation', 'bill', 'bill_void', 'supplier_payment',
+] as const;
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
 
 export const ListJournalsQuery = z.object({
   payoutId: z.string().uuid().optional(),
   /** Entry status (`posted`, `reversed`) or sync status (`pending`, `synced`, `failed`). */
   status: z.string().max(32).optional(),
   target: z.enum(['xero', 'quickbooks']).optional(),
+  /** One kind or several, comma-separated (`cogs,stock_adjustment`). */
+  kind: z.string().max(400).optional().refine(
+    (v) => v === undefined || v.split(',').every((k) => (JOURNAL_KINDS as readonly string[]).includes(k.trim())),
+    `one or more of ${JOURNAL_KINDS.join(', ')}, comma-separated`,
+  ),
+  /** Entry dates from and to (inclusive). */
+  from: Day.optional(),
+  to: Day.optional(),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+function encodeCursor(createdKey: string, id: string): string {
+  return Buffer.from(`${createdKey}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !z.string().uuid().safeParse(id).success) {
+    throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+  }
+  return { createdAt, id };
+}
 
 async function journalRows(ctx: Ctx, where: SQL[], limit: number) {
   const res = await q(ctx).execute(sql`
     select e.*, coalesce((select jsonb_agg(jsonb_build_object('id', o.id, 'target', o.target, 'connectionId', o.connection_id, 'status', o.status,
                   'attempts', o.attempts, 'lastError', o.last_error, 'remoteId', o.remote_id, 'idempotencyKey', o.idempotency_key) order by o.target)
               from accounting_outbox o where o.journal_id = e.id), '[]'::jsonb) as sync
+    , to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_key
     from journal_entries e where ${sql.join(where, sql` and `)} order by e.created_at, e.id limit ${limit}`);
   return res.rows as Record<string, unknown>[];
 }
@@ -51,16 +82,32 @@ function present(r: Record<string, unknown>, lines: unknown[]) {
   };
 }
 
+/** Journals in the order they were posted, keyset-paginated (`nextCursor`), with their lines and sync state. */
 export async function listJournals(ctx: Ctx, query: unknown) {
-  const f = ListJournalsQuery.parse(query);
+  const parsed = ListJournalsQuery.safeParse(query ?? {});
+  if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
+  const f = parsed.data;
+  if (f.from && f.to && f.from > f.to) throw new ValidationError([{ path: 'to', message: 'must not be before from' }]);
   const where: SQL[] = [sql`true`];
+  if (f.kind) where.push(sql`e.kind in (${sql.join(f.kind.split(',').map((k) => sql`${k.trim()}`), sql`, `)})`);
+  if (f.from) where.push(sql`e.entry_date >= ${f.from}`);
+  if (f.to) where.push(sql`e.entry_date <= ${f.to}`);
+  if (f.cursor) {
+    const c = decodeCursor(f.cursor);
+    where.push(sql`(e.created_at, e.id) > (${c.createdAt}::timestamptz, ${c.id}::uuid)`);
+  }
   if (f.payoutId) where.push(sql`e.payout_id = ${f.payoutId}`);
   if (f.status === 'posted' || f.status === 'reversed') where.push(sql`e.status = ${f.status}`);
   else if (f.status) where.push(sql`exists (select 1 from accounting_outbox o where o.journal_id = e.id and o.status = ${f.status} ${f.target ? sql`and o.target = ${f.target}` : sql``})`);
   if (f.target) where.push(sql`exists (select 1 from accounting_outbox o where o.journal_id = e.id and o.target = ${f.target})`);
-  const rows = await journalRows(ctx, where, f.limit);
-  const lines = await linesOf(ctx, rows.map((r) => String(r.id)));
-  return { items: rows.map((r) => present(r, lines.get(String(r.id)) ?? [])) };
+  const rows = await journalRows(ctx, where, f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const lines = await linesOf(ctx, page.map((r) => String(r.id)));
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => present(r, lines.get(String(r.id)) ?? [])),
+    nextCursor: rows.length > f.limit && last ? encodeCursor(String(last.created_key), String(last.id)) : null,
+  };
 }
 
 export async function getJournal(ctx: Ctx, id: string) {
@@ -89,7 +136,14 @@ export async function requestJournalSync(ctx: Ctx, id: string): Promise<{ queued
 
 /** Journals for systems without an API: one CSV row per journal line (decimals per currency exponent), or JSON. */
 export async function exportJournals(ctx: Ctx, format: 'csv' | 'json', query: unknown): Promise<{ contentType: string; body: string }> {
-  const { items } = await listJournals(ctx, { ...(query as object), limit: 500 });
+  // Every matching journal, page by page: an export that stopped at the first 500 left the newest out.
+  const items: Awaited<ReturnType<typeof listJournals>>['items'] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listJournals(ctx, { ...(query as object), cursor, limit: 500 });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
   if (format === 'json') return { contentType: 'application/json', body: JSON.stringify({ items }) };
   const rows = [['journal_id', 'date', 'kind', 'status', 'memo', 'account_code', 'account_name', 'debit', 'credit', 'currency', 'line_memo']];
   for (const j of items) {

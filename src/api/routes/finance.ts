@@ -61,13 +61,13 @@ export function financeRoutes(app: OpenAPIHono<AppEnv>): void {
 
   route(app, {
     method: 'get', path: '/api/v1/journals', tags: ['finance'], summary: 'Journal entries with their lines and sync state',
-    request: { query: ListJournalsQuery }, responses: { 200: json(z.object({ items: z.array(Any) })) },
+    request: { query: ListJournalsQuery }, responses: { 200: json(z.object({ items: z.array(Any), nextCursor: z.string().nullable() })) },
   }, async (c) => c.json(await listJournals(c.get('ctx'), c.req.query())));
 
   // Registered before /journals/{id} so `export` is not taken for an id.
   route(app, {
     method: 'get', path: '/api/v1/journals/export', tags: ['finance'], summary: 'Export journals as CSV or JSON',
-    request: { query: ListJournalsQuery.extend({ format: z.enum(['csv', 'json']).default('csv') }) },
+    request: { query: ListJournalsQuery.omit({ cursor: true, limit: true }).extend({ format: z.enum(['csv', 'json']).default('csv') }) },
     responses: { 200: { description: 'CSV or JSON', content: { 'text/csv': { schema: z.string() }, 'application/json': { schema: Any } } } },
   }, async (c) => {
     const { format, ...rest } = c.req.query();

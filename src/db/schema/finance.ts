@@ -172,6 +172,8 @@ export const journalEntries = pgTable(
   },
   (t) => [
     index('journal_entries_date_idx').on(t.entryDate),
+    // GET /journals pages in posting order (keyset on created_at, id).
+    index('journal_entries_created_idx').on(t.createdAt, t.id),
     uniqueIndex('journal_entries_dedupe_uq').on(t.dedupeKey),
     index('journal_entries_payout_idx').on(t.payoutId),
     check('journal_entries_status_ck', sql`${t.status} in ('posted','reversed')`),
