@@ -64,6 +64,6 @@ describe('GET /api/v1/journals and the export', () => {
     expect(rows).toHaveLength(1 + TOTAL * 2); // a header, then two lines per journal
     expect(rows.at(-1)).toContain('entry 519');
     const cogs = await t.app.request('/api/v1/journals/export?format=json&kind=cogs', { headers: { authorization: `Bearer ${t.adminKey}` } });
-    expect((await cogs.json()).items).toHaveLength(TOTAL / 5);
+    expect(((await cogs.json()) as { items: unknown[] }).items).toHaveLength(TOTAL / 5);
   });
 });
