@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { decodeKeyset, encodeKeyset, keysetUuid } from '../db/keyset';
 import type { Ctx } from '../context';
 import { q, withTransaction } from '../db/transaction';
 import { inTx } from '../context';
@@ -134,17 +135,31 @@ export const ListInvoicesQuery = z.object({
   customerRef: z.string().max(200).optional(),
   /** For `overdue`: due before this date (default today). */
   at: Day.optional(),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+/** Invoices by due date (then number), keyset-paginated (`nextCursor`). */
 export async function listInvoices(ctx: Ctx, query: unknown) {
   const f = parse(ListInvoicesQuery, query);
   const where: SQL[] = [sql`true`];
   if (f.status === 'overdue') where.push(sql`status = 'open' and due_date < ${f.at ?? ctx.now().toISOString().slice(0, 10)}::date`);
   else if (f.status) where.push(sql`status = ${f.status}`);
   if (f.customerRef) where.push(sql`customer_ref = ${f.customerRef}`);
-  const res = await q(ctx).execute(sql`select * from invoices where ${sql.join(where, sql` and `)} order by due_date, number limit ${f.limit}`);
-  return { items: (res.rows as Record<string, unknown>[]).map(presentInvoice) };
+  if (f.cursor) {
+    const [due, number, id] = decodeKeyset(f.cursor, 3) as [string, string, string];
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(due)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+    where.push(sql`(due_date, number, id) > (${due}::date, ${number}, ${keysetUuid(id)}::uuid)`);
+  }
+  const res = await q(ctx).execute(sql`select * from invoices where ${sql.join(where, sql` and `)} order by due_date, number, id limit ${f.limit + 1}`);
+  const rows = res.rows as Record<string, unknown>[];
+  const page = rows.slice(0, f.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(presentInvoice),
+    nextCursor: rows.length > f.limit && last ? encodeKeyset([String(last.due_date).slice(0, 10), String(last.number), String(last.id)]) : null,
+  };
 }
 
 export async function getInvoice(ctx: Ctx, id: string) {

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
+import { decodeKeyset, encodeKeyset } from '../db/keyset';
 import { pgArray } from '../db/sql-array';
 import { NotFoundError, ValidationError, zodFieldErrors } from '../errors';
 import type { StockLevel } from './adjust-stock';
@@ -9,24 +10,40 @@ import type { StockLevel } from './adjust-stock';
 export const StockQuery = z.object({
   sku: z.string().max(200).optional(),
   warehouse: z.string().max(200).optional(),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
-/** Stock rows `{sku, warehouse, onHand, reserved, available, incoming}`; available is computed, never stored. */
-export async function listStock(ctx: Ctx, input: unknown): Promise<{ items: StockLevel[] }> {
+/**
+ * Stock rows `{sku, warehouse, onHand, reserved, available, incoming}` by SKU, then warehouse priority;
+ * keyset-paginated (`nextCursor`). Available is computed, never stored.
+ */
+export async function listStock(ctx: Ctx, input: unknown): Promise<{ items: StockLevel[]; nextCursor: string | null }> {
   const parsed = StockQuery.safeParse(input ?? {});
   if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
   const p = parsed.data;
+  let after = sql``;
+  if (p.cursor) {
+    const [sku, priority, code] = decodeKeyset(p.cursor, 3) as [string, string, string];
+    if (!/^-?\d{1,9}$/.test(priority)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+    after = sql`and (s.sku, w.priority, w.code) > (${sku}, ${Number(priority)}::int, ${code})`;
+  }
   const res = await q(ctx).execute(sql`
-    select s.sku, w.code, w.id as warehouse_id, s.on_hand, s.reserved, s.incoming
+    select s.sku, w.code, w.priority, w.id as warehouse_id, s.on_hand, s.reserved, s.incoming
     from stock_levels s join warehouses w on w.id = s.warehouse_id
     where true ${p.sku ? sql`and s.sku = ${p.sku}` : sql``} ${p.warehouse ? sql`and (w.code = ${p.warehouse} or w.id::text = ${p.warehouse})` : sql``}
-    order by s.sku, w.priority, w.code limit ${p.limit}`);
+      ${after}
+    order by s.sku, w.priority, w.code limit ${p.limit + 1}`);
+  const rows = res.rows as Array<Record<string, unknown>>;
+  const page = rows.slice(0, p.limit);
+  const last = page.at(-1);
   return {
-    items: (res.rows as Array<Record<string, unknown>>).map((r) => ({
+    items: page.map((r) => ({
       sku: String(r.sku), warehouse: String(r.code), warehouseId: String(r.warehouse_id), onHand: Number(r.on_hand),
       reserved: Number(r.reserved), available: Number(r.on_hand) - Number(r.reserved), incoming: Number(r.incoming),
     })),
+    nextCursor: rows.length > p.limit && last ? encodeKeyset([String(last.sku), Number(last.priority), String(last.code)]) : null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { fromMinor } from '../domain/money';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { decodeKeyset, encodeKeyset, keysetTime, keysetUuid } from '../db/keyset';
 import { inTx, type Ctx } from '../context';
 import { pgArray } from '../db/sql-array';
 import { q, withTransaction, type Tx } from '../db/transaction';
@@ -50,7 +51,8 @@ const iso = (d: unknown) => (d == null ? null : new Date(d as string).toISOStrin
 
 export async function getReturn(ctx: Ctx, id: string): Promise<OrderReturn> {
   if (!z.string().uuid().safeParse(id).success) throw new NotFoundError('return', id);
-  const [r] = await listReturnsWhere(ctx, sql`r.id = ${id}`);
+  const [found] = await listReturnsWhere(ctx, sql`r.id = ${id}`);
+  const r = found && (({ createdKey: _k, ...rest }) => rest)(found);
   if (!r) throw new NotFoundError('return', id);
   return r;
 }
@@ -58,25 +60,40 @@ export async function getReturn(ctx: Ctx, id: string): Promise<OrderReturn> {
 export const ListReturnsQuery = z.object({
   orderId: z.string().uuid().optional(),
   status: z.enum(returnStatuses).optional(),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
 export async function listReturns(ctx: Ctx, input: unknown): Promise<OrderReturn[]> {
+  return (await listReturnsPage(ctx, input)).items;
+}
+
+/** Returns, newest first, keyset-paginated (`nextCursor`). */
+export async function listReturnsPage(ctx: Ctx, input: unknown): Promise<{ items: OrderReturn[]; nextCursor: string | null }> {
   const p = ListReturnsQuery.safeParse(input ?? {});
   if (!p.success) throw new ValidationError(zodFieldErrors(p.error.issues));
   const where = [sql`true`];
   if (p.data.orderId) where.push(sql`r.order_id = ${p.data.orderId}`);
   if (p.data.status) where.push(sql`r.status = ${p.data.status}`);
-  return listReturnsWhere(ctx, sql.join(where, sql` and `), p.data.limit);
+  if (p.data.cursor) {
+    const [at, id] = decodeKeyset(p.data.cursor, 2) as [string, string];
+    where.push(sql`(r.created_at, r.id) < (${keysetTime(at)}::timestamptz, ${keysetUuid(id)}::uuid)`);
+  }
+  const rows = await listReturnsWhere(ctx, sql.join(where, sql` and `), p.data.limit + 1);
+  const items = rows.slice(0, p.data.limit);
+  const last = items.at(-1);
+  return { items: items.map(({ createdKey: _k, ...r }) => r), nextCursor: rows.length > p.data.limit && last ? encodeKeyset([last.createdKey, last.id]) : null };
 }
 
-async function listReturnsWhere(ctx: Ctx, where: ReturnType<typeof sql>, limit = 100): Promise<OrderReturn[]> {
+async function listReturnsWhere(ctx: Ctx, where: ReturnType<typeof sql>, limit = 100): Promise<Array<OrderReturn & { createdKey: string }>> {
   const res = await q(ctx).execute(sql`
     select r.*, o.number as order_number, w.code as warehouse_code,
+      to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_key,
       coalesce((select jsonb_agg(jsonb_build_object('sku', l.sku, 'title', l.title, 'quantity', l.quantity, 'refundMinor', l.refund_minor,
         'condition', l.condition, 'restockedQuantity', l.restocked_quantity) order by l.sku) from order_return_lines l where l.return_id = r.id), '[]'::jsonb) as lines
     from order_returns r join orders o on o.id = r.order_id left join warehouses w on w.id = r.warehouse_id
-    where ${where} order by r.created_at desc, r.id limit ${limit}`);
+    where ${where} order by r.created_at desc, r.id desc limit ${limit}`);
   return (res.rows as Array<Record<string, unknown>>).map((r) => ({
     id: r.id as string, orderId: r.order_id as string, orderNumber: r.order_number as string, status: r.status as string,
     source: r.source as string, externalId: (r.external_id as string | null) ?? null, reason: (r.reason as string | null) ?? null,
@@ -84,6 +101,7 @@ async function listReturnsWhere(ctx: Ctx, where: ReturnType<typeof sql>, limit =
     warehouseId: (r.warehouse_id as string | null) ?? null, warehouse: (r.warehouse_code as string | null) ?? null,
     receivedAt: iso(r.received_at), closedAt: iso(r.closed_at), cancelledAt: iso(r.cancelled_at), createdAt: iso(r.created_at)!,
     lines: (typeof r.lines === 'string' ? JSON.parse(r.lines) : r.lines) as ReturnLine[],
+    createdKey: String(r.created_key),
   }));
 }
 

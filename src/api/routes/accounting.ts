@@ -104,7 +104,7 @@ export function accountingRoutes(app: OpenAPIHono<AppEnv>): void {
 
   route(app, {
     method: 'get', path: '/api/v1/invoices', tags: ['receivables'], summary: 'Invoices (filters: status incl. overdue, customer)',
-    request: { query: ListInvoicesQuery }, responses: { 200: json(z.object({ items: z.array(Any) })) },
+    request: { query: ListInvoicesQuery }, responses: { 200: json(z.object({ items: z.array(Any), nextCursor: z.string().nullable() })) },
   }, async (c) => c.json(await listInvoices(c.get('ctx'), c.req.query())));
   route(app, {
     method: 'post', path: '/api/v1/invoices', tags: ['receivables'], summary: 'Issue an invoice on credit terms (for an order, or stand-alone); posts receivables',

@@ -51,7 +51,7 @@ export function financeRoutes(app: OpenAPIHono<AppEnv>): void {
 
   route(app, {
     method: 'get', path: '/api/v1/discrepancies', tags: ['finance'], summary: 'Reconciliation breaks',
-    request: { query: ListBreaksQuery }, responses: { 200: json(z.object({ items: z.array(Any) })) },
+    request: { query: ListBreaksQuery }, responses: { 200: json(z.object({ items: z.array(Any), nextCursor: z.string().nullable() })) },
   }, async (c) => c.json(await listBreaks(c.get('ctx'), c.req.query())));
 
   route(app, {

@@ -61,7 +61,7 @@ export function inventoryRoutes(app: OpenAPIHono<AppEnv>): void {
 
   route(app, {
     method: 'get', path: '/api/v1/stock', tags: ['inventory'], summary: 'Stock levels per (sku, warehouse)',
-    request: { query: StockQuery }, responses: { 200: json(z.object({ items: z.array(StockLevel) })) },
+    request: { query: StockQuery }, responses: { 200: json(z.object({ items: z.array(StockLevel), nextCursor: z.string().nullable() })) },
   }, async (c) => c.json(await listStock(c.get('ctx'), c.req.query())));
 
   route(app, {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { approveOrders, decideOrderReview, rejectOrders, RejectInput, ReviewDecisionInput } from '../../sales/review-orders';
 import { getReviewSettings, ReviewSettings, setReviewSettings } from '../../sales/review-settings';
 import {
-  cancelReturn, closeReturn, CloseReturnInput, createReturn, CreateReturnInput, getReturn, listReturns, ListReturnsQuery,
+  cancelReturn, closeReturn, CloseReturnInput, createReturn, CreateReturnInput, getReturn, listReturnsPage, ListReturnsQuery,
   receiveReturn, ReceiveReturnInput,
 } from '../../sales/returns';
 import { createI18n, fromAcceptLanguage } from '../../i18n/index';
@@ -60,8 +60,8 @@ export function salesRoutes(app: OpenAPIHono<AppEnv>): void {
   // --- Returns (RMA) ---
   route(app, {
     method: 'get', path: '/api/v1/returns', tags: ['sales'], summary: 'Returns, newest first', request: { query: ListReturnsQuery },
-    responses: { 200: json(z.object({ items: z.array(ReturnSchema) })) },
-  }, async (c) => c.json({ items: await listReturns(c.get('ctx'), c.req.query()) }));
+    responses: { 200: json(z.object({ items: z.array(ReturnSchema), nextCursor: z.string().nullable() })) },
+  }, async (c) => c.json(await listReturnsPage(c.get('ctx'), c.req.query())));
 
   route(app, {
     method: 'get', path: '/api/v1/returns/{id}', tags: ['sales'], summary: 'One return', request: { params: IdParam },

@@ -269,6 +269,7 @@ export const en = {
   'stock.incoming': 'Incoming',
   'stock.adjust': 'Adjust stock',
   'stock.delta': 'Change (+ in, − out)',
+  'stock.moreLevels': 'More stock levels →',
   'stock.deltaHint': 'A decrease may not go below the reserved units.',
   'stock.kindHint': 'In the ledger (at the product\'s unit cost): an adjustment posts to inventory shrinkage; a receipt (goods in without a purchase order) to goods received, not billed, until the supplier\'s invoice is booked; a return reverses cost of goods sold; opening stock posts to owner equity.',
   'stock.kind': 'Kind',

@@ -268,6 +268,7 @@ export const zhCN: Record<MessageKey, string> = {
   'stock.incoming': '在途',
   'stock.adjust': '库存调整',
   'stock.delta': '变动数量（+ 入库，− 出库）',
+  'stock.moreLevels': '更多库存 →',
   'stock.deltaHint': '减少后不能低于已预留数量。',
   'stock.kindHint': '记账（按商品单位成本）：调整计入存货损耗；收货（无采购单的入库）计入已收货未开票，直至登记供应商发票；退货冲回销货成本；期初库存计入所有者权益。',
   'stock.kind': '类型',

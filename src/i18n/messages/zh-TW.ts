@@ -268,6 +268,7 @@ export const zhTW: Record<MessageKey, string> = {
   'stock.incoming': '在途',
   'stock.adjust': '庫存調整',
   'stock.delta': '變動數量（+ 入庫，− 出庫）',
+  'stock.moreLevels': '更多庫存 →',
   'stock.deltaHint': '減少後不得低於已保留數量。',
   'stock.kindHint': '記帳（按商品單位成本）：調整計入存貨損耗；收貨（無採購單的入庫）計入已收貨未開票，直至登記供應商發票；退貨沖回銷貨成本；期初庫存計入業主權益。',
   'stock.kind': '類型',

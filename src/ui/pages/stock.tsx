@@ -53,13 +53,15 @@ interface StockPageProps {
   names: Map<string, string>;
   movements: Movement[];
   nextCursor: string | null;
+  /** The next page of stock levels (a catalogue larger than one page). */
+  levelsCursor: string | null;
   warehouses: Warehouse[];
   /** Connections a SKU may be listed on (active or paused). */
   connections: Array<{ id: string; name: string }>;
   notice?: Notice;
 }
 
-const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, listings, names, actors, movements, nextCursor, warehouses, connections, notice }) => {
+const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, levelsCursor, alerts, listings, names, actors, movements, nextCursor, warehouses, connections, notice }) => {
   const { t, number } = v.i18n;
   const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
   const here = new URLSearchParams({ ...(sku ? { sku } : {}), ...(warehouse ? { warehouse } : {}) });
@@ -102,6 +104,9 @@ const StockPage: FC<StockPageProps> = ({ v, sku, warehouse, levels, alerts, list
               </tbody>
             </table>
           </div>
+        )}
+        {levelsCursor && (
+          <p class="pager"><span></span><a class="btn" rel="next" id="levels-next" href={`/stock?${new URLSearchParams([...here, ['levels', levelsCursor]])}#levels-h`}>{t('stock.moreLevels')}</a></p>
         )}
       </section>
 
@@ -287,7 +292,7 @@ async function renderStock(c: Context<UiEnv>, notice?: Notice, status: 200 | 400
   const warehouse = over.warehouse ?? clean(c.req.query('warehouse'));
   const cursor = clean(c.req.query('cursor'));
   const [levels, alerts, listings, movements, warehouses, conns] = await Promise.all([
-    listStock(ctx, { sku, warehouse, limit: 500 }),
+    listStock(ctx, { sku, warehouse, cursor: clean(c.req.query('levels')), limit: 500 }),
     stockAlerts(ctx, { sku }),
     listListings(ctx, { sku }),
     listMovements(ctx, { sku, warehouse, cursor: cursor && /^\d+$/.test(cursor) ? cursor : undefined, limit: 50 }),
@@ -297,7 +302,7 @@ async function renderStock(c: Context<UiEnv>, notice?: Notice, status: 200 | 400
   const names = new Map(conns.map((x) => [x.id, x.name]));
   const actors = await actorNames(ctx, movements.items.map((m) => m.actor));
   return c.html(
-    <StockPage v={view(c)} actors={actors} sku={sku} warehouse={warehouse} levels={levels.items} alerts={alerts.items} listings={listings.items}
+    <StockPage v={view(c)} actors={actors} sku={sku} warehouse={warehouse} levels={levels.items} levelsCursor={levels.nextCursor} alerts={alerts.items} listings={listings.items}
       names={names} movements={movements.items} nextCursor={movements.nextCursor} warehouses={warehouses.items}
       connections={conns.filter((x) => x.status !== 'archived' && x.type !== 'manual')} notice={notice} />,
     status,

@@ -1,0 +1,37 @@
+import { ValidationError } from '../errors';
+
+/**
+ * Opaque keyset cursors: the sort key of a page's last row, base64url-encoded. Timestamps go in at the
+ * stored precision (select them with to_char … US), since a cut to milliseconds skips rows.
+ */
+export function encodeKeyset(parts: Array<string | number>): string {
+  return Buffer.from(JSON.stringify(parts.map(String))).toString('base64url');
+}
+
+/** The `n` key parts of a cursor this API returned; anything else is a 400 naming `cursor`. */
+export function decodeKeyset(cursor: string, n: number): string[] {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parts = null;
+  }
+  if (!Array.isArray(parts) || parts.length !== n || !parts.every((p) => typeof p === 'string')) {
+    throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+  }
+  return parts as string[];
+}
+
+/** A timestamp cursor part must read back as one. */
+export function keysetTime(part: string): string {
+  if (Number.isNaN(Date.parse(part))) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+  return part;
+}
+
+/** A uuid cursor part. */
+export function keysetUuid(part: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(part)) {
+    throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+  }
+  return part;
+}
