@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { decodeKeyset, encodeKeyset, keysetUuid } from '../db/keyset';
 import { inTx, type Ctx } from '../context';
 import { q, withTransaction, type Tx } from '../db/transaction';
 import type { BillLineFlag } from '../db/schema/payables';
@@ -331,9 +332,12 @@ export const ListBillsQuery = z.object({
   supplier: z.string().max(200).optional(),
   matchStatus: z.enum(['matched', 'variance']).optional(),
   at: Day.optional(),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+/** Bills by due date (then supplier and number), keyset-paginated (`nextCursor`). */
 export async function listBills(ctx: Ctx, query: unknown) {
   const f = parse(ListBillsQuery, query);
   const where: SQL[] = [sql`true`];
@@ -342,14 +346,22 @@ export async function listBills(ctx: Ctx, query: unknown) {
   else if (f.status) where.push(sql`b.status = ${f.status}`);
   if (f.supplier) where.push(isUuid(f.supplier) ? sql`b.supplier_id = ${f.supplier}` : sql`s.code = ${f.supplier}`);
   if (f.matchStatus) where.push(sql`b.match_status = ${f.matchStatus}`);
-  const res = await q(ctx).execute(sql`${billSelect} where ${sql.join(where, sql` and `)} order by b.due_date, s.code, b.number limit ${f.limit}`);
-  const items = (res.rows as Record<string, unknown>[]).map(presentBill);
+  if (f.cursor) {
+    const [due, code, number, id] = decodeKeyset(f.cursor, 4) as [string, string, string, string];
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(due)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+    where.push(sql`(b.due_date, s.code, b.number, b.id) > (${due}::date, ${code}, ${number}, ${keysetUuid(id)}::uuid)`);
+  }
+  const res = await q(ctx).execute(sql`${billSelect} where ${sql.join(where, sql` and `)} order by b.due_date, s.code, b.number, b.id limit ${f.limit + 1}`);
+  const rows = res.rows as Record<string, unknown>[];
+  const lastRow = rows.length > f.limit ? rows[f.limit - 1] : undefined;
+  const nextCursor = lastRow ? encodeKeyset([ymd(lastRow.due_date), String(lastRow.supplier_code), String(lastRow.number), String(lastRow.id)]) : null;
+  const items = rows.slice(0, f.limit).map(presentBill);
   // Flags per bill, for the list's badges (one query for the page).
   const flags = items.length === 0 ? [] : (await q(ctx).execute(sql`
     select bill_id, jsonb_agg(distinct f) as flags from bill_lines, jsonb_array_elements_text(flags) f
     where bill_id in (select jsonb_array_elements_text(${JSON.stringify(items.map((i) => i.id))}::jsonb)::uuid) group by bill_id`)).rows as Array<{ bill_id: string; flags: unknown }>;
   const byBill = new Map(flags.map((r) => [String(r.bill_id), ((typeof r.flags === 'string' ? JSON.parse(r.flags) : r.flags) as BillLineFlag[]).sort()]));
-  return { items: items.map((b) => ({ ...b, flags: byBill.get(b.id) ?? [] })) };
+  return { items: items.map((b) => ({ ...b, flags: byBill.get(b.id) ?? [] })), nextCursor };
 }
 
 export async function getBill(ctx: Ctx, id: string) {

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { decodeKeyset, encodeKeyset, keysetUuid } from '../db/keyset';
 import { inTx, type Ctx } from '../context';
 import { q, withTransaction } from '../db/transaction';
 import { convertExact, rateOf } from '../domain/fx-rates';
@@ -175,15 +176,29 @@ export const ListSupplierPaymentsQuery = z.object({
   supplier: z.string().max(200).optional(),
   from: Day.optional(),
   to: Day.optional(),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+/** Payments made, newest paid date first (then reference), keyset-paginated (`nextCursor`). */
 export async function listSupplierPayments(ctx: Ctx, query: unknown) {
   const f = parse(ListSupplierPaymentsQuery, query);
   const where: SQL[] = [sql`true`];
   if (f.supplier) where.push(z.string().uuid().safeParse(f.supplier).success ? sql`p.supplier_id = ${f.supplier}` : sql`s.code = ${f.supplier}`);
   if (f.from) where.push(sql`p.paid_date >= ${f.from}::date`);
   if (f.to) where.push(sql`p.paid_date <= ${f.to}::date`);
-  const res = await q(ctx).execute(sql`${paymentSelect} where ${sql.join(where, sql` and `)} order by p.paid_date desc, p.reference limit ${f.limit}`);
-  return { items: await withApplications(ctx, (res.rows as Record<string, unknown>[]).map(presentPayment)) };
+  if (f.cursor) {
+    const [paid, reference, id] = decodeKeyset(f.cursor, 3) as [string, string, string];
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(paid)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+    where.push(sql`(p.paid_date < ${paid}::date or (p.paid_date = ${paid}::date and (p.reference, p.id) > (${reference}, ${keysetUuid(id)}::uuid)))`);
+  }
+  const res = await q(ctx).execute(sql`${paymentSelect} where ${sql.join(where, sql` and `)} order by p.paid_date desc, p.reference, p.id limit ${f.limit + 1}`);
+  const rows = res.rows as Record<string, unknown>[];
+  const last = rows.length > f.limit ? rows[f.limit - 1] : undefined;
+  const day = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v)).slice(0, 10);
+  return {
+    items: await withApplications(ctx, rows.slice(0, f.limit).map(presentPayment)),
+    nextCursor: last ? encodeKeyset([day(last.paid_date), String(last.reference), String(last.id)]) : null,
+  };
 }

@@ -162,21 +162,28 @@ export const ListPurchaseOrdersQuery = z.object({
   /** `true`: only open POs with a line whose expected date passed and that is not fully received. */
   overdue: z.enum(['true', 'false']).optional(),
   sku: z.string().max(200).optional(),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().regex(/^\d{1,18}$/, 'not a cursor returned by this API').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export async function listPurchaseOrders(ctx: Ctx, input: unknown = {}): Promise<{ items: PurchaseOrder[] }> {
+/** Purchase orders, newest first, keyset-paginated by number (`nextCursor`). */
+export async function listPurchaseOrders(ctx: Ctx, input: unknown = {}): Promise<{ items: PurchaseOrder[]; nextCursor: string | null }> {
   const p = parseInput(ListPurchaseOrdersQuery, input);
   const sup = p.supplier ? await resolveSupplier(ctx, p.supplier) : null;
   const today = todayOf(ctx);
   const res = await q(ctx).execute(sql`
-    select p.id from purchase_orders p where true
+    select p.id, p.seq from purchase_orders p where true
     ${p.status ? sql`and p.status = ${p.status}` : sql``}
     ${sup ? sql`and p.supplier_id = ${sup.id}` : sql``}
     ${p.sku ? sql`and exists (select 1 from purchase_order_lines l where l.purchase_order_id = p.id and l.sku = ${p.sku})` : sql``}
     ${p.overdue === 'true' ? sql`and p.id in (${overdueIdsSql(today)})` : p.overdue === 'false' ? sql`and p.id not in (${overdueIdsSql(today)})` : sql``}
-    order by p.seq desc limit ${p.limit}`);
-  return { items: await loadPurchaseOrders(ctx, (res.rows as Array<{ id: string }>).map((r) => r.id)) };
+    ${p.cursor ? sql`and p.seq < ${p.cursor}::bigint` : sql``}
+    order by p.seq desc limit ${p.limit + 1}`);
+  const rows = res.rows as Array<{ id: string; seq: string | number }>;
+  const page = rows.slice(0, p.limit);
+  const last = page.at(-1);
+  return { items: await loadPurchaseOrders(ctx, page.map((r) => r.id)), nextCursor: rows.length > p.limit && last ? String(last.seq) : null };
 }
 
 /** Open POs with a line past its expected date and not fully received. */

@@ -21,7 +21,7 @@ async function allPages(path: string, limit: number): Promise<{ items: any[]; pa
   return { items, pages };
 }
 
-describe('lists longer than a page: stock, invoices, discrepancies and returns page with nextCursor', () => {
+describe('lists longer than a page page with nextCursor', () => {
   beforeAll(async () => {
     t = await createTestHub();
     for (const [code, priority] of [['PG-B', 2], ['PG-A', 1]] as const) expect((await t.api('POST', '/api/v1/warehouses', { code, name: code, priority })).status).toBe(201);
@@ -84,8 +84,50 @@ describe('lists longer than a page: stock, invoices, discrepancies and returns p
     expect(items[0]).not.toHaveProperty('createdKey');
   });
 
+  it('purchase orders, bills and supplier payments: every one once; their CSV holds every row', async () => {
+    expect((await t.api('POST', '/api/v1/suppliers', { code: 'PG-SUP', name: 'Paging Supplies', currency: 'USD', paymentTerms: 'NET30' })).status).toBe(201);
+    const pos: Array<{ id: string; number: string }> = [];
+    for (let i = 0; i < 5; i++) {
+      const po = await t.api('POST', '/api/v1/purchase-orders', { supplier: 'PG-SUP', lines: [{ sku: 'PG-02', quantity: 10, unitCostMinor: 100, warehouse: 'PG-A' }] });
+      expect(po.status).toBe(201);
+      pos.push(po.body);
+    }
+    const listed = await allPages('/api/v1/purchase-orders?supplier=PG-SUP', 2);
+    expect(listed.pages).toBe(3);
+    expect(listed.items.map((p) => p.number)).toEqual(pos.map((p) => p.number).reverse());
+
+    // One PO received, billed five times (two bills due the same day), and paid in five payments.
+    const po = pos[0]!;
+    for (const step of ['approve', 'send']) expect((await t.api('POST', `/api/v1/purchase-orders/${po.id}/${step}`)).status).toBe(200);
+    expect((await t.api('POST', `/api/v1/purchase-orders/${po.id}/receive`, { lines: [{ lineNo: 1, accepted: 10 }] })).status).toBe(200);
+    const bills: Array<{ id: string; number: string }> = [];
+    for (const [i, due] of ['2026-04-03', '2026-04-01', '2026-04-02', '2026-04-01', '2026-04-05'].entries()) {
+      const b = await t.api('POST', '/api/v1/bills', { purchaseOrder: po.number, number: `PGB-${i}`, issueDate: '2026-03-01', dueDate: due, lines: [{ lineNo: 1, quantity: 2 }] });
+      expect(b.status, JSON.stringify(b.body)).toBe(201);
+      bills.push(b.body);
+    }
+    const billPages = await allPages('/api/v1/bills?supplier=PG-SUP', 2);
+    expect(billPages.pages).toBe(3);
+    expect(billPages.items.map((b) => b.number)).toEqual(['PGB-1', 'PGB-3', 'PGB-2', 'PGB-0', 'PGB-4']);
+    for (const [i, b] of bills.entries()) {
+      const pay = await t.api('POST', '/api/v1/supplier-payments', {
+        supplier: 'PG-SUP', reference: `PGW-${i}`, currency: 'USD', amountMinor: 100, paidDate: i < 2 ? '2026-04-10' : `2026-04-0${i}`,
+        applications: [{ billId: b.id, amountMinor: 100 }],
+      });
+      expect(pay.status, JSON.stringify(pay.body)).toBe(201);
+    }
+    const paid = await allPages('/api/v1/supplier-payments?supplier=PG-SUP', 2);
+    expect(paid.pages).toBe(3);
+    expect(paid.items.map((p) => p.reference)).toEqual(['PGW-0', 'PGW-1', 'PGW-4', 'PGW-3', 'PGW-2']);
+
+    // The CSV is every matching row, whatever the page size.
+    const csvOf = async (path: string) => (await (await t.app.request(path, { headers: { authorization: `Bearer ${t.adminKey}`, accept: 'text/csv' } })).text()).trim().split('\n');
+    expect(await csvOf('/api/v1/bills?supplier=PG-SUP&limit=1')).toHaveLength(1 + 5);
+    expect(await csvOf('/api/v1/supplier-payments?supplier=PG-SUP&limit=1')).toHaveLength(1 + 5);
+  });
+
   it('refuses a cursor it did not hand out, naming the field', async () => {
-    for (const path of ['/api/v1/stock', '/api/v1/invoices', '/api/v1/discrepancies', '/api/v1/returns', '/api/v1/journals']) {
+    for (const path of ['/api/v1/stock', '/api/v1/invoices', '/api/v1/discrepancies', '/api/v1/returns', '/api/v1/journals', '/api/v1/purchase-orders', '/api/v1/bills', '/api/v1/supplier-payments']) {
       for (const bad of ['not-a-cursor', Buffer.from('["x","y","z","w"]').toString('base64url'), Buffer.from('["2026-01-01T00:00:00Z","nope","x"]').toString('base64url')]) {
         const res = await t.api('GET', `${path}?cursor=${bad}`);
         expect(res.status, `${path} ${bad}`).toBe(400);

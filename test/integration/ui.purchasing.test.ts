@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUiHub, type UiHub } from './ui.support';
 import { expectOk } from '../helpers/hub';
@@ -96,5 +97,20 @@ describe('purchasing screens', () => {
     expect(run.status).toBe(303);
     const done = await (await t.page('GET', run.headers.get('location')!, { cookie })).text();
     expect(done).toContain('Nothing to order: no draft created.');
+  });
+
+  it('pages the purchase orders list instead of stopping at the newest hundred', async () => {
+    for (let i = 0; i < 105; i++) await ok(t.api('POST', '/api/v1/purchase-orders', { supplier: 'LEATHER', lines: [{ sku: 'BAG', quantity: 1, warehouse: 'MAIN' }] }), 201);
+    const numbers = (html: string) => [...html.matchAll(/<tr data-po="(PO-\d+)">/g)].map((m) => m[1]!);
+    const first = await (await t.page('GET', '/purchasing/orders?status=draft', { cookie })).text();
+    const next = /<a class="btn" rel="next" id="orders-next"\s+href="([^"]+)"/.exec(first)?.[1];
+    expect(next).toMatch(/^\/purchasing\/orders\?status=draft&amp;cursor=\d+$/);
+    const second = await (await t.page('GET', next!.replace(/&amp;/g, '&'), { cookie })).text();
+    expect(second).not.toContain('id="orders-next"');
+    const all = [...numbers(first), ...numbers(second)];
+    const drafts = (await t.hub.ctx.db.execute(sql`select count(*)::int as n from purchase_orders where status = 'draft'`)).rows[0] as { n: number };
+    expect(numbers(first)).toHaveLength(100);
+    expect(all).toHaveLength(drafts.n);
+    expect(new Set(all).size).toBe(all.length);
   });
 });

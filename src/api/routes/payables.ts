@@ -16,14 +16,26 @@ const optionalBody = (schema: z.ZodType) => ({ body: { content: { 'application/j
 const csv = (c: Context<AppEnv>, name: string, text: string) =>
   c.body(text, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` });
 
+/** The items of every page (a CSV export holds every matching row, not the first page). */
+async function everyPage<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const r = await page(cursor);
+    all.push(...r.items);
+    cursor = r.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
+}
+
 /** Payables (issue 10): supplier bills matched three ways, payments made, aging and the due-date calendar. */
 export function payablesRoutes(app: OpenAPIHono<AppEnv>): void {
   route(app, {
     method: 'get', path: '/api/v1/bills', tags: ['payables'], summary: 'Supplier bills (filters: status incl. unpaid and overdue, supplier, match status; CSV with Accept: text/csv)',
     request: { query: ListBillsQuery }, responses: { 200: csvOrJson('The bills') },
   }, async (c) => {
-    const r = await listBills(c.get('ctx'), c.req.query());
-    return wantsCsv(c) ? csv(c, 'bills', billsCsv(r.items)) : c.json(r);
+    if (wantsCsv(c)) return csv(c, 'bills', billsCsv(await everyPage((cursor) => listBills(c.get('ctx'), { ...c.req.query(), cursor, limit: 500 }))));
+    return c.json(await listBills(c.get('ctx'), c.req.query()));
   });
   route(app, {
     method: 'post', path: '/api/v1/bills', tags: ['payables'],
@@ -57,8 +69,10 @@ export function payablesRoutes(app: OpenAPIHono<AppEnv>): void {
     method: 'get', path: '/api/v1/supplier-payments', tags: ['payables'], summary: 'Payments made to suppliers, with the bills each settled (CSV with Accept: text/csv)',
     request: { query: ListSupplierPaymentsQuery }, responses: { 200: csvOrJson('The payments') },
   }, async (c) => {
-    const r = await listSupplierPayments(c.get('ctx'), c.req.query());
-    return wantsCsv(c) ? csv(c, 'supplier-payments', supplierPaymentsCsv(r.items)) : c.json(r);
+    if (wantsCsv(c)) {
+      return csv(c, 'supplier-payments', supplierPaymentsCsv(await everyPage((cursor) => listSupplierPayments(c.get('ctx'), { ...c.req.query(), cursor, limit: 500 }))));
+    }
+    return c.json(await listSupplierPayments(c.get('ctx'), c.req.query()));
   });
   route(app, {
     method: 'post', path: '/api/v1/supplier-payments', tags: ['payables'],

@@ -78,7 +78,7 @@ export function purchasingRoutes(app: OpenAPIHono<AppEnv>): void {
   }, async (c) => c.json(await createPurchaseOrder(c.get('ctx'), await c.req.json()), 201));
   route(app, {
     method: 'get', path: '/api/v1/purchase-orders', tags: ['purchasing'], summary: 'List purchase orders (`overdue=true` for the late ones)',
-    request: { query: ListPurchaseOrdersQuery }, responses: { 200: json(List) },
+    request: { query: ListPurchaseOrdersQuery }, responses: { 200: json(List.extend({ nextCursor: z.string().nullable() })) },
   }, async (c) => c.json(await listPurchaseOrders(c.get('ctx'), c.req.query())));
   route(app, {
     method: 'post', path: '/api/v1/purchase-orders/overdue-check', tags: ['purchasing'], summary: 'Flag overdue POs now (the daily job does it too)',

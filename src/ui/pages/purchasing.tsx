@@ -312,7 +312,7 @@ const OrdersTable: FC<{ v: View; orders: PurchaseOrder[] }> = ({ v, orders }) =>
   );
 };
 
-const OrdersPage: FC<{ v: View; orders: PurchaseOrder[]; status?: string; overdue: boolean }> = ({ v, orders, status, overdue }) => {
+const OrdersPage: FC<{ v: View; orders: PurchaseOrder[]; status?: string; overdue: boolean; nextCursor: string | null }> = ({ v, orders, status, overdue, nextCursor }) => {
   const { t } = v.i18n;
   return (
     <Layout v={v} title={`${t('purchasing.tab.orders')} · ${t('purchasing.title')}`}>
@@ -331,6 +331,10 @@ const OrdersPage: FC<{ v: View; orders: PurchaseOrder[]; status?: string; overdu
         <div class="field"><button type="submit" class="btn">{t('purchasing.orders.filter')}</button></div>
       </form>
       <OrdersTable v={v} orders={orders} />
+      {nextCursor && (
+        <p class="pager"><span></span><a class="btn" rel="next" id="orders-next"
+          href={`/purchasing/orders?${new URLSearchParams({ ...(status ? { status } : {}), ...(overdue ? { overdue: 'true' } : {}), cursor: nextCursor })}`}>{t('inbox.nextPage')}</a></p>
+      )}
     </Layout>
   );
 };
@@ -609,8 +613,9 @@ export function purchasingRoutes(ui: Hono<UiEnv>): void {
   ui.get('/purchasing/orders', async (c) => {
     const status = str(c.req.query('status')) || undefined;
     const overdue = c.req.query('overdue') === 'true';
-    const { items } = await listPurchaseOrders(c.get('ctx'), { status: STATUSES.includes(status as never) ? status : undefined, overdue: overdue ? 'true' : undefined });
-    return c.html(<OrdersPage v={view(c)} orders={items} status={status} overdue={overdue} />);
+    const cursor = /^\d{1,18}$/.test(c.req.query('cursor') ?? '') ? c.req.query('cursor') : undefined;
+    const { items, nextCursor } = await listPurchaseOrders(c.get('ctx'), { status: STATUSES.includes(status as never) ? status : undefined, overdue: overdue ? 'true' : undefined, cursor });
+    return c.html(<OrdersPage v={view(c)} orders={items} status={status} overdue={overdue} nextCursor={nextCursor} />);
   });
   ui.get('/purchasing/orders/:id', (c) => {
     const done = c.req.query('done');
