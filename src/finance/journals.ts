@@ -29,7 +29,9 @@ export const ListJournalsQuery = z.object({
   /** Entry dates from and to (inclusive). */
   from: Day.optional(),
   to: Day.optional(),
-  /** `nextCursor` of the previous page. */
+  /** `asc` (default): in posting order; `desc`: newest first. */
+  order: z.enum(['asc', 'desc']).default('asc'),
+  /** `nextCursor` of the previous page (in the same order). */
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
@@ -46,13 +48,14 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   return { createdAt, id };
 }
 
-async function journalRows(ctx: Ctx, where: SQL[], limit: number) {
+async function journalRows(ctx: Ctx, where: SQL[], limit: number, order: 'asc' | 'desc' = 'asc') {
   const res = await q(ctx).execute(sql`
     select e.*, coalesce((select jsonb_agg(jsonb_build_object('id', o.id, 'target', o.target, 'connectionId', o.connection_id, 'status', o.status,
                   'attempts', o.attempts, 'lastError', o.last_error, 'remoteId', o.remote_id, 'idempotencyKey', o.idempotency_key) order by o.target)
               from accounting_outbox o where o.journal_id = e.id), '[]'::jsonb) as sync
     , to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_key
-    from journal_entries e where ${sql.join(where, sql` and `)} order by e.created_at, e.id limit ${limit}`);
+    from journal_entries e where ${sql.join(where, sql` and `)}
+    order by ${order === 'desc' ? sql`e.created_at desc, e.id desc` : sql`e.created_at, e.id`} limit ${limit}`);
   return res.rows as Record<string, unknown>[];
 }
 
@@ -82,7 +85,7 @@ function present(r: Record<string, unknown>, lines: unknown[]) {
   };
 }
 
-/** Journals in the order they were posted, keyset-paginated (`nextCursor`), with their lines and sync state. */
+/** Journals in the order they were posted (or newest first), keyset-paginated (`nextCursor`), with their lines and sync state. */
 export async function listJournals(ctx: Ctx, query: unknown) {
   const parsed = ListJournalsQuery.safeParse(query ?? {});
   if (!parsed.success) throw new ValidationError(zodFieldErrors(parsed.error.issues));
@@ -94,13 +97,15 @@ export async function listJournals(ctx: Ctx, query: unknown) {
   if (f.to) where.push(sql`e.entry_date <= ${f.to}`);
   if (f.cursor) {
     const c = decodeCursor(f.cursor);
-    where.push(sql`(e.created_at, e.id) > (${c.createdAt}::timestamptz, ${c.id}::uuid)`);
+    where.push(f.order === 'desc'
+      ? sql`(e.created_at, e.id) < (${c.createdAt}::timestamptz, ${c.id}::uuid)`
+      : sql`(e.created_at, e.id) > (${c.createdAt}::timestamptz, ${c.id}::uuid)`);
   }
   if (f.payoutId) where.push(sql`e.payout_id = ${f.payoutId}`);
   if (f.status === 'posted' || f.status === 'reversed') where.push(sql`e.status = ${f.status}`);
   else if (f.status) where.push(sql`exists (select 1 from accounting_outbox o where o.journal_id = e.id and o.status = ${f.status} ${f.target ? sql`and o.target = ${f.target}` : sql``})`);
   if (f.target) where.push(sql`exists (select 1 from accounting_outbox o where o.journal_id = e.id and o.target = ${f.target})`);
-  const rows = await journalRows(ctx, where, f.limit + 1);
+  const rows = await journalRows(ctx, where, f.limit + 1, f.order);
   const page = rows.slice(0, f.limit);
   const lines = await linesOf(ctx, page.map((r) => String(r.id)));
   const last = page.at(-1);

@@ -38,6 +38,17 @@ describe('GET /api/v1/journals and the export', () => {
     expect(seen).toEqual(Array.from({ length: TOTAL }, (_, i) => `entry ${i}`));
   });
 
+  it('pages newest first with order=desc', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await t.api('GET', `/api/v1/journals?order=desc&limit=300${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...res.body.items.map((j: { memo: string }) => j.memo));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(Array.from({ length: TOTAL }, (_, i) => `entry ${TOTAL - 1 - i}`));
+  });
+
   it('filters by kind and by entry date', async () => {
     const cogs = await t.api('GET', '/api/v1/journals?kind=cogs&limit=500');
     expect(cogs.body.items).toHaveLength(TOTAL / 5);

@@ -109,6 +109,31 @@ describe('the finance screens', () => {
     expect(html).toContain('no accounting target');
   });
 
+  it('lists journals newest first, filters them by kind in words, and pages past the first hundred', async () => {
+    const { postJournal } = await import('../../src/finance/post-journal');
+    for (let i = 0; i < 105; i++) {
+      await postJournal(t.hub.ctx, {
+        kind: i % 2 ? 'stock_receipt' : 'manual', entryDate: '2026-02-01', memo: `UI journal ${i}`, dedupeKey: `ui-journals:${i}`,
+        lines: [{ role: 'inventory', debitMinor: 100, creditMinor: 0, currency: 'USD' }, { role: 'received_not_billed', debitMinor: 0, creditMinor: 100, currency: 'USD' }],
+      });
+    }
+    const memos = (html: string) => [...html.matchAll(/<td>(UI journal \d+)<span class="sub">([^<]+)<\/span>/g)].map((m) => [m[1], m[2]]);
+    const first = await (await t.page('GET', '/finance/journals', { cookie })).text();
+    // The newest is on top, with its kind in words; the kind filter offers every kind.
+    expect(memos(first)[0]).toEqual(['UI journal 104', 'Manual']);
+    expect(memos(first)[1]).toEqual(['UI journal 103', 'Goods received without a PO']);
+    expect(first).toContain('<option value="cogs">Cost of goods sold</option>');
+    const next = /id="journals-next"\s+href="([^"]+)"/.exec(first)?.[1];
+    expect(next).toBeDefined();
+    const second = await (await t.page('GET', next!.replace(/&amp;/g, '&'), { cookie })).text();
+    const all = [...memos(first), ...memos(second)].map(([m]) => m);
+    expect(all.slice(0, 105)).toEqual(Array.from({ length: 105 }, (_, i) => `UI journal ${104 - i}`));
+    const receipts = await (await t.page('GET', '/finance/journals?kind=stock_receipt', { cookie })).text();
+    expect(memos(receipts)).toHaveLength(52);
+    expect(new Set(memos(receipts).map(([, k]) => k))).toEqual(new Set(['Goods received without a PO']));
+    expect(receipts).toContain('<option value="stock_receipt" selected="">Goods received without a PO</option>');
+  });
+
   it('reads in Traditional Chinese', async () => {
     const html = await (await t.page('GET', `/finance/payouts/${payoutId}`, { cookie: `${cookie}; omnihub_locale=zh-TW` })).text();
     expect(html).toContain('<h1>撥款 99887766</h1>');

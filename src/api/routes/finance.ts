@@ -67,7 +67,7 @@ export function financeRoutes(app: OpenAPIHono<AppEnv>): void {
   // Registered before /journals/{id} so `export` is not taken for an id.
   route(app, {
     method: 'get', path: '/api/v1/journals/export', tags: ['finance'], summary: 'Export journals as CSV or JSON',
-    request: { query: ListJournalsQuery.omit({ cursor: true, limit: true }).extend({ format: z.enum(['csv', 'json']).default('csv') }) },
+    request: { query: ListJournalsQuery.omit({ cursor: true, limit: true, order: true }).extend({ format: z.enum(['csv', 'json']).default('csv') }) },
     responses: { 200: { description: 'CSV or JSON', content: { 'text/csv': { schema: z.string() }, 'application/json': { schema: Any } } } },
   }, async (c) => {
     const { format, ...rest } = c.req.query();

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { listConnections } from '../../connections/manage-connections';
 import { AppError } from '../../errors';
 import { getPayout } from '../../finance/get-payout';
-import { listJournals, requestJournalSync } from '../../finance/journals';
+import { JOURNAL_KINDS, listJournals, requestJournalSync } from '../../finance/journals';
 import { listPayouts } from '../../finance/list-payouts';
 import { reconcile } from '../../finance/reconcile-payout';
 import { resolveBreak } from '../../finance/resolve-break';
@@ -230,14 +230,27 @@ const PayoutPage: FC<{ v: View; p: PayoutDetail; notice?: Notice }> = ({ v, p, n
   );
 };
 
-const JournalsPage: FC<{ v: View; items: Journal[]; payoutId?: string; notice?: Notice }> = ({ v, items, payoutId, notice }) => {
+const JournalsPage: FC<{ v: View; items: Journal[]; payoutId?: string; kind?: string; nextCursor: string | null; notice?: Notice }> = ({ v, items, payoutId, kind, nextCursor, notice }) => {
   const { t, money } = v.i18n;
   const canWrite = mayWrite(v);
+  const here = { ...(payoutId ? { payoutId } : {}), ...(kind ? { kind } : {}) };
   return (
     <Layout v={v} title={t('finance.journals')}>
       <h1>{t('finance.journals')}</h1>
       <FinanceTabs v={v} current="journals" />
       {payoutId && <p class="small"><a href={`/finance/payouts/${payoutId}`}>← {t('finance.payout')}</a> · <a href="/finance/journals">{t('inbox.clear')}</a></p>}
+      <form method="get" action="/finance/journals" class="filters" role="search">
+        {payoutId && <input type="hidden" name="payoutId" value={payoutId} />}
+        <div class="field">
+          <label for="j-kind">{t('finance.journalKind')}</label>
+          <select id="j-kind" name="kind">
+            <option value="">{t('finance.anyJournalKind')}</option>
+            {JOURNAL_KINDS.map((k) => <option value={k} selected={kind === k}>{v.i18n.tEnum('journalKind', k)}</option>)}
+          </select>
+        </div>
+        <div class="field"><button type="submit" class="btn">{t('inbox.apply')}</button></div>
+      </form>
+      <p class="hint">{t('finance.journalsNewestFirst')}</p>
       <NoticeLine notice={notice} />
       {items.length === 0 ? <p class="muted">{t('finance.noJournals')}</p> : (
         <div class="table-wrap">
@@ -275,6 +288,10 @@ const JournalsPage: FC<{ v: View; items: Journal[]; payoutId?: string; notice?: 
             </tbody>
           </table>
         </div>
+      )}
+      {nextCursor && (
+        <p class="pager"><span></span><a class="btn" rel="next" id="journals-next"
+          href={`/finance/journals?${new URLSearchParams({ ...here, cursor: nextCursor })}`}>{t('inbox.nextPage')}</a></p>
       )}
     </Layout>
   );
@@ -329,9 +346,12 @@ export function financeRoutes(ui: Hono<UiEnv>): void {
 
   ui.get('/finance/journals', async (c) => {
     const payoutId = z.string().uuid().optional().catch(undefined).parse(c.req.query('payoutId') || undefined);
-    const { items } = await listJournals(c.get('ctx'), { payoutId, limit: 200 });
+    const kind = (JOURNAL_KINDS as readonly string[]).includes(c.req.query('kind') ?? '') ? c.req.query('kind') : undefined;
+    const cursor = c.req.query('cursor') || undefined;
+    // Newest first: the entries a person comes to look at are the recent ones.
+    const { items, nextCursor } = await listJournals(c.get('ctx'), { payoutId, kind, cursor, order: 'desc', limit: 100 });
     const notice = c.req.query('done') === 'sync' ? { tone: 'ok' as const, text: c.get('i18n').t('finance.syncQueued') } : undefined;
-    return c.html(<JournalsPage v={view(c)} items={items} payoutId={payoutId} notice={notice} />);
+    return c.html(<JournalsPage v={view(c)} items={items} payoutId={payoutId} kind={kind} nextCursor={nextCursor} notice={notice} />);
   });
 
   ui.post('/finance/journals/:id/sync', async (c) => {
