@@ -113,4 +113,13 @@ describe('the payables screen', () => {
     const soon = await ok(t.api('GET', `/api/v1/bills/${ids.soon}`));
     expect([late.status, soon.status, soon.outstandingMinor]).toEqual(['paid', 'partially_paid', 1_500]);
   });
+
+  it('offers a received PO to bill even behind hundreds of newer drafts', async () => {
+    for (let i = 0; i < 205; i++) await ok(t.api('POST', '/api/v1/purchase-orders', { supplier: 'UIS', lines: [{ sku: 'U-TEE', quantity: 1, unitCostMinor: 1000, warehouse: 'WH-U' }] }));
+    const html = await (await t.page('GET', '/finance/payables', { cookie })).text();
+    const choice = /<form method="get" action="\/finance\/payables\/bills\/new"[^>]*id="bill-from-po">([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
+    expect(choice).toContain(`<option value="${poId}">`);
+    // Drafts are not billable and are not offered.
+    expect([...choice.matchAll(/<option /g)]).toHaveLength(1);
+  });
 });

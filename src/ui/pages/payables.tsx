@@ -51,13 +51,15 @@ async function renderMain(c: Context<UiEnv>, notice?: Notice, status: 200 | 400 
   const { t, money } = v.i18n;
   const ctx = c.get('ctx');
   const at = validDay(c.req.query('at')) ?? today();
-  const [aging, calendar, unpaid, drafts, pos] = await Promise.all([
+  const [aging, calendar, unpaid, drafts, ...received] = await Promise.all([
     payablesAging(ctx, { at }), payablesCalendar(ctx, { at, weeks: 6 }),
     listBills(ctx, { status: 'unpaid', limit: 300 }), listBills(ctx, { status: 'draft', limit: 100 }),
-    listPurchaseOrders(ctx, { limit: 200 }),
+    // The POs a bill can be recorded for, by status: taken from the newest POs of any status, received
+    // ones behind a run of drafts and sent ones were missing from the choice.
+    ...(['partially_received', 'received', 'closed'] as const).map((status) => listPurchaseOrders(ctx, { status, limit: 200 })),
   ]);
   const cur = aging.functionalCurrency;
-  const receivedPos = pos.items.filter((p) => ['partially_received', 'received', 'closed'].includes(p.status));
+  const receivedPos = received.flatMap((r) => r.items).sort((a, b) => (a.number < b.number ? 1 : a.number > b.number ? -1 : 0));
   const bills = [...drafts.items, ...unpaid.items];
   // One payment form per supplier and currency: a payment goes to one supplier in one currency.
   const payGroups = new Map<string, { supplier: string; name: string; currency: string; bills: typeof unpaid.items }>();
