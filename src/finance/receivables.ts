@@ -320,13 +320,33 @@ async function applyInTx(c: Ctx, tx: Ctx['db'], paymentId: string, apps: Array<{
   await tx.execute(sql`update payment_allocations set journal_id = ${j.id} where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`);
 }
 
+export const ListPaymentsQuery = z.object({
+  customerRef: z.string().max(200).optional(),
+  unapplied: z.enum(['true', 'false']).optional(),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** Payments received, newest first (then reference), keyset-paginated (`nextCursor`). */
 export async function listPayments(ctx: Ctx, query: unknown) {
-  const f = parse(z.object({ customerRef: z.string().max(200).optional(), unapplied: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }), query);
+  const f = parse(ListPaymentsQuery, query);
   const where: SQL[] = [sql`true`];
   if (f.customerRef) where.push(sql`customer_ref = ${f.customerRef}`);
   if (f.unapplied === 'true') where.push(sql`applied_minor < amount_minor`);
-  const res = await q(ctx).execute(sql`select * from customer_payments where ${sql.join(where, sql` and `)} order by received_date desc, reference limit ${f.limit}`);
-  return { items: (res.rows as Record<string, unknown>[]).map(presentPayment) };
+  if (f.cursor) {
+    const [day, reference, id] = decodeKeyset(f.cursor, 3) as [string, string, string];
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+    where.push(sql`(received_date < ${day}::date or (received_date = ${day}::date and (reference, id) > (${reference}, ${keysetUuid(id)}::uuid)))`);
+  }
+  const res = await q(ctx).execute(sql`select * from customer_payments where ${sql.join(where, sql` and `)} order by received_date desc, reference, id limit ${f.limit + 1}`);
+  const rows = res.rows as Record<string, unknown>[];
+  const last = rows.length > f.limit ? rows[f.limit - 1] : undefined;
+  const day = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v)).slice(0, 10);
+  return {
+    items: rows.slice(0, f.limit).map(presentPayment),
+    nextCursor: last ? encodeKeyset([day(last.received_date), String(last.reference), String(last.id)]) : null,
+  };
 }
 
 export const CreditNoteInput = z.object({

@@ -126,8 +126,18 @@ describe('lists longer than a page page with nextCursor', () => {
     expect(await csvOf('/api/v1/supplier-payments?supplier=PG-SUP&limit=1')).toHaveLength(1 + 5);
   });
 
+  it('customer payments: newest first, then reference, every one once', async () => {
+    for (const [i, day] of ['2026-05-02', '2026-05-03', '2026-05-03', '2026-05-01', '2026-05-03'].entries()) {
+      const r = await t.api('POST', '/api/v1/payments', { customerRef: 'PG-CUST', reference: `PGR-${i}`, currency: 'USD', amountMinor: 500, receivedDate: day });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const { items, pages } = await allPages('/api/v1/payments?customerRef=PG-CUST', 2);
+    expect(pages).toBe(3);
+    expect(items.map((p) => p.reference)).toEqual(['PGR-1', 'PGR-2', 'PGR-4', 'PGR-0', 'PGR-3']);
+  });
+
   it('refuses a cursor it did not hand out, naming the field', async () => {
-    for (const path of ['/api/v1/stock', '/api/v1/invoices', '/api/v1/discrepancies', '/api/v1/returns', '/api/v1/journals', '/api/v1/purchase-orders', '/api/v1/bills', '/api/v1/supplier-payments']) {
+    for (const path of ['/api/v1/stock', '/api/v1/invoices', '/api/v1/discrepancies', '/api/v1/returns', '/api/v1/journals', '/api/v1/purchase-orders', '/api/v1/bills', '/api/v1/supplier-payments', '/api/v1/payments']) {
       for (const bad of ['not-a-cursor', Buffer.from('["x","y","z","w"]').toString('base64url'), Buffer.from('["2026-01-01T00:00:00Z","nope","x"]').toString('base64url')]) {
         const res = await t.api('GET', `${path}?cursor=${bad}`);
         expect(res.status, `${path} ${bad}`).toBe(400);

@@ -11,7 +11,7 @@ import { AgingQuery, receivablesAging } from '../../finance/receivables-aging';
 import { RunRemindersInput, runOverdueReminders } from '../../finance/overdue-reminders';
 import {
   ApplyPaymentInput, applyPayment, CreditNoteInput, getInvoice, IssueInvoiceInput, issueCreditNote, issueInvoice, ListInvoicesQuery, listInvoices,
-  listPayments, ReceivePaymentInput, receivePayment,
+  ListPaymentsQuery, listPayments, ReceivePaymentInput, receivePayment,
 } from '../../finance/receivables';
 import { AtQuery, getBalanceSheet, getCashFlow, getProfitAndLoss, PeriodQuery, statementCsv } from '../../finance/statements';
 import { ImportBankQuery, importBankStatement, listBankLines } from '../../finance/bank-statements';
@@ -119,8 +119,8 @@ export function accountingRoutes(app: OpenAPIHono<AppEnv>): void {
   }, async (c) => c.json(await getInvoice(c.get('ctx'), c.req.param('id')!)));
   route(app, {
     method: 'get', path: '/api/v1/payments', tags: ['receivables'], summary: 'Customer payments received',
-    request: { query: z.object({ customerRef: z.string().optional(), unapplied: z.enum(['true', 'false']).optional(), limit: z.string().optional() }) },
-    responses: { 200: json(z.object({ items: z.array(Any) })) },
+    request: { query: ListPaymentsQuery },
+    responses: { 200: json(z.object({ items: z.array(Any), nextCursor: z.string().nullable() })) },
   }, async (c) => c.json(await listPayments(c.get('ctx'), c.req.query())));
   route(app, {
     method: 'post', path: '/api/v1/payments', tags: ['receivables'], summary: 'Record a payment received and apply it to one or many invoices',
