@@ -35,3 +35,15 @@ export function keysetUuid(part: string): string {
   }
   return part;
 }
+
+/** The items of every page, following nextCursor (an export or CSV holds every matching row, not the first page). */
+export async function everyPage<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const r = await page(cursor);
+    all.push(...r.items);
+    cursor = r.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
+}

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { decodeKeyset, encodeKeyset, everyPage, keysetTime, keysetUuid } from '../db/keyset';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
 import { fromMinor } from '../domain/money';
@@ -36,17 +37,6 @@ export const ListJournalsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-function encodeCursor(createdKey: string, id: string): string {
-  return Buffer.from(`${createdKey}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !z.string().uuid().safeParse(id).success) {
-    throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
-  }
-  return { createdAt, id };
-}
 
 async function journalRows(ctx: Ctx, where: SQL[], limit: number, order: 'asc' | 'desc' = 'asc') {
   const res = await q(ctx).execute(sql`
@@ -96,7 +86,8 @@ export async function listJournals(ctx: Ctx, query: unknown) {
   if (f.from) where.push(sql`e.entry_date >= ${f.from}`);
   if (f.to) where.push(sql`e.entry_date <= ${f.to}`);
   if (f.cursor) {
-    const c = decodeCursor(f.cursor);
+    const [at, id] = decodeKeyset(f.cursor, 2) as [string, string];
+    const c = { createdAt: keysetTime(at), id: keysetUuid(id) };
     where.push(f.order === 'desc'
       ? sql`(e.created_at, e.id) < (${c.createdAt}::timestamptz, ${c.id}::uuid)`
       : sql`(e.created_at, e.id) > (${c.createdAt}::timestamptz, ${c.id}::uuid)`);
@@ -111,7 +102,7 @@ export async function listJournals(ctx: Ctx, query: unknown) {
   const last = page.at(-1);
   return {
     items: page.map((r) => present(r, lines.get(String(r.id)) ?? [])),
-    nextCursor: rows.length > f.limit && last ? encodeCursor(String(last.created_key), String(last.id)) : null,
+    nextCursor: rows.length > f.limit && last ? encodeKeyset([String(last.created_key), String(last.id)]) : null,
   };
 }
 
@@ -142,13 +133,7 @@ export async function requestJournalSync(ctx: Ctx, id: string): Promise<{ queued
 /** Journals for systems without an API: one CSV row per journal line (decimals per currency exponent), or JSON. */
 export async function exportJournals(ctx: Ctx, format: 'csv' | 'json', query: unknown): Promise<{ contentType: string; body: string }> {
   // Every matching journal, page by page: an export that stopped at the first 500 left the newest out.
-  const items: Awaited<ReturnType<typeof listJournals>>['items'] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listJournals(ctx, { ...(query as object), cursor, limit: 500 });
-    items.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  const items = await everyPage((cursor) => listJournals(ctx, { ...(query as object), cursor, limit: 500 }));
   if (format === 'json') return { contentType: 'application/json', body: JSON.stringify({ items }) };
   const rows = [['journal_id', 'date', 'kind', 'status', 'memo', 'account_code', 'account_name', 'debit', 'credit', 'currency', 'line_memo']];
   for (const j of items) {

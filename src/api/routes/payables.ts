@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { everyPage } from '../../db/keyset';
 import { ApproveBillInput, approveBill, billPrefill, getBill, ListBillsQuery, listBills, RecordBillInput, recordBill, VoidBillInput, voidBill } from '../../finance/bills';
 import { billsCsv, CalendarQuery, PayablesAgingQuery, payablesAging, payablesAgingCsv, payablesCalendar, payablesCalendarCsv, supplierPaymentsCsv } from '../../finance/payables-aging';
 import { ListSupplierPaymentsQuery, listSupplierPayments, paySupplier, SupplierPaymentInput } from '../../finance/supplier-payments';
@@ -15,18 +16,6 @@ const wantsCsv = (c: Context<AppEnv>) => /\btext\/csv\b/.test(c.req.header('acce
 const optionalBody = (schema: z.ZodType) => ({ body: { content: { 'application/json': { schema } }, required: false } });
 const csv = (c: Context<AppEnv>, name: string, text: string) =>
   c.body(text, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` });
-
-/** The items of every page (a CSV export holds every matching row, not the first page). */
-async function everyPage<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
-  const all: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const r = await page(cursor);
-    all.push(...r.items);
-    cursor = r.nextCursor ?? undefined;
-  } while (cursor);
-  return all;
-}
 
 /** Payables (issue 10): supplier bills matched three ways, payments made, aging and the due-date calendar. */
 export function payablesRoutes(app: OpenAPIHono<AppEnv>): void {
