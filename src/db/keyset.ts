@@ -28,6 +28,18 @@ export function keysetTime(part: string): string {
   return part;
 }
 
+/** A date (YYYY-MM-DD) cursor part. */
+export function keysetDate(part: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(part)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+  return part;
+}
+
+/** An integer cursor part. */
+export function keysetInt(part: string): number {
+  if (!/^-?\d{1,15}$/.test(part)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+  return Number(part);
+}
+
 /** A uuid cursor part. */
 export function keysetUuid(part: string): string {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(part)) {

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { decodeKeyset, encodeKeyset, keysetUuid } from '../db/keyset';
+import { decodeKeyset, encodeKeyset, keysetDate, keysetUuid } from '../db/keyset';
 import { inTx, type Ctx } from '../context';
 import { q, withTransaction, type Tx } from '../db/transaction';
 import type { BillLineFlag } from '../db/schema/payables';
@@ -348,8 +348,7 @@ export async function listBills(ctx: Ctx, query: unknown) {
   if (f.matchStatus) where.push(sql`b.match_status = ${f.matchStatus}`);
   if (f.cursor) {
     const [due, code, number, id] = decodeKeyset(f.cursor, 4) as [string, string, string, string];
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(due)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
-    where.push(sql`(b.due_date, s.code, b.number, b.id) > (${due}::date, ${code}, ${number}, ${keysetUuid(id)}::uuid)`);
+    where.push(sql`(b.due_date, s.code, b.number, b.id) > (${keysetDate(due)}::date, ${code}, ${number}, ${keysetUuid(id)}::uuid)`);
   }
   const res = await q(ctx).execute(sql`${billSelect} where ${sql.join(where, sql` and `)} order by b.due_date, s.code, b.number, b.id limit ${f.limit + 1}`);
   const rows = res.rows as Record<string, unknown>[];

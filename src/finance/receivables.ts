@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { decodeKeyset, encodeKeyset, keysetUuid } from '../db/keyset';
+import { decodeKeyset, encodeKeyset, keysetDate, keysetUuid } from '../db/keyset';
+import { ymd } from '../purchasing/parse-input';
 import type { Ctx } from '../context';
 import { q, withTransaction } from '../db/transaction';
 import { inTx } from '../context';
@@ -149,8 +150,7 @@ export async function listInvoices(ctx: Ctx, query: unknown) {
   if (f.customerRef) where.push(sql`customer_ref = ${f.customerRef}`);
   if (f.cursor) {
     const [due, number, id] = decodeKeyset(f.cursor, 3) as [string, string, string];
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(due)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
-    where.push(sql`(due_date, number, id) > (${due}::date, ${number}, ${keysetUuid(id)}::uuid)`);
+    where.push(sql`(due_date, number, id) > (${keysetDate(due)}::date, ${number}, ${keysetUuid(id)}::uuid)`);
   }
   const res = await q(ctx).execute(sql`select * from invoices where ${sql.join(where, sql` and `)} order by due_date, number, id limit ${f.limit + 1}`);
   const rows = res.rows as Record<string, unknown>[];
@@ -158,7 +158,7 @@ export async function listInvoices(ctx: Ctx, query: unknown) {
   const last = page.at(-1);
   return {
     items: page.map(presentInvoice),
-    nextCursor: rows.length > f.limit && last ? encodeKeyset([String(last.due_date).slice(0, 10), String(last.number), String(last.id)]) : null,
+    nextCursor: rows.length > f.limit && last ? encodeKeyset([ymd(last.due_date), String(last.number), String(last.id)]) : null,
   };
 }
 
@@ -336,16 +336,15 @@ export async function listPayments(ctx: Ctx, query: unknown) {
   if (f.unapplied === 'true') where.push(sql`applied_minor < amount_minor`);
   if (f.cursor) {
     const [day, reference, id] = decodeKeyset(f.cursor, 3) as [string, string, string];
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+    keysetDate(day);
     where.push(sql`(received_date < ${day}::date or (received_date = ${day}::date and (reference, id) > (${reference}, ${keysetUuid(id)}::uuid)))`);
   }
   const res = await q(ctx).execute(sql`select * from customer_payments where ${sql.join(where, sql` and `)} order by received_date desc, reference, id limit ${f.limit + 1}`);
   const rows = res.rows as Record<string, unknown>[];
   const last = rows.length > f.limit ? rows[f.limit - 1] : undefined;
-  const day = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v)).slice(0, 10);
   return {
     items: rows.slice(0, f.limit).map(presentPayment),
-    nextCursor: last ? encodeKeyset([day(last.received_date), String(last.reference), String(last.id)]) : null,
+    nextCursor: last ? encodeKeyset([ymd(last.received_date), String(last.reference), String(last.id)]) : null,
   };
 }
 

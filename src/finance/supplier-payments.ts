@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { decodeKeyset, encodeKeyset, keysetUuid } from '../db/keyset';
+import { decodeKeyset, encodeKeyset, keysetDate, keysetUuid } from '../db/keyset';
 import { inTx, type Ctx } from '../context';
 import { q, withTransaction } from '../db/transaction';
 import { convertExact, rateOf } from '../domain/fx-rates';
@@ -190,15 +190,14 @@ export async function listSupplierPayments(ctx: Ctx, query: unknown) {
   if (f.to) where.push(sql`p.paid_date <= ${f.to}::date`);
   if (f.cursor) {
     const [paid, reference, id] = decodeKeyset(f.cursor, 3) as [string, string, string];
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(paid)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+    keysetDate(paid);
     where.push(sql`(p.paid_date < ${paid}::date or (p.paid_date = ${paid}::date and (p.reference, p.id) > (${reference}, ${keysetUuid(id)}::uuid)))`);
   }
   const res = await q(ctx).execute(sql`${paymentSelect} where ${sql.join(where, sql` and `)} order by p.paid_date desc, p.reference, p.id limit ${f.limit + 1}`);
   const rows = res.rows as Record<string, unknown>[];
   const last = rows.length > f.limit ? rows[f.limit - 1] : undefined;
-  const day = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v)).slice(0, 10);
   return {
     items: await withApplications(ctx, rows.slice(0, f.limit).map(presentPayment)),
-    nextCursor: last ? encodeKeyset([day(last.paid_date), String(last.reference), String(last.id)]) : null,
+    nextCursor: last ? encodeKeyset([ymd(last.paid_date), String(last.reference), String(last.id)]) : null,
   };
 }

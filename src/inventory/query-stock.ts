@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
-import { decodeKeyset, encodeKeyset } from '../db/keyset';
+import { decodeKeyset, encodeKeyset, keysetInt } from '../db/keyset';
 import { pgArray } from '../db/sql-array';
 import { NotFoundError, ValidationError, zodFieldErrors } from '../errors';
 import type { StockLevel } from './adjust-stock';
@@ -26,8 +26,7 @@ export async function listStock(ctx: Ctx, input: unknown): Promise<{ items: Stoc
   let after = sql``;
   if (p.cursor) {
     const [sku, priority, code] = decodeKeyset(p.cursor, 3) as [string, string, string];
-    if (!/^-?\d{1,9}$/.test(priority)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
-    after = sql`and (s.sku, w.priority, w.code) > (${sku}, ${Number(priority)}::int, ${code})`;
+    after = sql`and (s.sku, w.priority, w.code) > (${sku}, ${keysetInt(priority)}::int, ${code})`;
   }
   const res = await q(ctx).execute(sql`
     select s.sku, w.code, w.priority, w.id as warehouse_id, s.on_hand, s.reserved, s.incoming
