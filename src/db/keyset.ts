@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors';
+import { isCalendarDay } from '../domain/calendar-day';
 
 /**
  * Opaque keyset cursors: the sort key of a page's last row, base64url-encoded. Timestamps go in at the
@@ -30,7 +31,7 @@ export function keysetTime(part: string): string {
 
 /** A date (YYYY-MM-DD) cursor part. */
 export function keysetDate(part: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(part)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+  if (!isCalendarDay(part)) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
   return part;
 }
 

@@ -15,6 +15,7 @@ import { resolveSupplier } from '../purchasing/suppliers';
 import { getCompanySettings } from './company-settings';
 import { loadRateBook } from './fx-rates';
 import { postJournal, type JournalLineInput } from './post-journal';
+import { CalendarDay } from '../domain/calendar-day';
 
 /**
  * Supplier bills from received purchase orders, matched three ways: each billed line against its PO
@@ -24,8 +25,7 @@ import { postJournal, type JournalLineInput } from './post-journal';
  * variance to its own account, Cr payables, all in the functional currency at the bill's rate.
  */
 
-export const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+export const Day = CalendarDay;
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR');
 const Minor = z.number().int().nonnegative().refine(Number.isSafeInteger, 'too large');
 /** Units of the functional currency per unit of the document's, as a plain decimal ("1.0850"): exact, never a float. */

@@ -7,9 +7,10 @@ import { q } from '../db/transaction';
 import { convertExact, RateBook, rateText, type RateRow } from '../domain/fx-rates';
 import { AppError, ValidationError, zodFieldErrors, type FieldError } from '../errors';
 import { getCompanySettings } from './company-settings';
+import { CalendarDay } from '../domain/calendar-day';
 
 const Currency = z.string().trim().toUpperCase().pipe(z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'));
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+const Day = CalendarDay;
 /** A plain positive decimal string ("1.0512", "161.5"): exact, never a float. */
 const RateText = z.string().trim().regex(/^\d{1,12}(\.\d{1,12})?$/, 'a plain positive decimal such as 1.0512').refine((s) => /[1-9]/.test(s), 'must not be zero');
 

@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError, zodFieldErrors } from '../errors';
 import { enqueueJournalSync } from './outbox';
 import { getFinanceSettings } from './settings';
 import { csvCell } from '../exports/csv';
+import { CalendarDay } from '../domain/calendar-day';
 
 /** Every kind of journal entry the hub posts (payout journals, receivables, payables, stock, manual). */
 export const JOURNAL_KINDS = [
@@ -15,7 +16,7 @@ export const JOURNAL_KINDS = [
   'opening_stock', 'stock_receipt', 'manual', 'fx_revaluation', 'bill', 'bill_void', 'supplier_payment',
 ] as const;
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+const Day = CalendarDay;
 
 export const ListJournalsQuery = z.object({
   payoutId: z.string().uuid().optional(),

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
 import { ValidationError } from '../errors';
+import { CalendarDay } from '../domain/calendar-day';
 
 export const ListPayoutsQuery = z.object({
   connectionId: z.string().uuid().optional(),
   status: z.string().max(64).optional(),
-  dateFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  dateTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  dateFrom: CalendarDay.optional(),
+  dateTo: CalendarDay.optional(),
   /** `open`: payouts with open breaks; `clean`: reconciled without any. */
   reconciliation: z.enum(['open', 'clean', 'pending', 'not_reconcilable']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

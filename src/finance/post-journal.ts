@@ -6,6 +6,7 @@ import { q, withTransaction } from '../db/transaction';
 import { isBalanced } from '../domain/ledger';
 import { toMinor } from '../domain/money';
 import { ConflictError, ValidationError, zodFieldErrors } from '../errors';
+import { CalendarDay } from '../domain/calendar-day';
 
 export interface JournalLineInput {
   /** A ledger role (default chart) or an account code. */
@@ -74,7 +75,7 @@ export async function postJournal(ctx: Ctx, input: JournalInput): Promise<{ id: 
   });
 }
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+const Day = CalendarDay;
 const Amount = z.union([z.string(), z.number()]).optional();
 
 export const ManualJournalInput = z.object({

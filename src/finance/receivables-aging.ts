@@ -6,9 +6,10 @@ import { agingBuckets } from '../domain/receivables';
 import { ValidationError, zodFieldErrors } from '../errors';
 import { getCompanySettings } from './company-settings';
 import { ageDocuments } from './aging';
+import { CalendarDay } from '../domain/calendar-day';
 
 export const AgingQuery = z.object({
-  at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').optional(),
+  at: CalendarDay.optional(),
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
 });
 

@@ -13,6 +13,7 @@ import { emitEvents } from '../outbound/emit-event';
 import { bookingRate, RateText } from './bills';
 import { getCompanySettings } from './company-settings';
 import { postJournal } from './post-journal';
+import { CalendarDay } from '../domain/calendar-day';
 
 /**
  * Receivables: invoices on credit terms, customer payments applied to one or many invoices (partly
@@ -26,8 +27,7 @@ import { postJournal } from './post-journal';
  * receivables at the invoice's booked rate; the difference is realised FX (Cr fx = gain, Dr fx = loss).
  */
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+const Day = CalendarDay;
 const Minor = z.number().int().nonnegative().refine(Number.isSafeInteger, 'too large');
 const Positive = z.number().int().positive().refine(Number.isSafeInteger, 'too large');
 const Currency = z.string().regex(/^[A-Z]{3}$/);

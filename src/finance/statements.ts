@@ -9,9 +9,9 @@ import { ValidationError, zodFieldErrors } from '../errors';
 import { getCompanySettings } from './company-settings';
 import { loadRateBook } from './fx-rates';
 import { csvCell } from '../exports/csv';
+import { CalendarDay } from '../domain/calendar-day';
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+const Day = CalendarDay;
 const Currency = z.string().regex(/^[A-Z]{3}$/);
 
 export const PeriodQuery = z.object({ from: Day, to: Day, currency: Currency.optional() })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError, zodFieldErrors } from '../errors';
+import { CalendarDay } from '../domain/calendar-day';
 
 /** zod-parses a verb's input; a failure is a 400 naming each field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -13,5 +14,4 @@ export const iso = (v: unknown): string | null => (v === null || v === undefined
 export const ymd = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
 /** A calendar date YYYY-MM-DD that exists (2026-02-31 is refused here, not by the database). */
-export const DateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s; }, 'not a calendar date');
+export const DateOnly = CalendarDay;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChannelRefundPayload, RefundFetchPayload } from '../sales/channel-refunds';
+import { CalendarDay } from '../domain/calendar-day';
 
 /**
  * The one job catalogue: every job name, its payload schema and its retry policy. The in-process
@@ -207,14 +208,14 @@ export const jobCatalogue = {
    * closing rate fails permanently (a ValidationError) until someone adds it.
    */
   'finance.fx-revaluation': {
-    payload: z.object({ at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+    payload: z.object({ at: CalendarDay.optional() }),
     attempts: 3,
     backoffMs: 60_000,
     concurrency: 1,
   },
   /** Daily: overdue-invoice reminders (follow-up tasks at 1, 15, 30 days overdue); keyed per invoice and step, so reruns add nothing. */
   'finance.overdue-reminders': {
-    payload: z.object({ at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+    payload: z.object({ at: CalendarDay.optional() }),
     attempts: 3,
     backoffMs: 60_000,
     concurrency: 1,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { zonedDayStart } from '../i18n/format';
 import { ListOrdersQuery } from '../inbox/list-orders';
+import { CalendarDay } from '../domain/calendar-day';
 
 /** The inbox URL's parameters: the API's filters, plus calendar days (`from`, `to`) in the business time zone. */
 export const INBOX_PARAMS = [
@@ -8,7 +9,7 @@ export const INBOX_PARAMS = [
 ] as const;
 export type InboxParam = (typeof INBOX_PARAMS)[number];
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(s)));
+const Day = CalendarDay;
 
 export interface InboxState {
   /** The filters as shown in the form (invalid ones dropped). */

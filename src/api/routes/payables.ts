@@ -7,6 +7,7 @@ import { billsCsv, CalendarQuery, PayablesAgingQuery, payablesAging, payablesAgi
 import { ListSupplierPaymentsQuery, listSupplierPayments, paySupplier, SupplierPaymentInput } from '../../finance/supplier-payments';
 import type { AppEnv } from '../env';
 import { body, json, route } from '../openapi';
+import { CalendarDay } from '../../domain/calendar-day';
 
 const Any = z.record(z.string(), z.unknown());
 const IdParam = z.object({ id: z.string() });
@@ -38,7 +39,7 @@ export function payablesRoutes(app: OpenAPIHono<AppEnv>): void {
     method: 'get', path: '/api/v1/bills/prefill', tags: ['payables'], summary: 'What a bill for a PO would say: received and not yet billed quantities at the PO prices, due date from the supplier terms',
     request: { query: z.object({ purchaseOrder: z.string(), issueDate: z.string().optional() }) }, responses: { 200: json(Any) },
   }, async (c) => {
-    const p = z.object({ purchaseOrder: z.string().min(1).max(200), issueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).parse(c.req.query());
+    const p = z.object({ purchaseOrder: z.string().min(1).max(200), issueDate: CalendarDay.optional() }).parse(c.req.query());
     return c.json(await billPrefill(c.get('ctx'), p.purchaseOrder, p.issueDate));
   });
   route(app, {
