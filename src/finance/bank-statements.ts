@@ -4,9 +4,11 @@ import { z } from 'zod';
 import type { Ctx } from '../context';
 import { q } from '../db/transaction';
 import { matchDeposits, matchPayments, parseCamt053 } from '../domain/bank-matching';
+import { isCalendarDay } from '../domain/calendar-day';
 import { toMinor } from '../domain/money';
 import { MatchRules } from '../domain/reconciliation';
 import { ValidationError, zodFieldErrors, type FieldError } from '../errors';
+import { AUTO_OPEN } from './bank-lines';
 
 export const ImportBankQuery = z.object({
   format: z.enum(['csv', 'camt053']).default('csv'),
@@ -32,7 +34,7 @@ function parseCsv(text: string, currency: string | undefined): Parsed[] {
     const cells = line.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
     const cur = (col('currency') >= 0 ? cells[col('currency')] : currency) ?? '';
     const date = cells[col('date')] ?? '';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) errors.push({ path: `rows.${i + 2}.date`, message: 'a date YYYY-MM-DD' });
+    if (!isCalendarDay(date)) errors.push({ path: `rows.${i + 2}.date`, message: 'a date YYYY-MM-DD' });
     else if (!/^[A-Z]{3}$/.test(cur)) errors.push({ path: `rows.${i + 2}.currency`, message: 'an ISO 4217 code' });
     else {
       try {
@@ -60,7 +62,7 @@ export async function importBankStatement(ctx: Ctx, query: unknown, text: string
     const camt = parseCamt053(text);
     account = account ?? camt.account;
     rows = camt.entries.map((e, i) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(e.bookingDate)) throw new ValidationError([{ path: `entries.${i}.BookgDt`, message: 'no booking date' }]);
+      if (!isCalendarDay(e.bookingDate)) throw new ValidationError([{ path: `entries.${i}.BookgDt`, message: 'no booking date' }]);
       return { bookingDate: e.bookingDate, amountMinor: toMinor(e.amount, e.currency), currency: e.currency, reference: e.reference, description: e.description };
     });
   } else rows = parseCsv(text, f.currency);
@@ -81,7 +83,6 @@ export async function importBankStatement(ctx: Ctx, query: unknown, text: string
   return { lines: rows.length, stored: ins.rows.length, skipped: rows.length - ins.rows.length, matched: matched.length };
 }
 
-const UNMATCHED = sql`matched_payout_id is null and matched_customer_payment_id is null and matched_supplier_payment_id is null`;
 
 /**
  * Matches unmatched bank lines, one to one (a guarded UPDATE and a unique index per kind): deposits to
@@ -91,7 +92,7 @@ const UNMATCHED = sql`matched_payout_id is null and matched_customer_payment_id 
 export async function matchBankLines(ctx: Ctx, o: { amountToleranceMinor?: number; dateWindowDays?: number } = {}) {
   const rules = MatchRules.parse({ amountToleranceMinor: o.amountToleranceMinor, dateWindowDays: o.dateWindowDays });
   const done: Array<{ lineId: string; rule: string; payoutId?: string; customerPaymentId?: string; supplierPaymentId?: string }> = [...(await matchToPayouts(ctx, rules))];
-  const open = await q(ctx).execute(sql`select id, booking_date::text as d, amount_minor, currency, reference from bank_statement_lines where ${UNMATCHED} and amount_minor <> 0`);
+  const open = await q(ctx).execute(sql`select id, booking_date::text as d, amount_minor, currency, reference from bank_statement_lines where ${AUTO_OPEN} and amount_minor <> 0`);
   const lines = (open.rows as Array<Record<string, unknown>>).map((l) => ({ id: String(l.id), bookingDate: String(l.d), amountMinor: Number(l.amount_minor), currency: String(l.currency), reference: (l.reference as string | null) ?? null }));
   if (lines.some((l) => l.amountMinor > 0)) {
     const cp = await q(ctx).execute(sql`
@@ -100,7 +101,7 @@ export async function matchBankLines(ctx: Ctx, o: { amountToleranceMinor?: numbe
     for (const m of matchPayments(lines, toCandidates(cp.rows), 1, rules)) {
       const up = await q(ctx).execute(sql`
         update bank_statement_lines set matched_customer_payment_id = ${m.paymentId}, match_rule = ${m.rule}
-        where id = ${m.lineId} and ${UNMATCHED} and not exists (select 1 from bank_statement_lines b where b.matched_customer_payment_id = ${m.paymentId})
+        where id = ${m.lineId} and ${AUTO_OPEN} and not exists (select 1 from bank_statement_lines b where b.matched_customer_payment_id = ${m.paymentId})
         returning id`);
       if (up.rows[0]) done.push({ lineId: m.lineId, rule: m.rule, customerPaymentId: m.paymentId });
     }
@@ -112,7 +113,7 @@ export async function matchBankLines(ctx: Ctx, o: { amountToleranceMinor?: numbe
     for (const m of matchPayments(lines, toCandidates(sp.rows), -1, rules)) {
       const up = await q(ctx).execute(sql`
         update bank_statement_lines set matched_supplier_payment_id = ${m.paymentId}, match_rule = ${m.rule}
-        where id = ${m.lineId} and ${UNMATCHED} and not exists (select 1 from bank_statement_lines b where b.matched_supplier_payment_id = ${m.paymentId})
+        where id = ${m.lineId} and ${AUTO_OPEN} and not exists (select 1 from bank_statement_lines b where b.matched_supplier_payment_id = ${m.paymentId})
         returning id`);
       if (up.rows[0]) done.push({ lineId: m.lineId, rule: m.rule, supplierPaymentId: m.paymentId });
     }
@@ -126,7 +127,7 @@ function toCandidates(rows: unknown[]) {
 
 /** Deposits to payouts (amount tolerance and date window). */
 async function matchToPayouts(ctx: Ctx, rules: MatchRules) {
-  const lines = await q(ctx).execute(sql`select id, booking_date::text as d, amount_minor, currency from bank_statement_lines where ${UNMATCHED} and amount_minor > 0`);
+  const lines = await q(ctx).execute(sql`select id, booking_date::text as d, amount_minor, currency from bank_statement_lines where ${AUTO_OPEN} and amount_minor > 0`);
   if (lines.rows.length === 0) return [];
   const payouts = await q(ctx).execute(sql`
     select p.id, p.arrival_date, p.amount_minor, p.currency from payouts p
@@ -141,27 +142,10 @@ async function matchToPayouts(ctx: Ctx, rules: MatchRules) {
   for (const p of pairs) {
     const up = await q(ctx).execute(sql`
       update bank_statement_lines set matched_payout_id = ${p.payoutId}, match_rule = ${p.rule}
-      where id = ${p.lineId} and ${UNMATCHED}
+      where id = ${p.lineId} and ${AUTO_OPEN}
         and not exists (select 1 from bank_statement_lines b where b.matched_payout_id = ${p.payoutId})
       returning id`);
     if (up.rows[0]) done.push(p);
   }
   return done;
-}
-
-export async function listBankLines(ctx: Ctx, query: unknown) {
-  const f = z.object({ matched: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }).safeParse(query);
-  if (!f.success) throw new ValidationError(zodFieldErrors(f.error.issues));
-  const where = f.data.matched === 'true' ? sql`not (${UNMATCHED})` : f.data.matched === 'false' ? UNMATCHED : sql`true`;
-  const res = await q(ctx).execute(sql`select *, booking_date::text as d from bank_statement_lines where ${where} order by booking_date desc, id limit ${f.data.limit}`);
-  return {
-    items: (res.rows as Array<Record<string, unknown>>).map((r) => ({
-      id: String(r.id), account: String(r.account), bookingDate: String(r.d), amountMinor: Number(r.amount_minor), currency: String(r.currency),
-      reference: (r.reference as string | null) ?? null, description: (r.description as string | null) ?? null,
-      matchedPayoutId: (r.matched_payout_id as string | null) ?? null,
-      matchedCustomerPaymentId: (r.matched_customer_payment_id as string | null) ?? null,
-      matchedSupplierPaymentId: (r.matched_supplier_payment_id as string | null) ?? null,
-      matchRule: (r.match_rule as string | null) ?? null,
-    })),
-  };
 }

@@ -17,6 +17,7 @@ import { inboxRoutes } from './pages/inbox';
 import { loginRoutes, logoutRoute } from './pages/login';
 import { orderRoutes } from './pages/order';
 import { payablesRoutes } from './pages/payables';
+import { bankRoutes } from './pages/bank';
 import { purchasingRoutes } from './pages/purchasing';
 import { statementRoutes } from './pages/statements';
 import { stockRoutes } from './pages/stock';
@@ -42,6 +43,7 @@ function registerCore(): void {
   // Statements, receivables, budgets and rates live under /finance (the Finance nav entry).
   registerUiModule({ routes: statementRoutes });
   registerUiModule({ routes: payablesRoutes });
+  registerUiModule({ routes: bankRoutes });
   registerUiModule({ nav: { href: '/customers', label: 'nav.customers', order: 25 }, routes: customerRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
   registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });

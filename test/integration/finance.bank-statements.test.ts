@@ -51,6 +51,10 @@ describe('bank statement import and deposit matching', () => {
     expect(by).toEqual({ 'B-1': payoutIds.po_A, 'B-2': null, R1: payoutIds.po_B, R2: payoutIds.po_C, R3: null });
     const bad = await t.api('POST', '/api/v1/bank-statements/import?account=X&currency=USD', 'date,amount\n2026-13-01,1e3\n', { 'content-type': 'text/csv' });
     expect(bad.status).toBe(400);
+    // Dates that look right but are no day (month 13, 30 February) are a 400 naming the row, not a 500.
+    const noDay = await t.api('POST', '/api/v1/bank-statements/import?account=X&currency=USD', 'date,amount\n2026-13-01,5\n2026-02-30,5\n', { 'content-type': 'text/csv' });
+    expect(noDay.status, JSON.stringify(noDay.body)).toBe(400);
+    expect(noDay.body.errors.map((e: { path: string }) => e.path)).toEqual(['rows.2.date', 'rows.3.date']);
   });
 
   it('matches receipts to customer payments (by reference, else amount and date) and debits to supplier payments, one to one', async () => {

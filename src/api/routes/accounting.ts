@@ -14,11 +14,14 @@ import {
   ListPaymentsQuery, listPayments, ReceivePaymentInput, receivePayment,
 } from '../../finance/receivables';
 import { AtQuery, getBalanceSheet, getCashFlow, getProfitAndLoss, PeriodQuery, statementCsv } from '../../finance/statements';
-import { ImportBankQuery, importBankStatement, listBankLines } from '../../finance/bank-statements';
+import { ImportBankQuery, importBankStatement, matchBankLines } from '../../finance/bank-statements';
+import { bankSummary, getBankLine, ListBankLinesQuery, listBankLines, MatchLineInput, matchBankLine, unmatchBankLine } from '../../finance/bank-lines';
+import { ValidationError, zodFieldErrors } from '../../errors';
 import type { AppEnv } from '../env';
 import { body, json, route } from '../openapi';
 
 const Any = z.record(z.string(), z.unknown());
+const RematchInput = z.object({ amountToleranceMinor: z.number().int().min(0).max(1_000_000).optional(), dateWindowDays: z.number().int().min(0).max(60).optional() }).strict();
 const IdParam = z.object({ id: z.string() });
 const csvOrJson = (description: string) => ({ description, content: { 'application/json': { schema: Any }, 'text/csv': { schema: z.string() } } });
 const wantsCsv = (c: Context<AppEnv>) => /\btext\/csv\b/.test(c.req.header('accept') ?? '');
@@ -181,8 +184,43 @@ export function accountingRoutes(app: OpenAPIHono<AppEnv>): void {
     request: { query: ImportBankQuery, body: { content: { 'text/csv': { schema: z.string() }, 'application/xml': { schema: z.string() }, 'text/plain': { schema: z.string() } }, required: true } },
     responses: { 201: json(Any, 'Imported') },
   }, async (c) => c.json(await importBankStatement(c.get('ctx'), c.req.query(), await c.req.text()), 201));
+  const BankLine = z.object({
+    id: z.string(), account: z.string(), bookingDate: z.string(), amountMinor: z.number().int(), currency: z.string(),
+    reference: z.string().nullable(), description: z.string().nullable(),
+    matchedPayoutId: z.string().nullable(), matchedCustomerPaymentId: z.string().nullable(), matchedSupplierPaymentId: z.string().nullable(),
+    matchRule: z.string().nullable().describe('amount_date, reference, manual, or left_unmatched (a person took the match off; the automatic matching leaves the line alone)'),
+    matchedTo: z.object({ kind: z.enum(['payout', 'customer_payment', 'supplier_payment']), id: z.string(), label: z.string(), date: z.string().nullable(), amountMinor: z.number().int(), currency: z.string() }).nullable(),
+  });
   route(app, {
-    method: 'get', path: '/api/v1/bank-statements/lines', tags: ['finance'], summary: 'Imported bank lines and the payout each deposit matched',
-    request: { query: z.object({ matched: z.enum(['true', 'false']).optional(), limit: z.string().optional() }) }, responses: { 200: json(z.object({ items: z.array(Any) })) },
+    method: 'get', path: '/api/v1/bank-statements/lines', tags: ['finance'], summary: 'Imported bank lines, newest first, with what each matched (keyset-paginated)',
+    request: { query: ListBankLinesQuery.extend({ limit: z.string().optional() }) }, responses: { 200: json(z.object({ items: z.array(BankLine), nextCursor: z.string().nullable() })) },
   }, async (c) => c.json(await listBankLines(c.get('ctx'), c.req.query())));
+  route(app, {
+    method: 'get', path: '/api/v1/bank-statements/summary', tags: ['finance'], summary: 'Per bank account and currency: lines, matched, and what is left unmatched',
+    responses: { 200: json(z.object({ items: z.array(Any) })) },
+  }, async (c) => c.json({ items: await bankSummary(c.get('ctx')) }));
+  route(app, {
+    method: 'get', path: '/api/v1/bank-statements/lines/{id}', tags: ['finance'], summary: 'One bank line and what it matched',
+    request: { params: IdParam }, responses: { 200: json(BankLine), 404: json(Any, 'No such line') },
+  }, async (c) => c.json(await getBankLine(c.get('ctx'), c.req.param('id')!)));
+  route(app, {
+    method: 'post', path: '/api/v1/bank-statements/lines/{id}/match', tags: ['finance'],
+    summary: 'Match a line by hand to one payout, customer payment or supplier payment',
+    description: 'Exactly one of the three ids. The line must be unmatched, in the same currency and on the same side (a deposit for a payout or customer payment, a debit for a supplier payment); a target matched to another line is a 409.',
+    request: { params: IdParam, ...body(MatchLineInput) }, responses: { 200: json(BankLine), 400: json(Any, 'Invalid'), 404: json(Any, 'No such line'), 409: json(Any, 'Matched already') },
+  }, async (c) => c.json(await matchBankLine(c.get('ctx'), c.req.param('id')!, await c.req.json())));
+  route(app, {
+    method: 'post', path: '/api/v1/bank-statements/lines/{id}/unmatch', tags: ['finance'],
+    summary: 'Take the match off a line (the automatic matching then leaves it alone until matched by hand)',
+    request: { params: IdParam }, responses: { 200: json(BankLine), 404: json(Any, 'No such line') },
+  }, async (c) => c.json(await unmatchBankLine(c.get('ctx'), c.req.param('id')!)));
+  route(app, {
+    method: 'post', path: '/api/v1/bank-statements/match', tags: ['finance'],
+    summary: 'Run the automatic matching again over the unmatched lines (payouts and payments recorded since the import)',
+    request: { body: { content: { 'application/json': { schema: RematchInput } }, required: false } }, responses: { 200: json(z.object({ matched: z.number().int() })) },
+  }, async (c) => {
+    const p = RematchInput.safeParse(await c.req.json().catch(() => ({})));
+    if (!p.success) throw new ValidationError(zodFieldErrors(p.error.issues));
+    return c.json({ matched: (await matchBankLines(c.get('ctx'), p.data)).length });
+  });
 }

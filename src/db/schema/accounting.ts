@@ -275,6 +275,8 @@ export const bankStatementLines = pgTable(
     uniqueIndex('bank_statement_lines_customer_payment_uq').on(t.matchedCustomerPaymentId).where(sql`matched_customer_payment_id is not null`),
     uniqueIndex('bank_statement_lines_supplier_payment_uq').on(t.matchedSupplierPaymentId).where(sql`matched_supplier_payment_id is not null`),
     index('bank_statement_lines_unmatched_idx').on(t.bookingDate).where(sql`matched_payout_id is null`),
+    // The list's keyset: newest booking date first.
+    index('bank_statement_lines_date_idx').on(t.bookingDate, t.id),
     check('bank_statement_lines_currency_ck', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],
 );

@@ -4,6 +4,7 @@ import { uiMessages } from './ui';
 import { financeReportsMessages } from './finance-reports';
 import { connectorFieldMessages } from './connector-fields';
 import { payablesMessages } from './payables';
+import { bankMessages } from './bank';
 import { fxRevaluationMessages } from './fx-revaluation';
 import { customersMessages } from './customers';
 import { opsMessages } from './ops';
@@ -480,6 +481,7 @@ export const en = {
   ...uiMessages.en,
   ...financeReportsMessages.en,
   ...payablesMessages.en,
+  ...bankMessages.en,
   ...connectorFieldMessages.en,
   ...fxRevaluationMessages.en,
   ...customersMessages.en,

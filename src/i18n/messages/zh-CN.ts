@@ -1,6 +1,7 @@
 import { financeReportsMessages } from './finance-reports';
 import { connectorFieldMessages } from './connector-fields';
 import { payablesMessages } from './payables';
+import { bankMessages } from './bank';
 import { fxRevaluationMessages } from './fx-revaluation';
 import { customersMessages } from './customers';
 import type { MessageKey } from './en';
@@ -479,6 +480,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...uiMessages.zhCN,
   ...financeReportsMessages.zhCN,
   ...payablesMessages.zhCN,
+  ...bankMessages.zhCN,
   ...connectorFieldMessages.zhCN,
   ...fxRevaluationMessages.zhCN,
   ...customersMessages.zhCN,

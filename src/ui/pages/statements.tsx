@@ -33,7 +33,7 @@ export const ReportTabs: FC<{ v: View; current: string }> = ({ v, current }) => 
   const tabs: Array<[string, string]> = [
     ['/finance/reports', v.i18n.t('reports.profitAndLoss')], ['/finance/reports/balance-sheet', v.i18n.t('reports.balanceSheet')],
     ['/finance/reports/cash-flow', v.i18n.t('reports.cashFlow')], ['/finance/receivables', v.i18n.t('reports.receivables')],
-    ['/finance/payables', v.i18n.t('reports.payables')],
+    ['/finance/payables', v.i18n.t('reports.payables')], ['/finance/bank', v.i18n.t('reports.bank')],
     ['/finance/budgets', v.i18n.t('reports.budgets')], ['/finance/fx-rates', v.i18n.t('reports.fxRates')],
   ];
   return (

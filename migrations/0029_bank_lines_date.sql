@@ -1,0 +1,1 @@
+CREATE INDEX "bank_statement_lines_date_idx" ON "bank_statement_lines" USING btree ("booking_date","id");
