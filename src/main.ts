@@ -158,6 +158,8 @@ export async function ensureDemoConnection(hub: Hub): Promise<string> {
   await seedDemoStock(hub);
   // The mills deliver in minutes: low stock is ordered from them and arrives two minutes after it is sent.
   await hub.queue.schedule('demo-supplier', 'demo.supplier', {}, 60_000);
+  // The bank books the sandbox's payouts every two minutes (Finance → Bank).
+  await hub.queue.schedule('demo-bank', 'demo.bank', {}, 120_000);
   const [found] = await hub.ctx.db.select().from(connections).where(eq(connections.name, 'Demo shop (sandbox)'));
   if (found) {
     // Demos started before the sandbox paid out get their payouts too.

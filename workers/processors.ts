@@ -1,4 +1,5 @@
 import { runDemoSupplier } from '../src/purchasing/demo-supplier';
+import { runDemoBank } from '../src/finance/demo-bank';
 import { foldOrderCounts } from '../src/inbox/count-orders';
 import { applyChannelRefunds } from '../src/sales/channel-refunds';
 import { fetchChannelRefunds } from '../src/sales/fetch-channel-refunds';
@@ -69,6 +70,10 @@ export const processors: ProcessorMap = {
   'demo.supplier': async (ctx) => {
     const r = await runDemoSupplier(ctx);
     if (r.sent.length + r.delivered.length > 0) ctx.log.info(r, 'demo mills: POs sent and delivered');
+  },
+  'demo.bank': async (ctx) => {
+    const r = await runDemoBank(ctx);
+    if (r.stored > 0) ctx.log.info(r, 'demo bank: statement lines booked');
   },
   'payout.reconcile': async (ctx, p) => {
     const r = await reconcile(ctx, { payoutId: p.payoutId });

@@ -54,6 +54,13 @@ export const jobCatalogue = {
     backoffMs: 1000,
     concurrency: 1,
   },
+  /** Demo: the bank books the sandbox's payouts on a statement and imports it (src/finance/demo-bank.ts). */
+  'demo.bank': {
+    payload: z.object({}),
+    attempts: 1,
+    backoffMs: 1000,
+    concurrency: 1,
+  },
   /** Reconciles one payout (idempotent: a re-run changes nothing), when it arrives/changes or late orders arrive. */
   'payout.reconcile': {
     payload: z.object({ payoutId: z.string().uuid(), reason: z.string().optional() }),
