@@ -96,4 +96,38 @@ describe('the finance report screens', () => {
     expect(tw).toContain('<h1>應收帳款</h1>');
     expect(tw).toContain('1–30 天');
   });
+
+  it('pages the overdue and open invoices, most overdue first, each list on its own', async () => {
+    for (let i = 0; i < 104; i++) {
+      const issueDate = new Date(Date.UTC(2025, 5, 1 + i)).toISOString().slice(0, 10);
+      const r = await t.api('POST', '/api/v1/invoices', { customerRef: 'BULK', customerName: 'Bulk Buyer', currency: 'USD', netMinor: 1_000 + i, issueDate, termsDays: 10 });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const rowsOf = (html: string, table: string) => {
+      const part = html.slice(html.indexOf(`<table id="${table}">`), html.indexOf('</table>', html.indexOf(`<table id="${table}">`)));
+      return [...part.matchAll(/<tr[^>]*>\s*<td class="mono">([^<]+)<\/td>/g)].map((m) => m[1]!);
+    };
+    const link = (html: string, id: string) => /id="ID" href="([^"]+)"/.exec(html.replace(/&amp;/g, '&').replace('id="' + id + '"', 'id="ID"'))?.[1];
+    const first = await (await t.page('GET', '/finance/receivables?at=2026-01-31', { cookie })).text();
+    const over1 = rowsOf(first, 'overdue');
+    expect(over1).toHaveLength(100);
+    // The most overdue first: days overdue never rise down the list.
+    const days = [...first.slice(first.indexOf('<table id="overdue">')).matchAll(/data-days="(\d+)"/g)].slice(0, 100).map((m) => Number(m[1]));
+    expect(days).toEqual([...days].sort((a, b) => b - a));
+    expect(rowsOf(first, 'invoices')).toHaveLength(100);
+    const nextOverdue = link(first, 'overdue-next')!;
+    expect(nextOverdue).toMatch(/^\/finance\/receivables\?at=2026-01-31&overdue=[^&#]+#overdue-h$/);
+    const second = await (await t.page('GET', nextOverdue, { cookie })).text();
+    const over2 = rowsOf(second, 'overdue');
+    expect(over2).toHaveLength(5);
+    expect(new Set([...over1, ...over2]).size).toBe(105);
+    expect(second).toContain('id="overdue-first"');
+    expect(second).not.toContain('id="overdue-next"');
+    // The open invoices' pager keeps the overdue list where it is.
+    const nextOpen = link(second, 'invoices-next')!;
+    expect(nextOpen).toContain('overdue=');
+    const third = await (await t.page('GET', nextOpen, { cookie })).text();
+    expect(rowsOf(third, 'overdue')).toEqual(over2);
+    expect(new Set([...rowsOf(first, 'invoices'), ...rowsOf(third, 'invoices')]).size).toBe(105);
+  });
 });

@@ -271,10 +271,18 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
     const { t, money } = v.i18n;
     const at = validDay(c.req.query('at')) ?? today();
     const aging = await receivablesAging(c.get('ctx'), { at });
-    const open = await listInvoices(c.get('ctx'), { status: 'open', limit: 200 });
-    // Overdue first by how late (the reminders job raises follow-ups at 1, 15 and 30 days).
-    const overdue = (await listInvoices(c.get('ctx'), { status: 'overdue', at, limit: 200 })).items
-      .map((i) => ({ ...i, daysOverdue: daysBetween(i.dueDate, at) })).sort((x, y) => y.daysOverdue - x.daysOverdue || (x.number < y.number ? -1 : 1));
+    // Both lists page on their own (`overdue=`, `invoices=` cursors), by due date then number: the
+    // overdue list so starts with the most overdue (the reminders job follows up at 1, 15 and 30 days).
+    const cursorOf = (k: string) => (c.req.query(k)?.trim() || undefined);
+    const open = await listInvoices(c.get('ctx'), { status: 'open', limit: 100, cursor: cursorOf('invoices') });
+    const overduePage = await listInvoices(c.get('ctx'), { status: 'overdue', at, limit: 100, cursor: cursorOf('overdue') });
+    const overdue = overduePage.items.map((i) => ({ ...i, daysOverdue: daysBetween(i.dueDate, at) }));
+    const pageLink = (k: 'overdue' | 'invoices', cursor: string | null) => {
+      const q = new URLSearchParams({ at });
+      for (const other of ['overdue', 'invoices'] as const) if (other !== k && cursorOf(other)) q.set(other, cursorOf(other)!);
+      if (cursor) q.set(k, cursor);
+      return `/finance/receivables?${q}#${k}-h`;
+    };
     const cur = aging.functionalCurrency;
     return c.html(
       <Layout v={v} title={t('reports.receivables')}>
@@ -302,7 +310,7 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
             </table>
           </div>
         )}
-        <h2>{t('reports.overdueInvoices')}</h2>
+        <h2 id="overdue-h">{t('reports.overdueInvoices')}</h2>
         {overdue.length === 0 ? <p class="muted">{t('reports.nothingOverdue')}</p> : (
           <div class="table-wrap">
             <table id="overdue">
@@ -318,7 +326,11 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
             </table>
           </div>
         )}
-        <h2>{t('reports.openInvoices')}</h2>
+        {(overduePage.nextCursor || cursorOf('overdue')) && (
+          <p class="pager">{cursorOf('overdue') ? <a class="btn" id="overdue-first" href={pageLink('overdue', null)}>{t('reports.firstInvoices')}</a> : <span></span>}
+            {overduePage.nextCursor && <a class="btn" rel="next" id="overdue-next" href={pageLink('overdue', overduePage.nextCursor)}>{t('reports.moreInvoices')}</a>}</p>
+        )}
+        <h2 id="invoices-h">{t('reports.openInvoices')}</h2>
         <div class="table-wrap">
           <table id="invoices">
             <thead><tr><th scope="col">{t('reports.invoice')}</th><th scope="col">{t('reports.customer')}</th><th scope="col">{t('reports.issued')}</th><th scope="col">{t('reports.due')}</th><th scope="col" class="num">{t('reports.total')}</th><th scope="col" class="num">{t('reports.outstanding')}</th></tr></thead>
@@ -333,6 +345,10 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
             </tbody>
           </table>
         </div>
+        {(open.nextCursor || cursorOf('invoices')) && (
+          <p class="pager">{cursorOf('invoices') ? <a class="btn" id="invoices-first" href={pageLink('invoices', null)}>{t('reports.firstInvoices')}</a> : <span></span>}
+            {open.nextCursor && <a class="btn" rel="next" id="invoices-next" href={pageLink('invoices', open.nextCursor)}>{t('reports.moreInvoices')}</a>}</p>
+        )}
       </Layout>,
     );
   });
