@@ -180,6 +180,40 @@ describe('stock and finance in Chromium', () => {
     expect(await page.locator('#payouts').textContent()).toContain('55443322');
   });
 
+  it('uploads a bank statement, sees what matched, and matches an open line by hand', async () => {
+    const paid = async (reference: string, amountMinor: number, receivedDate: string) =>
+      expect((await api('POST', '/api/v1/payments', { customerRef: 'E2E-CUST', reference, currency: 'USD', amountMinor, receivedDate })).status).toBe(201);
+    await paid('RCPT-9', 12_000, '2026-03-01');
+    // Paid a month earlier and 0.50 more than the wire: no rule places it, a person can.
+    await paid('BOLT-1', 7_550, '2026-02-01');
+    await page.goto(`${hub.url}/finance/bank`);
+    await settle(page);
+    expect(await page.locator('h1').textContent()).toBe('Bank statements');
+    const csv = 'date,amount,currency,reference,description\n2026-03-01,120.00,USD,RCPT-9,Acme remittance\n2026-03-02,75.00,USD,,wire from Bolt\n';
+    await page.locator('#bank-import input[name="file"]').setInputFiles({ name: 'march.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByLabel('Account (IBAN or name; a CAMT.053 file names its own)').fill('E2E-BANK');
+    await page.getByRole('button', { name: 'Import and match' }).click();
+    await page.waitForURL(/done=imported/);
+    await settle(page);
+    expect(await page.locator('.notice.ok').textContent()).toBe('2 lines read: 2 new, 0 imported before, 1 matched.');
+    expect(await page.locator('#bank-chart').isVisible()).toBe(true);
+    expect(await page.locator('tr[data-reference="RCPT-9"]').getAttribute('data-matched')).toBe('true');
+    await screenshot(page, '25c-bank-imported');
+
+    const wire = page.locator('#bank-lines tr', { hasText: 'wire from Bolt' });
+    const choice = wire.locator('select[name="target"] option', { hasText: 'BOLT-1' });
+    await wire.locator('select[name="target"]').selectOption(await choice.getAttribute('value'));
+    await wire.getByRole('button', { name: 'Match' }).click();
+    await page.waitForURL(/done=matched/);
+    await settle(page);
+    expect(await page.locator('.notice.ok').textContent()).toBe('The line is matched.');
+    const matched = page.locator('#bank-lines tr', { hasText: 'wire from Bolt' });
+    expect(await matched.getAttribute('data-matched')).toBe('true');
+    expect(await matched.textContent()).toContain('differs by -US$0.50');
+    expect(await page.locator('tr[data-account="E2E-BANK"] td[data-col="unmatched"]').textContent()).toBe('0');
+    await screenshot(page, '25d-bank-matched-by-hand');
+  });
+
   it('reads in Traditional Chinese and fits a phone', async () => {
     await page.goto(`${hub.url}/finance`);
     await settle(page);
@@ -196,5 +230,10 @@ describe('stock and finance in Chromium', () => {
     await screenshot(page, '27-stock-phone-zh-TW');
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
+    await page.goto(`${hub.url}/finance/bank`);
+    await settle(page);
+    expect(await page.locator('h1').textContent()).toBe('銀行對帳單');
+    await screenshot(page, '27b-bank-phone-zh-TW');
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
   });
 });
