@@ -80,6 +80,30 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
     }
     return streamingLimit(c, next);
   });
+  // PostgreSQL text cannot hold a NUL character: a query parameter (`?actor=%00`) or a JSON string
+  // (`{"name":"a\u0000b"}`) carrying one is refused here, naming the field, instead of failing a query
+  // with a 500. (Webhooks are not under /api: a channel's body is stored byte for byte, see insertRawEvents.)
+  app.use('/api/*', async (c, next) => {
+    const bad: string[] = [];
+    if (c.req.url.includes('%00')) {
+      for (const [k, v] of new URL(c.req.url).searchParams) if (k.includes('\u0000') || v.includes('\u0000')) bad.push(k.replace(/\u0000/g, ''));
+    }
+    const method = c.req.method;
+    if (bad.length === 0 && method !== 'GET' && method !== 'HEAD' && (c.req.header('content-type') ?? '').includes('json')) {
+      const text = await c.req.text();
+      if (/\\u0000/i.test(text)) {
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return next(); // not JSON: the route's own validation says so
+        }
+        nulPaths(body, '', bad);
+      }
+    }
+    if (bad.length === 0) return next();
+    return sendProblem(c, problem(400, 'validation_failed', 'The request is not valid.', { errors: bad.slice(0, 20).map((path) => ({ path, message: 'must not contain a NUL character' })) }));
+  });
   const http = new HttpMetrics();
   app.use('*', async (c, next) => {
     const t0 = performance.now();
@@ -150,4 +174,20 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
     });
   });
   return app;
+}
+
+/** The paths (`lines.0.title`) of strings and keys holding a NUL character. */
+function nulPaths(v: unknown, at: string, out: string[]): void {
+  if (out.length >= 20) return;
+  if (typeof v === 'string') {
+    if (v.includes('\u0000')) out.push(at || '(body)');
+  } else if (Array.isArray(v)) {
+    v.forEach((x, i) => nulPaths(x, at ? `${at}.${i}` : String(i), out));
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const path = at ? `${at}.${k.replace(/\u0000/g, '')}` : k.replace(/\u0000/g, '');
+      if (k.includes('\u0000')) out.push(path);
+      else nulPaths(x, path, out);
+    }
+  }
 }

@@ -23,9 +23,15 @@ export function decodeKeyset(cursor: string, n: number): string[] {
   return parts as string[];
 }
 
-/** A timestamp cursor part must read back as one. */
+/**
+ * A timestamp cursor part, as the lists write it (UTC, microseconds: `2026-03-01T10:00:00.123456Z`).
+ * Checked field by field: Date.parse takes 30 February (as 2 March), which PostgreSQL refuses with a 500.
+ */
 export function keysetTime(part: string): string {
-  if (Number.isNaN(Date.parse(part))) throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?Z$/.exec(part);
+  if (!m || !isCalendarDay(m[1]!) || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4]) > 59) {
+    throw new ValidationError([{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+  }
   return part;
 }
 

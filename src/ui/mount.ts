@@ -5,7 +5,7 @@ import { toProblem } from '../api/problem';
 import { NotFoundError } from '../errors';
 import { assetRoutes } from './assets';
 import type { UiEnv } from './env';
-import { csrfProtection, isHtmx, localeMiddleware, requireSession } from './middleware';
+import { csrfProtection, isHtmx, localeMiddleware, refuseNul, requireSession } from './middleware';
 import { navItems, registerUiModule, uiModules } from './nav';
 import { connectionRoutes } from './pages/connections';
 import { customerRoutes } from './pages/customers';
@@ -71,6 +71,7 @@ export function mountUi(app: OpenAPIHono<AppEnv>): void {
   loginRoutes(ui);
   ui.use('*', only(requireSession(), PUBLIC));
   ui.use('*', only(csrfProtection(), PUBLIC));
+  ui.use('*', only(refuseNul(), (p) => p.startsWith('/ui/assets/')));
   logoutRoute(ui);
   for (const m of uiModules()) m.routes?.(ui);
   // A screen's address that no page answers (a mistyped or stale link) is a page, not the API's JSON.

@@ -131,4 +131,16 @@ describe('the bank statements screen', () => {
     const denied = await t.page('POST', '/finance/bank/match', { cookie: v.cookie, form: { _csrf: v.csrf } });
     expect(denied.status).toBe(403);
   });
+
+  it('answers a NUL character in a form field or a query with a 400 page naming it, not a 500', async () => {
+    const csv = 'date,amount,currency\n2026-03-09,1.00,USD\n';
+    const res = await upload(csv, { format: 'csv', account: 'NUL\u0000BANK' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('<ul id="problem-fields"><li><code>account</code>: must not contain a NUL character</li></ul>');
+    const stock = await t.page('GET', '/stock?sku=a%00b', { cookie });
+    expect(stock.status).toBe(400);
+    expect(await stock.text()).toContain('<li><code>sku</code>: must not contain a NUL character</li>');
+    const form = await t.page('POST', `/finance/bank/lines/${rowOf(await html('/finance/bank'), 'B-3').id}/match`, { cookie, form: { _csrf: csrf, target: 'payoutId:\u0000' } });
+    expect(form.status).toBe(400);
+  });
 });

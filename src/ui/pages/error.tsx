@@ -27,6 +27,10 @@ export function renderError(c: Context<UiEnv>, err: unknown, p: Problem, fragmen
     <Layout v={v} title={title}>
       <h1>{title}</h1>
       <p class="notice bad" role="alert">{detail}</p>
+      {/* Which fields, as the API names them: "the request is not valid" alone leaves the reader guessing. */}
+      {p.status < 500 && p.errors && p.errors.length > 0 && (
+        <ul id="problem-fields">{p.errors.slice(0, 20).map((e) => <li><code>{e.path}</code>{`: ${e.message}`}</li>)}</ul>
+      )}
       <p><a href="/">{t('order.backToInbox')}</a></p>
     </Layout>,
     status,
