@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { HttpClient } from '../../connectors/kit/http';
 import { connectorKit } from '../connections/connection-config';
 import type { Ctx } from '../context';
+import { decodeKeyset, encodeKeyset, keysetDate } from '../db/keyset';
 import { q } from '../db/transaction';
 import { convertExact, RateBook, rateText, type RateRow } from '../domain/fx-rates';
 import { AppError, ValidationError, zodFieldErrors, type FieldError } from '../errors';
@@ -23,6 +24,7 @@ export const ListRatesQuery = z.object({
   quote: Currency.optional(),
   from: Day.optional(),
   to: Day.optional(),
+  cursor: z.string().max(300).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
@@ -40,8 +42,16 @@ export async function listFxRates(ctx: Ctx, query: unknown) {
   if (f.quote) where.push(sql`quote = ${f.quote}`);
   if (f.from) where.push(sql`rate_date >= ${f.from}`);
   if (f.to) where.push(sql`rate_date <= ${f.to}`);
-  const res = await q(ctx).execute(sql`select * from fx_rates where ${sql.join(where, sql` and `)} order by rate_date desc, base, quote limit ${f.limit}`);
-  return { items: (res.rows as Record<string, unknown>[]).map(present) };
+  if (f.cursor) {
+    const [day, base, quote] = decodeKeyset(f.cursor, 3) as [string, string, string];
+    where.push(sql`(rate_date < ${keysetDate(day)}::date or (rate_date = ${day}::date and (base, quote) > (${base}, ${quote})))`);
+  }
+  const res = await q(ctx).execute(sql`select * from fx_rates where ${sql.join(where, sql` and `)} order by rate_date desc, base, quote limit ${f.limit + 1}`);
+  const rows = res.rows as Record<string, unknown>[];
+  const items = rows.slice(0, f.limit).map(present);
+  const last = rows.length > f.limit ? items[items.length - 1] : undefined;
+  // Newest day first, then pair: `cursor` → `nextCursor` pages on to the oldest.
+  return { items, nextCursor: last ? encodeKeyset([last.date, last.base, last.quote]) : null };
 }
 
 /**

@@ -64,4 +64,28 @@ describe('exchange rates', () => {
     expect(r.status).toBe(400);
     expect(r.body.errors[0].path).toBe('fxProvider.url');
   });
+
+  it('pages rates newest day first, pair by pair, to the oldest (cursor → nextCursor), filtered by pair', async () => {
+    const rows = ['date,base,quote,rate'];
+    for (let d = 1; d <= 7; d++) for (const q of ['CHF', 'SEK']) rows.push(`2025-03-0${d},NOK,${q},0.0${d}`);
+    expect((await t.api('POST', '/api/v1/fx-rates/import', `${rows.join('\n')}\n`, { 'content-type': 'text/csv' })).status).toBeLessThan(300);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await t.api('GET', `/api/v1/fx-rates?base=NOK&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      seen.push(...r.body.items.map((x: any) => `${x.date} ${x.base}/${x.quote}`));
+      cursor = r.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(14);
+    expect(seen.slice(0, 3)).toEqual(['2025-03-07 NOK/CHF', '2025-03-07 NOK/SEK', '2025-03-06 NOK/CHF']);
+    expect(seen.at(-1)).toBe('2025-03-01 NOK/SEK');
+    expect(new Set(seen).size).toBe(14);
+    const sek = await t.api('GET', '/api/v1/fx-rates?base=NOK&quote=SEK&limit=100');
+    expect(sek.body.items).toHaveLength(7);
+    expect(sek.body.nextCursor).toBeNull();
+    const forged = await t.api('GET', `/api/v1/fx-rates?cursor=${Buffer.from('["2025-02-30","NOK","SEK"]').toString('base64url')}`);
+    expect(forged.status).toBe(400);
+    expect(forged.body.errors[0].path).toBe('cursor');
+  });
 });

@@ -130,4 +130,23 @@ describe('the finance report screens', () => {
     expect(rowsOf(third, 'overdue')).toEqual(over2);
     expect(new Set([...rowsOf(first, 'invoices'), ...rowsOf(third, 'invoices')]).size).toBe(105);
   });
+
+  it('filters the rates by pair and pages them, newest first', async () => {
+    const rows = ['date,base,quote,rate'];
+    for (let d = 0; d < 120; d++) rows.push(`${new Date(Date.UTC(2025, 0, 1 + d)).toISOString().slice(0, 10)},GBP,USD,1.${String(2000 + d)}`);
+    const imp = await t.api('POST', '/api/v1/fx-rates/import', `${rows.join('\n')}\n`, { 'content-type': 'text/csv' });
+    expect(imp.status, JSON.stringify(imp.body)).toBeLessThan(300);
+    const first = await (await t.page('GET', '/finance/fx-rates?base=gbp&quote=USD', { cookie })).text();
+    const pairs = (html: string) => [...html.slice(html.indexOf('<table id="fx-rates">')).matchAll(/<td class="mono">([A-Z]{3}\/[A-Z]{3})<\/td>/g)].map((m) => m[1]);
+    expect(pairs(first)).toHaveLength(100);
+    expect(new Set(pairs(first))).toEqual(new Set(['GBP/USD']));
+    expect(first).toContain('1.2119');
+    const next = /id="rates-next" href="([^"]+)"/.exec(first)?.[1]?.replace(/&amp;/g, '&');
+    expect(next).toMatch(/^\/finance\/fx-rates\?base=GBP&quote=USD&rates=[^#&]+#fx-rates$/);
+    const second = await (await t.page('GET', next!, { cookie })).text();
+    expect(pairs(second)).toHaveLength(20);
+    expect(second).toContain('1.2000');
+    expect(second).not.toContain('id="rates-next"');
+    expect(second).toContain('id="rates-first"');
+  });
 });

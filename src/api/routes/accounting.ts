@@ -47,7 +47,7 @@ export function accountingRoutes(app: OpenAPIHono<AppEnv>): void {
 
   route(app, {
     method: 'get', path: '/api/v1/fx-rates', tags: ['fx'], summary: 'Exchange rates (units of quote per unit of base, exact decimal strings)',
-    request: { query: ListRatesQuery }, responses: { 200: json(z.object({ items: z.array(Any) })) },
+    request: { query: ListRatesQuery }, responses: { 200: json(z.object({ items: z.array(Any), nextCursor: z.string().nullable() })) },
   }, async (c) => c.json(await listFxRates(c.get('ctx'), c.req.query())));
   route(app, {
     method: 'put', path: '/api/v1/fx-rates', tags: ['fx'], summary: 'Manual override of one day\'s rate (imports and fetches never replace it)',

@@ -420,13 +420,28 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
   const fxRatesPage = async (c: Context<UiEnv>, notice?: Notice, at?: string, status: 200 | 400 = 200) => {
     const v = view(c);
     const { t } = v.i18n;
-    const [rates, settings] = await Promise.all([listFxRates(c.get('ctx'), { limit: 200 }), getCompanySettings(c.get('ctx'))]);
+    // A pair filter and a pager (`rates=` cursor): a few currencies a day fill hundreds of rows a year.
+    const cur = (k: string) => { const x = (c.req.query(k) ?? '').trim().toUpperCase(); return /^[A-Z]{3}$/.test(x) ? x : undefined; };
+    const base = cur('base'), quote = cur('quote'), ratesCursor = c.req.query('rates')?.trim() || undefined;
+    const [rates, settings] = await Promise.all([listFxRates(c.get('ctx'), { base, quote, cursor: ratesCursor, limit: 100 }), getCompanySettings(c.get('ctx'))]);
+    const ratesLink = (cursor: string | null) => {
+      const qs = new URLSearchParams();
+      if (base) qs.set('base', base);
+      if (quote) qs.set('quote', quote);
+      if (cursor) qs.set('rates', cursor);
+      return `/finance/fx-rates${qs.size ? `?${qs}` : ''}#fx-rates`;
+    };
     const reval = await loadFxRevaluationState(c, settings.functionalCurrency, notice, at);
     return c.html(
       <Layout v={v} title={t('reports.fxRates')}>
         <h1>{t('reports.fxRates')}</h1>
         <ReportTabs v={v} current="/finance/fx-rates" />
         <p>{t('reports.functionalCurrency', { currency: settings.functionalCurrency })}</p>
+        <form method="get" action="/finance/fx-rates" class="row" id="fx-filter">
+          <label>{t('reports.baseCurrency')} <input name="base" value={base ?? ''} maxlength={3} size={4} pattern="[A-Za-z]{3}" placeholder={t('reports.anyCurrency')} /></label>
+          <label>{t('reports.quoteCurrency')} <input name="quote" value={quote ?? ''} maxlength={3} size={4} pattern="[A-Za-z]{3}" placeholder={t('reports.anyCurrency')} /></label>
+          <button type="submit" class="btn">{t('inbox.apply')}</button>
+        </form>
         {rates.items.length === 0 ? <p class="muted">{t('reports.noRates')}</p> : (
           <div class="table-wrap">
             <table id="fx-rates">
@@ -436,6 +451,10 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
               </tbody>
             </table>
           </div>
+        )}
+        {(rates.nextCursor || ratesCursor) && (
+          <p class="pager">{ratesCursor ? <a class="btn" id="rates-first" href={ratesLink(null)}>{t('reports.newestRates')}</a> : <span></span>}
+            {rates.nextCursor && <a class="btn" rel="next" id="rates-next" href={ratesLink(rates.nextCursor)}>{t('reports.olderRates')}</a>}</p>
         )}
         <FxRevaluationSection v={v} s={reval} />
       </Layout>,
