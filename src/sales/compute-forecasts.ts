@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
+import { decodeKeyset, encodeKeyset, keysetInt } from '../db/keyset';
 import { q, withTransaction } from '../db/transaction';
 import { chooseForecast, MIN_HISTORY_DAYS } from '../domain/forecast';
 import { ValidationError, zodFieldErrors } from '../errors';
@@ -81,22 +82,35 @@ export async function computeForecasts(ctx: Ctx, input: unknown = {}): Promise<{
   return { computed: rows.length, skipped, startDate };
 }
 
-export const ForecastsQuery = z.object({ sku: z.string().min(1).max(200).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
+export const ForecastsQuery = z.object({
+  sku: z.string().min(1).max(200).optional(),
+  cursor: z.string().max(600).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
 
 export interface StoredForecast {
   sku: string; scope: string; warehouse: string | null; method: string; rmse: number; mae: number; mase: number | null; naiveRmse: number;
   candidates: Record<string, number>; historyDays: number; horizonDays: number; dailyMean: number; startDate: string; daily: number[]; computedAt: string;
 }
 
-/** Stored forecasts (scope `all` first, then per warehouse), by SKU. */
-export async function listForecasts(ctx: Ctx, input: unknown): Promise<StoredForecast[]> {
+/** Stored forecasts by SKU (scope `all` first, then per warehouse by code), keyset-paginated (`cursor` → `nextCursor`). */
+export async function listForecasts(ctx: Ctx, input: unknown): Promise<{ items: StoredForecast[]; nextCursor: string | null }> {
   const p = ForecastsQuery.safeParse(input ?? {});
   if (!p.success) throw new ValidationError(zodFieldErrors(p.error.issues));
+  const where: SQL[] = [sql`true`];
+  if (p.data.sku) where.push(sql`f.sku = ${p.data.sku}`);
+  if (p.data.cursor) {
+    const [sku, rank, code] = decodeKeyset(p.data.cursor, 3) as [string, string, string];
+    where.push(sql`(f.sku, (f.scope <> 'all')::int, coalesce(w.code, '')) > (${sku}, ${keysetInt(rank)}, ${code})`);
+  }
   const res = await q(ctx).execute(sql`
     select f.*, w.code from demand_forecasts f left join warehouses w on f.scope <> 'all' and w.id::text = f.scope
-    ${p.data.sku ? sql`where f.sku = ${p.data.sku}` : sql``}
-    order by f.sku, (f.scope <> 'all'), w.code limit ${p.data.limit}`);
-  return (res.rows as Array<Record<string, unknown>>).map(toForecast);
+    where ${sql.join(where, sql` and `)}
+    order by f.sku, (f.scope <> 'all')::int, coalesce(w.code, '') limit ${p.data.limit + 1}`);
+  const rows = res.rows as Array<Record<string, unknown>>;
+  const items = rows.slice(0, p.data.limit).map(toForecast);
+  const last = rows.length > p.data.limit ? items[items.length - 1] : undefined;
+  return { items, nextCursor: last ? encodeKeyset([last.sku, last.scope === 'all' ? 0 : 1, last.warehouse ?? '']) : null };
 }
 
 function toForecast(r: Record<string, unknown>): StoredForecast {

@@ -82,4 +82,19 @@ describe('demand forecasts', () => {
     expect((await t.api('GET', '/api/v1/forecasts?sku=RARE')).body.items).toHaveLength(1);
     expect((await t.api('GET', '/api/v1/forecasts?sku=WEEKLY')).body.items).toHaveLength(2);
   });
+
+  it('pages the forecasts by SKU, scope all first, then each warehouse (cursor → nextCursor)', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await t.api('GET', `/api/v1/forecasts?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      seen.push(...r.body.items.map((f: { sku: string; warehouse: string | null }) => `${f.sku}/${f.warehouse ?? 'all'}`));
+      cursor = r.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['RARE/all', 'WEEKLY/all', 'WEEKLY/WH-F']);
+    const forged = await t.api('GET', `/api/v1/forecasts?cursor=${Buffer.from('["RARE","x",""]').toString('base64url')}`);
+    expect(forged.status).toBe(400);
+    expect(forged.body.errors[0].path).toBe('cursor');
+  });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUiHub, type UiHub } from './ui.support';
 
@@ -90,5 +91,22 @@ describe('sales screens', () => {
     // Earlier tests sold yesterday (order()) and today (the big order); the three days before sold nothing.
     const today = new Date().toISOString().slice(0, 10);
     expect(bars.filter((b) => b.height > 0).map((b) => b.title.split(':')[0])).toEqual([day.slice(5), today.slice(5)]);
+  });
+
+  it('pages the forecasts table (100 a page), keeping the report filters', async () => {
+    // Stored forecasts of 105 SKUs, as the nightly job leaves them (the table reads what is stored).
+    await t.hub.ctx.db.execute(sql`
+      insert into demand_forecasts (sku, scope, method, rmse, mae, naive_rmse, candidates, history_days, horizon_days, daily_mean, start_date, daily)
+      select 'FC-' || lpad(i::text, 3, '0'), 'all', 'ses', 1, 1, 2, '{}'::jsonb, 90, 14, 1.5, '2026-01-01', '[]'::jsonb from generate_series(1, 105) i`);
+    const skus = (html: string) => [...html.slice(html.indexOf('id="forecast-table"')).matchAll(/<td class="mono">(FC-\d+)<\/td>/g)].map((m) => m[1]);
+    const first = await (await t.page('GET', '/sales?groupBy=channel', { cookie: s.cookie })).text();
+    expect(skus(first)).toHaveLength(100);
+    expect(skus(first)[0]).toBe('FC-001');
+    const next = /id="forecasts-next" href="([^"]+)"/.exec(first)?.[1]?.replace(/&amp;/g, '&');
+    expect(next).toMatch(/^\/sales\?[^#]*groupBy=channel[^#]*&forecasts=[^#&]+#forecasts$/);
+    const second = await (await t.page('GET', next!, { cookie: s.cookie })).text();
+    expect(skus(second)).toEqual(['FC-101', 'FC-102', 'FC-103', 'FC-104', 'FC-105']);
+    expect(second).toContain('id="forecasts-first"');
+    expect(second).not.toContain('id="forecasts-next"');
   });
 });

@@ -119,8 +119,8 @@ export function salesRoutes(app: OpenAPIHono<AppEnv>): void {
   route(app, {
     method: 'get', path: '/api/v1/forecasts', tags: ['sales'],
     summary: 'Daily demand forecasts per SKU (scope `all`) and per warehouse, with the chosen method and its back-test error',
-    request: { query: ForecastsQuery }, responses: { 200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) })) },
-  }, async (c) => c.json({ items: await listForecasts(c.get('ctx'), c.req.query()) }));
+    request: { query: ForecastsQuery }, responses: { 200: json(z.object({ items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable() })) },
+  }, async (c) => c.json(await listForecasts(c.get('ctx'), c.req.query())));
 
   route(app, {
     method: 'post', path: '/api/v1/forecasts/compute', tags: ['sales'], summary: 'Recompute the demand forecasts now (the nightly job does the same)',

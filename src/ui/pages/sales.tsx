@@ -76,7 +76,7 @@ const RevenueChart: FC<{ v: View; report: SalesReport; currency: string; idx: nu
   );
 };
 
-const SalesPage: FC<{ v: View; report: SalesReport; qs: string; connections: Array<{ id: string; name: string }>; values: Record<string, string>; forecasts: StoredForecast[]; canWrite: boolean }> = ({ v, report, qs, connections, values, forecasts, canWrite }) => {
+const SalesPage: FC<{ v: View; report: SalesReport; qs: string; connections: Array<{ id: string; name: string }>; values: Record<string, string>; forecasts: StoredForecast[]; forecastLinks: { next: string | null; first: string | null }; canWrite: boolean }> = ({ v, report, qs, connections, values, forecasts, forecastLinks, canWrite }) => {
   const { t, tEnum, number, money } = v.i18n;
   const currencies = [...new Set(report.totals.map((r) => r.currency))];
   return (
@@ -178,6 +178,10 @@ const SalesPage: FC<{ v: View; report: SalesReport; qs: string; connections: Arr
             </table>
           </div>
         )}
+        {(forecastLinks.next || forecastLinks.first) && (
+          <p class="pager">{forecastLinks.first ? <a class="btn" id="forecasts-first" href={forecastLinks.first}>{t('forecast.first')}</a> : <span></span>}
+            {forecastLinks.next && <a class="btn" rel="next" id="forecasts-next" href={forecastLinks.next}>{t('forecast.more')}</a>}</p>
+        )}
       </section>
     </Layout>
   );
@@ -206,9 +210,17 @@ export function salesRoutes(ui: Hono<UiEnv>): void {
     const report = await salesReport(ctx, query(values));
     const connections = (await listConnections(ctx)).map((x) => ({ id: x.id, name: x.name }));
     const qs = `?${new URLSearchParams(Object.entries(values).filter(([, x]) => x)).toString()}`;
-    const forecasts = await listForecasts(ctx, { limit: 100 });
+    // The forecasts page on their own (`forecasts=` cursor), keeping the report's filters.
+    const forecastCursor = c.req.query('forecasts')?.trim() || undefined;
+    const forecasts = await listForecasts(ctx, { limit: 100, cursor: forecastCursor });
+    const link = (cursor: string | null) => {
+      const p = new URLSearchParams(Object.entries(values).filter(([, x]) => x));
+      if (cursor) p.set('forecasts', cursor);
+      return `/sales?${p}#forecasts`;
+    };
+    const forecastLinks = { next: forecasts.nextCursor ? link(forecasts.nextCursor) : null, first: forecastCursor ? link(null) : null };
     const canWrite = v.principal?.role === 'admin' || v.principal?.role === 'operator';
-    return c.html(<SalesPage v={v} report={report} qs={qs} connections={connections} values={values} forecasts={forecasts} canWrite={canWrite} />);
+    return c.html(<SalesPage v={v} report={report} qs={qs} connections={connections} values={values} forecasts={forecasts.items} forecastLinks={forecastLinks} canWrite={canWrite} />);
   });
 
   // The same CSV as GET /api/v1/reports/sales with Accept: text/csv, in the UI's language.
