@@ -18,6 +18,7 @@ import { loginRoutes, logoutRoute } from './pages/login';
 import { orderRoutes } from './pages/order';
 import { payablesRoutes } from './pages/payables';
 import { bankRoutes } from './pages/bank';
+import { receivablesRoutes } from './pages/receivables';
 import { purchasingRoutes } from './pages/purchasing';
 import { statementRoutes } from './pages/statements';
 import { stockRoutes } from './pages/stock';
@@ -44,6 +45,7 @@ function registerCore(): void {
   registerUiModule({ routes: statementRoutes });
   registerUiModule({ routes: payablesRoutes });
   registerUiModule({ routes: bankRoutes });
+  registerUiModule({ routes: receivablesRoutes });
   registerUiModule({ nav: { href: '/customers', label: 'nav.customers', order: 25 }, routes: customerRoutes });
   registerUiModule({ nav: { href: '/connections', label: 'nav.connections', order: 80 }, routes: connectionRoutes });
   registerUiModule({ nav: { href: '/events', label: 'nav.events', order: 90 }, routes: eventRoutes });

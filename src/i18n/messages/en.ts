@@ -5,6 +5,7 @@ import { financeReportsMessages } from './finance-reports';
 import { connectorFieldMessages } from './connector-fields';
 import { payablesMessages } from './payables';
 import { bankMessages } from './bank';
+import { receivablesFormMessages } from './receivables-forms';
 import { fxRevaluationMessages } from './fx-revaluation';
 import { customersMessages } from './customers';
 import { opsMessages } from './ops';
@@ -482,6 +483,7 @@ export const en = {
   ...financeReportsMessages.en,
   ...payablesMessages.en,
   ...bankMessages.en,
+  ...receivablesFormMessages.en,
   ...connectorFieldMessages.en,
   ...fxRevaluationMessages.en,
   ...customersMessages.en,

@@ -2,6 +2,7 @@ import { financeReportsMessages } from './finance-reports';
 import { connectorFieldMessages } from './connector-fields';
 import { payablesMessages } from './payables';
 import { bankMessages } from './bank';
+import { receivablesFormMessages } from './receivables-forms';
 import { fxRevaluationMessages } from './fx-revaluation';
 import { customersMessages } from './customers';
 import type { MessageKey } from './en';
@@ -481,6 +482,7 @@ export const zhTW: Record<MessageKey, string> = {
   ...financeReportsMessages.zhTW,
   ...payablesMessages.zhTW,
   ...bankMessages.zhTW,
+  ...receivablesFormMessages.zhTW,
   ...connectorFieldMessages.zhTW,
   ...fxRevaluationMessages.zhTW,
   ...customersMessages.zhTW,

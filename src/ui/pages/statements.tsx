@@ -4,7 +4,7 @@ import { listBudgetAlerts, listBudgets } from '../../finance/budgets';
 import { getCompanySettings } from '../../finance/company-settings';
 import { listFxRates } from '../../finance/fx-rates';
 import { receivablesAging } from '../../finance/receivables-aging';
-import { listInvoices } from '../../finance/receivables';
+import { listInvoices, listPayments } from '../../finance/receivables';
 import { getBalanceSheet, getCashFlow, getProfitAndLoss, statementCsv } from '../../finance/statements';
 import { stockValuation } from '../../finance/post-stock-movements';
 import { daysBetween } from '../../domain/receivables';
@@ -277,9 +277,10 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
     const open = await listInvoices(c.get('ctx'), { status: 'open', limit: 100, cursor: cursorOf('invoices') });
     const overduePage = await listInvoices(c.get('ctx'), { status: 'overdue', at, limit: 100, cursor: cursorOf('overdue') });
     const overdue = overduePage.items.map((i) => ({ ...i, daysOverdue: daysBetween(i.dueDate, at) }));
-    const pageLink = (k: 'overdue' | 'invoices', cursor: string | null) => {
+    const payments = await listPayments(c.get('ctx'), { limit: 50, cursor: cursorOf('payments') });
+    const pageLink = (k: 'overdue' | 'invoices' | 'payments', cursor: string | null) => {
       const q = new URLSearchParams({ at });
-      for (const other of ['overdue', 'invoices'] as const) if (other !== k && cursorOf(other)) q.set(other, cursorOf(other)!);
+      for (const other of ['overdue', 'invoices', 'payments'] as const) if (other !== k && cursorOf(other)) q.set(other, cursorOf(other)!);
       if (cursor) q.set(k, cursor);
       return `/finance/receivables?${q}#${k}-h`;
     };
@@ -302,7 +303,7 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
               <thead><tr><th scope="col">{t('reports.customer')}</th>{aging.buckets.map((b) => <th scope="col" class="num">{v.i18n.tEnum('agingBucket', b)}</th>)}<th scope="col" class="num">{t('reports.total')}</th></tr></thead>
               <tbody>
                 {aging.customers.map((cu) => (
-                  <tr><td>{cu.customerName ?? cu.customerRef}<span class="sub">{cu.customerRef}</span></td>
+                  <tr data-customer={cu.customerRef}><td><a href={`/finance/receivables/customers/${encodeURIComponent(cu.customerRef)}`} title={t('ar.account.open')}>{cu.customerName ?? cu.customerRef}</a><span class="sub">{cu.customerRef}</span></td>
                     {aging.buckets.map((b) => <td class="num">{cu.buckets[b] ? money(cu.buckets[b], cu.currency) : ''}</td>)}
                     <td class="num">{money(cu.totalMinor, cu.currency)}</td></tr>
                 ))}
@@ -348,6 +349,26 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
         {(open.nextCursor || cursorOf('invoices')) && (
           <p class="pager">{cursorOf('invoices') ? <a class="btn" id="invoices-first" href={pageLink('invoices', null)}>{t('reports.firstInvoices')}</a> : <span></span>}
             {open.nextCursor && <a class="btn" rel="next" id="invoices-next" href={pageLink('invoices', open.nextCursor)}>{t('reports.moreInvoices')}</a>}</p>
+        )}
+        <h2 id="payments-h">{t('ar.payments.title')}</h2>
+        {payments.items.length === 0 ? <p class="muted">{t('ar.noPayments')}</p> : (
+          <div class="table-wrap">
+            <table id="payments">
+              <thead><tr><th scope="col">{t('ar.payment')}</th><th scope="col">{t('reports.customer')}</th><th scope="col">{t('ar.receivedDate')}</th><th scope="col" class="num">{t('ar.received')}</th><th scope="col" class="num">{t('ar.applied')}</th></tr></thead>
+              <tbody>
+                {payments.items.map((p) => (
+                  <tr data-payment={p.reference}><td class="mono">{p.reference}</td>
+                    <td><a href={`/finance/receivables/customers/${encodeURIComponent(p.customerRef)}`}>{p.customerRef}</a></td><td>{v.i18n.date(p.receivedDate)}</td>
+                    <td class="num">{money(p.amountMinor, p.currency)}</td>
+                    <td class="num">{money(p.appliedMinor, p.currency)}{p.unappliedMinor > 0 && <span class="sub">{t('ar.unapplied.left', { amount: money(p.unappliedMinor, p.currency) })}</span>}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {(payments.nextCursor || cursorOf('payments')) && (
+          <p class="pager">{cursorOf('payments') ? <a class="btn" id="payments-first" href={pageLink('payments', null)}>{t('ar.firstPayments')}</a> : <span></span>}
+            {payments.nextCursor && <a class="btn" rel="next" id="payments-next" href={pageLink('payments', payments.nextCursor)}>{t('ar.morePayments')}</a>}</p>
         )}
       </Layout>,
     );
