@@ -93,13 +93,13 @@ export async function listBankLines(ctx: Ctx, query: unknown): Promise<{ items: 
 }
 
 export async function getBankLine(ctx: Ctx, id: string): Promise<BankLine> {
-  const res = await q(ctx).execute(sql`${LINE_SELECT} where b.id = ${keysetUuidOr404(id)}`);
+  const res = await q(ctx).execute(sql`${LINE_SELECT} where b.id = ${lineIdOr404(id)}`);
   const row = res.rows[0] as Record<string, unknown> | undefined;
   if (!row) throw new NotFoundError('bank line', id);
   return present(row);
 }
 
-function keysetUuidOr404(id: string): string {
+function lineIdOr404(id: string): string {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new NotFoundError('bank line', id);
   return id;
 }
@@ -162,7 +162,7 @@ export async function matchBankLine(ctx: Ctx, lineId: string, input: unknown): P
   const target = TARGETS[field];
   const targetId = p.data[field]!;
   await withTransaction(ctx, async (tx) => {
-    const lineRes = await tx.execute(sql`select id, amount_minor, currency, ${UNMATCHED} as open from bank_statement_lines where id = ${keysetUuidOr404(lineId)} for update`);
+    const lineRes = await tx.execute(sql`select id, amount_minor, currency, ${UNMATCHED} as open from bank_statement_lines where id = ${lineIdOr404(lineId)} for update`);
     const line = lineRes.rows[0] as { amount_minor: number; currency: string; open: boolean } | undefined;
     if (!line) throw new NotFoundError('bank line', lineId);
     if (!line.open) throw new ConflictError('already_matched', 'This bank line is matched already; unmatch it first.', { lineId });
@@ -194,7 +194,7 @@ export async function unmatchBankLine(ctx: Ctx, lineId: string): Promise<BankLin
   const res = await q(ctx).execute(sql`
     update bank_statement_lines set matched_payout_id = null, matched_customer_payment_id = null, matched_supplier_payment_id = null,
       match_rule = 'left_unmatched'
-    where id = ${keysetUuidOr404(lineId)} returning id`);
+    where id = ${lineIdOr404(lineId)} returning id`);
   if (!res.rows[0]) throw new NotFoundError('bank line', lineId);
   return getBankLine(ctx, lineId);
 }

@@ -83,9 +83,8 @@ export async function importBankStatement(ctx: Ctx, query: unknown, text: string
   return { lines: rows.length, stored: ins.rows.length, skipped: rows.length - ins.rows.length, matched: matched.length };
 }
 
-
 /**
- * Matches unmatched bank lines, one to one (a guarded UPDATE and a unique index per kind): deposits to
+ * Matches unmatched bank lines (not those a person unmatched: rule `left_unmatched`), one to one (a guarded UPDATE and a unique index per kind): deposits to
  * payouts first, then the receipts left to customer payments and debits to supplier payments (by
  * reference, then amount and date window — the same rules as payout reconciliation).
  */

@@ -5,6 +5,7 @@ import { bankSummary, listBankLines, matchBankLine, matchCandidates, unmatchBank
 import { AppError, ValidationError } from '../../errors';
 import { Csrf, Layout } from '../components/layout';
 import { NoticeLine, type Notice } from '../components/notice';
+import { Pager } from '../components/pager';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
 import { failureText } from './stock';
@@ -201,10 +202,8 @@ async function renderBank(c: Context<UiEnv>, notice?: Notice, status: 200 | 400 
               </table>
             </div>
           )}
-          <p class="row">
-            {cursor && <a class="btn" id="lines-first" href={back}>{t('bank.first')}</a>}
-            {page.nextCursor && <a class="btn" id="lines-next" href={`/finance/bank?${filter ? `${filter}&` : ''}cursor=${encodeURIComponent(page.nextCursor)}`}>{t('bank.next')}</a>}
-          </p>
+          <Pager id="lines" first={cursor ? back : null} next={page.nextCursor ? `/finance/bank?${filter ? `${filter}&` : ''}cursor=${encodeURIComponent(page.nextCursor)}` : null}
+            firstLabel={t('bank.first')} nextLabel={t('bank.next')} />
         </>
       )}
     </Layout>,

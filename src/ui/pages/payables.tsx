@@ -3,8 +3,8 @@ import type { FC } from 'hono/jsx';
 import { approveBill, billPrefill, getBill, listBills, recordBill, voidBill } from '../../finance/bills';
 import { payablesAging, payablesAgingCsv, payablesCalendar, payablesCalendarCsv } from '../../finance/payables-aging';
 import { paySupplier } from '../../finance/supplier-payments';
-import { fromMinor, toMinor } from '../../domain/money';
-import { AppError, ValidationError } from '../../errors';
+import { fromMinor } from '../../domain/money';
+import { AppError } from '../../errors';
 import { listPurchaseOrders } from '../../purchasing/purchase-orders';
 import { Csrf, Layout } from '../components/layout';
 import type { UiEnv, View } from '../env';
@@ -12,6 +12,7 @@ import { assertMayWrite, view } from '../middleware';
 import { failureText } from './stock';
 import { CompareChart, ReportTabs } from './statements';
 import { NoticeLine, type Notice } from '../components/notice';
+import { formApplications, minorOf } from '../components/form-money';
 
 /**
  * Payables: aged payables (table and chart), the due-date calendar, unpaid and draft bills with
@@ -313,17 +314,6 @@ async function renderBill(c: Context<UiEnv>, id: string, notice?: Notice, status
   );
 }
 
-/** A decimal from a form in minor units; a bad one is a field error. */
-function minorOf(x: unknown, currency: string, field: string): number | undefined {
-  const s = str(x);
-  if (s === '') return undefined;
-  try {
-    return toMinor(s, currency);
-  } catch {
-    throw new ValidationError([{ path: field, message: 'a decimal amount' }]);
-  }
-}
-
 export function payablesRoutes(ui: Hono<UiEnv>): void {
   ui.get('/finance/payables', (c) => renderMain(c, doneNotice(c)));
   ui.get('/finance/payables/aging.csv', async (c) => {
@@ -379,9 +369,7 @@ export function payablesRoutes(ui: Hono<UiEnv>): void {
     const f = await c.req.parseBody();
     const currency = str(f.currency);
     try {
-      const applications = Object.keys(f).filter((k) => k.startsWith('apply_'))
-        .map((k) => ({ billId: k.slice(6), amountMinor: minorOf(f[k], currency, `applications.${k.slice(6)}`) }))
-        .filter((a): a is { billId: string; amountMinor: number } => a.amountMinor !== undefined && a.amountMinor !== 0);
+      const applications = formApplications(f, currency).map((a) => ({ billId: a.id, amountMinor: a.amountMinor }));
       if (applications.length === 0) return renderMain(c, { tone: 'bad', text: view(c).i18n.t('payables.pay.nothing') }, 400);
       await paySupplier(c.get('ctx'), {
         supplier: str(f.supplier), reference: str(f.reference), currency, paidDate: str(f.paidDate), fxRate: str(f.fxRate) || undefined, applications,

@@ -1,10 +1,11 @@
 import type { Context, Hono } from 'hono';
 import { everyPage } from '../../db/keyset';
-import { fromMinor, toMinor } from '../../domain/money';
+import { fromMinor } from '../../domain/money';
 import { AppError, ValidationError } from '../../errors';
 import { getCompanySettings } from '../../finance/company-settings';
 import { applyPayment, listInvoices, listPayments, receivePayment } from '../../finance/receivables';
 import { Csrf, Layout } from '../components/layout';
+import { formApplications, minorOf } from '../components/form-money';
 import { NoticeLine, type Notice } from '../components/notice';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
@@ -23,23 +24,9 @@ const str = (x: unknown) => (typeof x === 'string' ? x.trim() : '');
 const canWrite = (v: View) => v.principal?.role === 'admin' || v.principal?.role === 'operator' || v.principal?.role === 'accountant';
 const accountPath = (ref: string) => `/finance/receivables/customers/${encodeURIComponent(ref)}`;
 
-/** A decimal from a form in minor units; a bad one is a field error. */
-function minorOf(x: unknown, currency: string, field: string): number | undefined {
-  const s = str(x);
-  if (s === '') return undefined;
-  try {
-    return toMinor(s, currency);
-  } catch {
-    throw new ValidationError([{ path: field, message: 'a decimal amount' }]);
-  }
-}
-
-/** The `apply_<invoice id>` fields of a form, as applications (blank and zero ones left out). */
-function applicationsOf(f: Record<string, unknown>, currency: string) {
-  return Object.keys(f).filter((k) => k.startsWith('apply_'))
-    .map((k) => ({ invoiceId: k.slice(6), amountMinor: minorOf(f[k], currency, `applications.${k.slice(6)}`) }))
-    .filter((a): a is { invoiceId: string; amountMinor: number } => a.amountMinor !== undefined && a.amountMinor !== 0);
-}
+/** The payment form's amounts per invoice, as applications. */
+const applicationsOf = (f: Record<string, unknown>, currency: string) =>
+  formApplications(f, currency).map((a) => ({ invoiceId: a.id, amountMinor: a.amountMinor }));
 
 const DONE: Record<string, 'ar.notice.received' | 'ar.notice.applied'> = { received: 'ar.notice.received', applied: 'ar.notice.applied' };
 

@@ -8,6 +8,7 @@ import { axisWidth } from '../components/charts';
 import { Csrf, Layout, Time } from '../components/layout';
 import type { UiEnv, View } from '../env';
 import { assertMayWrite, view } from '../middleware';
+import { Pager } from '../components/pager';
 
 const COLORS = ['#2457d6', '#0f9d8a', '#e0892b', '#b3367f', '#6b5bd6', '#4f8a10'];
 const MONEY_COLS = ['grossSalesMinor', 'discountsMinor', 'revenueMinor', 'refundsMinor', 'netRevenueMinor', 'feesMinor', 'cogsMinor', 'grossMarginMinor', 'aovMinor'] as const;
@@ -178,10 +179,7 @@ const SalesPage: FC<{ v: View; report: SalesReport; qs: string; connections: Arr
             </table>
           </div>
         )}
-        {(forecastLinks.next || forecastLinks.first) && (
-          <p class="pager">{forecastLinks.first ? <a class="btn" id="forecasts-first" href={forecastLinks.first}>{t('forecast.first')}</a> : <span></span>}
-            {forecastLinks.next && <a class="btn" rel="next" id="forecasts-next" href={forecastLinks.next}>{t('forecast.more')}</a>}</p>
-        )}
+        <Pager id="forecasts" first={forecastLinks.first} next={forecastLinks.next} firstLabel={t('forecast.first')} nextLabel={t('forecast.more')} />
       </section>
     </Layout>
   );

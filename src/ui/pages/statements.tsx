@@ -15,6 +15,7 @@ import type { UiEnv, View } from '../env';
 import { view } from '../middleware';
 import { FxRevaluationSection, fxRevaluationNotice, fxRevaluationRoutes, loadFxRevaluationState } from './fx-revaluation';
 import type { Notice } from '../components/notice';
+import { Pager } from '../components/pager';
 
 /**
  * Finance reports: profit and loss, balance sheet, cash flow, receivables aging, budgets and rates.
@@ -327,10 +328,8 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
             </table>
           </div>
         )}
-        {(overduePage.nextCursor || cursorOf('overdue')) && (
-          <p class="pager">{cursorOf('overdue') ? <a class="btn" id="overdue-first" href={pageLink('overdue', null)}>{t('reports.firstInvoices')}</a> : <span></span>}
-            {overduePage.nextCursor && <a class="btn" rel="next" id="overdue-next" href={pageLink('overdue', overduePage.nextCursor)}>{t('reports.moreInvoices')}</a>}</p>
-        )}
+        <Pager id="overdue" first={cursorOf('overdue') ? pageLink('overdue', null) : null} next={overduePage.nextCursor ? pageLink('overdue', overduePage.nextCursor) : null}
+          firstLabel={t('reports.firstInvoices')} nextLabel={t('reports.moreInvoices')} />
         <h2 id="invoices-h">{t('reports.openInvoices')}</h2>
         <div class="table-wrap">
           <table id="invoices">
@@ -346,10 +345,8 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
             </tbody>
           </table>
         </div>
-        {(open.nextCursor || cursorOf('invoices')) && (
-          <p class="pager">{cursorOf('invoices') ? <a class="btn" id="invoices-first" href={pageLink('invoices', null)}>{t('reports.firstInvoices')}</a> : <span></span>}
-            {open.nextCursor && <a class="btn" rel="next" id="invoices-next" href={pageLink('invoices', open.nextCursor)}>{t('reports.moreInvoices')}</a>}</p>
-        )}
+        <Pager id="invoices" first={cursorOf('invoices') ? pageLink('invoices', null) : null} next={open.nextCursor ? pageLink('invoices', open.nextCursor) : null}
+          firstLabel={t('reports.firstInvoices')} nextLabel={t('reports.moreInvoices')} />
         <h2 id="payments-h">{t('ar.payments.title')}</h2>
         {payments.items.length === 0 ? <p class="muted">{t('ar.noPayments')}</p> : (
           <div class="table-wrap">
@@ -366,10 +363,8 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
             </table>
           </div>
         )}
-        {(payments.nextCursor || cursorOf('payments')) && (
-          <p class="pager">{cursorOf('payments') ? <a class="btn" id="payments-first" href={pageLink('payments', null)}>{t('ar.firstPayments')}</a> : <span></span>}
-            {payments.nextCursor && <a class="btn" rel="next" id="payments-next" href={pageLink('payments', payments.nextCursor)}>{t('ar.morePayments')}</a>}</p>
-        )}
+        <Pager id="payments" first={cursorOf('payments') ? pageLink('payments', null) : null} next={payments.nextCursor ? pageLink('payments', payments.nextCursor) : null}
+          firstLabel={t('ar.firstPayments')} nextLabel={t('ar.morePayments')} />
       </Layout>,
     );
   });
@@ -473,10 +468,8 @@ export function statementRoutes(ui: Hono<UiEnv>): void {
             </table>
           </div>
         )}
-        {(rates.nextCursor || ratesCursor) && (
-          <p class="pager">{ratesCursor ? <a class="btn" id="rates-first" href={ratesLink(null)}>{t('reports.newestRates')}</a> : <span></span>}
-            {rates.nextCursor && <a class="btn" rel="next" id="rates-next" href={ratesLink(rates.nextCursor)}>{t('reports.olderRates')}</a>}</p>
-        )}
+        <Pager id="rates" first={ratesCursor ? ratesLink(null) : null} next={rates.nextCursor ? ratesLink(rates.nextCursor) : null}
+          firstLabel={t('reports.newestRates')} nextLabel={t('reports.olderRates')} />
         <FxRevaluationSection v={v} s={reval} />
       </Layout>,
       status,
