@@ -32,6 +32,7 @@ import { systemRoutes } from './routes/system';
 import { userRoutes } from './routes/users';
 import { mountQueueBoard } from './queue-board';
 import { webhookRoutes } from './routes/webhooks';
+import { NUL_MESSAGE, nulPaths, nulQueryFields } from './nul-characters';
 
 const SWAGGER_DIST = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
@@ -80,14 +81,10 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
     }
     return streamingLimit(c, next);
   });
-  // PostgreSQL text cannot hold a NUL character: a query parameter (`?actor=%00`) or a JSON string
-  // (`{"name":"a\u0000b"}`) carrying one is refused here, naming the field, instead of failing a query
-  // with a 500. (Webhooks are not under /api: a channel's body is stored byte for byte, see insertRawEvents.)
+  // A NUL character in a query parameter (`?actor=%00`) or a JSON string is a 400 naming the field
+  // (src/api/nul-characters.ts). Webhooks are not under /api: a channel's body is stored byte for byte.
   app.use('/api/*', async (c, next) => {
-    const bad: string[] = [];
-    if (c.req.url.includes('%00')) {
-      for (const [k, v] of new URL(c.req.url).searchParams) if (k.includes('\u0000') || v.includes('\u0000')) bad.push(k.replace(/\u0000/g, ''));
-    }
+    const bad = nulQueryFields(c.req.url);
     const method = c.req.method;
     if (bad.length === 0 && method !== 'GET' && method !== 'HEAD' && (c.req.header('content-type') ?? '').includes('json')) {
       const text = await c.req.text();
@@ -102,7 +99,7 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
       }
     }
     if (bad.length === 0) return next();
-    return sendProblem(c, problem(400, 'validation_failed', 'The request is not valid.', { errors: bad.slice(0, 20).map((path) => ({ path, message: 'must not contain a NUL character' })) }));
+    return sendProblem(c, problem(400, 'validation_failed', 'The request is not valid.', { errors: bad.slice(0, 20).map((path) => ({ path, message: NUL_MESSAGE })) }));
   });
   const http = new HttpMetrics();
   app.use('*', async (c, next) => {
@@ -174,20 +171,4 @@ export function createApp(ctx: Ctx, opts: AppOptions = {}): OpenAPIHono<AppEnv> 
     });
   });
   return app;
-}
-
-/** The paths (`lines.0.title`) of strings and keys holding a NUL character. */
-function nulPaths(v: unknown, at: string, out: string[]): void {
-  if (out.length >= 20) return;
-  if (typeof v === 'string') {
-    if (v.includes('\u0000')) out.push(at || '(body)');
-  } else if (Array.isArray(v)) {
-    v.forEach((x, i) => nulPaths(x, at ? `${at}.${i}` : String(i), out));
-  } else if (v && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
-      const path = at ? `${at}.${k.replace(/\u0000/g, '')}` : k.replace(/\u0000/g, '');
-      if (k.includes('\u0000')) out.push(path);
-      else nulPaths(x, path, out);
-    }
-  }
 }

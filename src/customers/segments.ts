@@ -4,6 +4,7 @@ import type { Ctx } from '../context';
 import { q } from '../db/transaction';
 import { ConflictError, NotFoundError, ValidationError, zodFieldErrors } from '../errors';
 import { SegmentRules } from './segment-rules';
+import { isUniqueViolation } from '../db/errors';
 
 export const SegmentInput = z.object({
   name: z.string().trim().min(1).max(120),
@@ -32,9 +33,6 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   if (!r.success) throw new ValidationError(zodFieldErrors(r.error.issues));
   return r.data;
 }
-
-const isUniqueViolation = (err: unknown) => (err as { code?: string; cause?: { code?: string } }).code === '23505'
-  || (err as { cause?: { code?: string } }).cause?.code === '23505';
 
 export async function createSegment(ctx: Ctx, input: unknown): Promise<Segment> {
   const p = parse(SegmentInput, input);

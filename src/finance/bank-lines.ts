@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Ctx } from '../context';
+import { isUniqueViolation } from '../db/errors';
 import { decodeKeyset, encodeKeyset, keysetDate, keysetUuid } from '../db/keyset';
 import { q, withTransaction } from '../db/transaction';
 import { ConflictError, NotFoundError, ValidationError, zodFieldErrors } from '../errors';
@@ -180,7 +181,7 @@ export async function matchBankLine(ctx: Ctx, lineId: string, input: unknown): P
       await tx.execute(sql`update bank_statement_lines set ${target.column} = ${targetId}, match_rule = 'manual' where id = ${lineId}`);
     } catch (err) {
       // A concurrent match took the target between the check and the update (the partial unique index).
-      if ((err as { code?: string }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505') {
+      if (isUniqueViolation(err)) {
         throw new ConflictError('target_matched', `This ${target.what} is matched to another bank line already.`, {}, [{ path: field, message: 'matched to another bank line' }]);
       }
       throw err;

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { principalAllowed } from '../api/auth';
+import { NUL_MESSAGE, nulQueryFields } from '../api/nul-characters';
 import { actorOf } from '../auth/api-keys';
 import { ForbiddenError, ValidationError } from '../errors';
 import { createI18n, isLocale, negotiateLocale } from '../i18n/index';
@@ -126,16 +127,10 @@ export function view(c: Context<UiEnv>): View {
   return { i18n: c.get('i18n'), csrf: c.get('csrf'), principal: c.get('principal'), url: new URL(c.req.url) };
 }
 
-/**
- * PostgreSQL text cannot hold a NUL character: a query parameter or form field carrying one is a 400
- * naming it (the error page), not a failed query and a 500.
- */
+/** A query parameter or form field holding a NUL character is a 400 naming it (the error page), not a 500. */
 export function refuseNul(): MiddlewareHandler<UiEnv> {
   return async (c, next) => {
-    const bad: string[] = [];
-    if (c.req.url.includes('%00')) {
-      for (const [k, v] of new URL(c.req.url).searchParams) if (k.includes('\u0000') || v.includes('\u0000')) bad.push(k.replace(/\u0000/g, ''));
-    }
+    const bad = nulQueryFields(c.req.url);
     const ct = c.req.header('content-type') ?? '';
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && (ct.includes('application/x-www-form-urlencoded') || ct.includes('multipart/form-data'))) {
       const body = await c.req.parseBody({ all: true });
@@ -143,7 +138,7 @@ export function refuseNul(): MiddlewareHandler<UiEnv> {
         if (k.includes('\u0000') || [v].flat().some((x) => typeof x === 'string' && x.includes('\u0000'))) bad.push(k.replace(/\u0000/g, ''));
       }
     }
-    if (bad.length > 0) throw new ValidationError(bad.slice(0, 20).map((path) => ({ path, message: 'must not contain a NUL character' })));
+    if (bad.length > 0) throw new ValidationError(bad.slice(0, 20).map((path) => ({ path, message: NUL_MESSAGE })));
     await next();
   };
 }
